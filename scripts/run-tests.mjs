@@ -1,0 +1,70 @@
+// npm test: build, typecheck, lint, Node specs (mocha), browser specs (Karma +
+// Chromium). Every step runs even if an earlier one failed; the last line is
+//   N passed, N failed, N skipped
+// aggregated over the Node and browser runs (a failed non-test step, or a test
+// run that produced no totals, counts as 1 failed). Exit code 1 on any failure.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const bin = (pkg, file) => join(dirname(require.resolve(`${pkg}/package.json`)), file);
+
+const mochaTotals = join(root, '.build/mocha-totals.json');
+const karmaTotals = join(root, '.build/karma-totals.json');
+
+const steps = [
+  { name: 'build', cmd: ['scripts/build.mjs'] },
+  { name: 'typecheck', cmd: [bin('typescript', 'bin/tsc'), '-p', 'tsconfig.json'] },
+  { name: 'lint', cmd: [bin('eslint', 'bin/eslint.js'), '.'] },
+  {
+    name: 'test:node',
+    cmd: [bin('mocha', 'bin/mocha.js'), '--reporter', 'scripts/mocha-totals-reporter.cjs', '--reporter-option', `out=${mochaTotals}`],
+    totals: mochaTotals,
+  },
+  { name: 'bundle browser specs', cmd: ['scripts/bundle-browser-specs.mjs'] },
+  { name: 'test:browser', cmd: [bin('karma', 'bin/karma'), 'start', 'karma.conf.js'], totals: karmaTotals, needs: 'bundle browser specs' },
+];
+
+const sum = { passed: 0, failed: 0, skipped: 0 };
+const failedSteps = [];
+const t0 = Date.now();
+
+for (const step of steps) {
+  if (step.totals) rmSync(step.totals, { force: true });
+  if (step.needs && failedSteps.includes(step.needs)) {
+    console.log(`\n=== ${step.name}: skipped (${step.needs} failed)`);
+    failedSteps.push(step.name);
+    sum.failed++;
+    continue;
+  }
+  console.log(`\n=== ${step.name}`);
+  const s0 = Date.now();
+  const r = spawnSync(process.execPath, step.cmd, { cwd: root, stdio: 'inherit' });
+  let ok = r.status === 0;
+  if (step.totals) {
+    if (existsSync(step.totals)) {
+      const t = JSON.parse(readFileSync(step.totals, 'utf8'));
+      sum.passed += t.passed;
+      sum.failed += t.failed;
+      sum.skipped += t.skipped;
+      // a non-zero exit with no failed test (crash, browser error, no tests): count it
+      if (!ok && t.failed === 0) sum.failed++;
+      if (t.errors) ok = false;
+    } else {
+      sum.failed++;
+      ok = false;
+    }
+  } else if (!ok) {
+    sum.failed++;
+  }
+  if (!ok) failedSteps.push(step.name);
+  console.log(`=== ${step.name}: ${ok ? 'ok' : 'FAILED'} (${((Date.now() - s0) / 1000).toFixed(1)}s)`);
+}
+
+console.log(`\nnpm test: ${((Date.now() - t0) / 1000).toFixed(1)}s${failedSteps.length ? `; FAILED steps: ${failedSteps.join(', ')}` : '; all steps ok'}`);
+console.log(`${sum.passed} passed, ${sum.failed} failed, ${sum.skipped} skipped`);
+process.exit(failedSteps.length ? 1 : 0);
