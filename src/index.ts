@@ -1,2 +1,37 @@
-// Placeholder entry point written by the rig; replace freely.
-export const VERSION = '0.1.0';
+// The public API of rxplow. Named exports only; types with `export type`.
+export { VERSION, TRACKER_VERSION } from './version.js';
+export {
+  RxplowError, InvalidEventError, InvalidOptionsError, HttpStatusError, NetworkError, TimeoutError, AbortedError, isRxplowError,
+} from './errors.js';
+export type { RxplowErrorCode } from './errors.js';
+
+export { SelfDescribingJson } from './payload/self-describing-json.js';
+export type { SelfDescribing } from './payload/self-describing-json.js';
+export type { Payload } from './payload/payload.js';
+export type { JsonValue } from './payload/json.js';
+export { SCHEMAS } from './payload/schemas.js';
+
+export {
+  pageView, pagePing, structEvent, selfDescribingEvent, screenView, mobileScreenView, ecommerceTransaction, linkClick,
+  addToCart, removeFromCart, formFocusOrChange, formSubmission, siteSearch, adImpression, adClick, adConversion,
+  socialInteraction, consentGranted, consentWithdrawn, timing, applicationError,
+} from './events/index.js';
+export type { TrackerEvent, EventKind, EventFields } from './events/index.js';
+export type { PageViewFields, PagePingFields, LinkClickFields, FormFocusOrChangeFields, FormSubmissionFields, FormElement, FormNodeName, FormInputType, SiteSearchFields } from './events/web.js';
+export type { StructEventFields, SelfDescribingEventFields } from './events/structured.js';
+export type { ScreenViewFields, MobileScreenViewFields } from './events/screen.js';
+export type { EcommerceTransactionFields, TransactionItem, CartFields } from './events/ecommerce.js';
+export type { AdImpressionFields, AdClickFields, AdConversionFields, CostModel } from './events/ads.js';
+export type { ConsentGrantedFields, ConsentWithdrawnFields } from './events/consent.js';
+export type { SocialInteractionFields, TimingFields, ErrorFields, ProgrammingLanguage } from './events/engagement.js';
+
+export { Tracker } from './tracker/tracker.js';
+export type { TrackRequest, ShutdownOptions } from './tracker/tracker.js';
+export type { TrackerOptions, TrackOptions } from './tracker/options.js';
+export type { SubjectFields, Platform } from './tracker/subject-fields.js';
+
+export { Emitter } from './emitter/emitter.js';
+export type { EmitterOptions, RetryOptions } from './emitter/options.js';
+export type {
+  DeliveryOutcome, SentOutcome, RetryingOutcome, FailedOutcome, DroppedOutcome, FinalOutcome, DropReason, DeliveryError, DeliveryReport,
+} from './emitter/outcome.js';

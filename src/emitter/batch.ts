@@ -1,0 +1,96 @@
+import { asyncScheduler, Observable, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
+import type { Payload } from '../payload/payload.js';
+
+/** A payload accepted by an emitter: its place in the emitter's order, its encoded form and its byte cost in a request. */
+export interface QueuedEvent {
+  readonly seq: number;
+  readonly payload: Payload;
+  /** POST: the payload's JSON object text; GET: its query string (without `stm`). */
+  readonly encoded: string;
+  /** What this event adds to a request, in UTF-8 bytes, including its `stm` and separator. */
+  readonly bytes: number;
+}
+
+export interface BatchLimits {
+  /** Send as soon as this many events wait. */
+  readonly maxEvents: number;
+  /** Largest request, in bytes (POST body, envelope included). */
+  readonly maxBytes: number;
+  /** What an empty request costs, in bytes (the POST envelope). */
+  readonly emptyBytes: number;
+}
+
+/** What to do around adding the next event to the batch being filled (a pure decision on sizes). */
+export interface AddDecision {
+  /** The event would overflow the byte limit: send the batch as it is first, and start the next one with the event. */
+  readonly sendBefore: boolean;
+  /** With the event added, the batch is full by count: send it. */
+  readonly sendAfter: boolean;
+}
+
+export function decideAdd(count: number, bytes: number, itemBytes: number, limits: BatchLimits): AddDecision {
+  const sendBefore = count > 0 && bytes + itemBytes > limits.maxBytes;
+  return { sendBefore, sendAfter: (sendBefore ? 1 : count + 1) >= limits.maxEvents };
+}
+
+/** True when an event could be sent in a request of its own. Events that cannot are dropped as `oversize`. */
+export const fitsAlone = (itemBytes: number, limits: BatchLimits): boolean => limits.emptyBytes + itemBytes <= limits.maxBytes;
+
+export interface BatchConfig {
+  readonly limits: BatchLimits;
+  /** A partial batch is sent this long after its first event. */
+  readonly maxWaitMs: number;
+  /** Each emission sends the partial batch at once. */
+  readonly flush: Observable<unknown>;
+  readonly scheduler?: SchedulerLike;
+}
+
+/**
+ * Groups events into batches by count, bytes, time since the batch's first event, and an explicit flush signal.
+ * O(1) per event. The partial batch is always emitted on flush, on completion and on error. No timer runs while the
+ * batch is empty.
+ */
+export function batchEvents(config: BatchConfig): OperatorFunction<QueuedEvent, QueuedEvent[]> {
+  const { limits, maxWaitMs, flush, scheduler = asyncScheduler } = config;
+  return (source) =>
+    new Observable<QueuedEvent[]>((subscriber) => {
+      let items: QueuedEvent[] = [];
+      let bytes = limits.emptyBytes;
+      let timer: Subscription | undefined;
+
+      const send = (): void => {
+        timer?.unsubscribe();
+        timer = undefined;
+        if (items.length === 0) return;
+        const batch = items;
+        items = [];
+        bytes = limits.emptyBytes;
+        subscriber.next(batch);
+      };
+
+      const flushing = flush.subscribe(send);
+      const upstream = source.subscribe({
+        next: (item) => {
+          const { sendBefore, sendAfter } = decideAdd(items.length, bytes, item.bytes, limits);
+          if (sendBefore) send();
+          items.push(item);
+          bytes += item.bytes;
+          if (sendAfter) send();
+          else if (!timer) timer = scheduler.schedule(send, maxWaitMs);
+        },
+        error: (error: unknown) => {
+          send();
+          subscriber.error(error);
+        },
+        complete: () => {
+          send();
+          subscriber.complete();
+        },
+      });
+      return () => {
+        upstream.unsubscribe();
+        flushing.unsubscribe();
+        timer?.unsubscribe();
+      };
+    });
+}

@@ -1,0 +1,189 @@
+import { InvalidOptionsError } from '../errors.js';
+import * as c from '../payload/checks.js';
+
+/** Retry settings of an emitter. */
+export interface RetryOptions {
+  /** Retries after the first attempt (so `limit + 1` attempts at most). `0` disables retries. @default 5 */
+  readonly limit?: number | undefined;
+  /** Delay before the first retry, in ms; doubled each retry (exponential backoff), with full jitter over [½·delay, delay]. @default 200 */
+  readonly baseDelayMs?: number | undefined;
+  /** Cap on any single delay, including a server's `Retry-After`. @default 30_000 */
+  readonly maxDelayMs?: number | undefined;
+  /** Give up on a batch this long after its first attempt, whatever `limit` says. @default 600_000 (10 minutes) */
+  readonly maxAgeMs?: number | undefined;
+  /** Statuses always retried (wins over `dontRetryStatusCodes`). Without it: 408, 429 and 5xx are retried, network errors and timeouts too. @default [] */
+  readonly retryStatusCodes?: readonly number[] | undefined;
+  /** Statuses never retried. @default [400, 401, 403, 410, 422] */
+  readonly dontRetryStatusCodes?: readonly number[] | undefined;
+}
+
+/** Options of `new Emitter(endpoint, options)`. */
+export interface EmitterOptions {
+  /** `'post'`: batches to `/com.snowplowanalytics.snowplow/tp2`; `'get'`: one event per request to `/i`. @default 'post' */
+  readonly method?: 'post' | 'get' | undefined;
+  /** Scheme used when `endpoint` is a bare host. @default 'https' */
+  readonly protocol?: 'http' | 'https' | undefined;
+  /** Port used when `endpoint` is a bare host. Default: the scheme's. */
+  readonly port?: number | undefined;
+  /** POST path. @default '/com.snowplowanalytics.snowplow/tp2' */
+  readonly postPath?: string | undefined;
+  /** A request is sent as soon as this many events wait. @default 10 for POST, 1 for GET */
+  readonly bufferSize?: number | undefined;
+  /** A partial batch is sent this long after its first event arrived. No timer runs while nothing waits. @default 1000 */
+  readonly flushIntervalMs?: number | undefined;
+  /** Largest POST body in bytes (UTF-8, envelope included); batches split to fit; an event that cannot fit alone is `dropped` (`oversize`). @default 40_000 */
+  readonly maxPostBytes?: number | undefined;
+  /** Largest GET URL in bytes; an event whose URL is longer is `dropped` (`oversize`). @default 8_192 */
+  readonly maxGetBytes?: number | undefined;
+  /** Requests in flight at once (the Python tracker's `thread_count`). @default 4 */
+  readonly concurrency?: number | undefined;
+  /** Per-attempt timeout in ms, covering the response body. @default 10_000 */
+  readonly timeoutMs?: number | undefined;
+  /** Retry policy, or a number as shorthand for `{ limit }`. */
+  readonly retry?: number | RetryOptions | undefined;
+  /** Decides which HTTP statuses mean delivered. @default 2xx and 3xx */
+  readonly isSuccess?: ((status: number) => boolean) | undefined;
+  /** Extra request headers. Values may not contain line breaks. @default {} */
+  readonly headers?: Readonly<Record<string, string>> | undefined;
+  /** The fetch to use: for proxies, edge runtimes, tests (`rxplow/testing`'s collector). @default globalThis.fetch */
+  readonly fetch?: typeof globalThis.fetch | undefined;
+  /** Sends `SP-Anonymous: *` so the collector does not record IP or cookies. @default false */
+  readonly anonymous?: boolean | undefined;
+  /** Undelivered events this emitter may hold (queued, in flight or waiting to retry); beyond it, events are `dropped` (`queue-full`). @default 100_000 */
+  readonly maxQueueSize?: number | undefined;
+  /** The emitter's name in outcomes. Default: `'<method> <url>'`. */
+  readonly name?: string | undefined;
+}
+
+export const GET_PATH = '/i';
+
+export const EMITTER_DEFAULTS = {
+  method: 'post',
+  protocol: 'https',
+  postPath: '/com.snowplowanalytics.snowplow/tp2',
+  bufferSize: { post: 10, get: 1 },
+  flushIntervalMs: 1_000,
+  maxPostBytes: 40_000,
+  maxGetBytes: 8_192,
+  concurrency: 4,
+  timeoutMs: 10_000,
+  maxQueueSize: 100_000,
+  retry: {
+    limit: 5,
+    baseDelayMs: 200,
+    maxDelayMs: 30_000,
+    maxAgeMs: 600_000,
+    retryStatusCodes: [] as readonly number[],
+    dontRetryStatusCodes: [400, 401, 403, 410, 422] as readonly number[],
+  },
+} as const;
+
+export type ResolvedRetryOptions = { readonly [K in keyof RetryOptions]-?: Exclude<RetryOptions[K], undefined> };
+
+export interface ResolvedEmitterOptions {
+  readonly method: 'post' | 'get';
+  /** The collector's base URL, no trailing slash. */
+  readonly baseUrl: string;
+  /** The full request URL: `baseUrl + postPath` or `baseUrl + '/i'`. */
+  readonly url: string;
+  readonly bufferSize: number;
+  readonly flushIntervalMs: number;
+  readonly maxPostBytes: number;
+  readonly maxGetBytes: number;
+  readonly concurrency: number;
+  readonly timeoutMs: number;
+  readonly retry: ResolvedRetryOptions;
+  readonly isSuccess: (status: number) => boolean;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly fetch: typeof globalThis.fetch | undefined;
+  readonly maxQueueSize: number;
+  readonly name: string;
+}
+
+const positiveInteger = c.optional(c.positiveInteger);
+const nonNegativeInteger = c.optional(c.nonNegativeInteger);
+const statusList = c.optional(c.arrayOf(c.integer));
+const noLineBreaks = c.matching(/^[^\r\n]*$/, 'a header value without line breaks');
+
+const RETRY_CHECKS: c.Checks<RetryOptions> = {
+  limit: nonNegativeInteger, baseDelayMs: nonNegativeInteger, maxDelayMs: nonNegativeInteger, maxAgeMs: nonNegativeInteger,
+  retryStatusCodes: statusList, dontRetryStatusCodes: statusList,
+};
+
+const EMITTER_CHECKS: c.Checks<EmitterOptions> = {
+  method: c.optional(c.oneOf(['post', 'get'])),
+  protocol: c.optional(c.oneOf(['http', 'https'])),
+  port: c.optional((value, field) => (c.positiveInteger(value, field) <= 65_535 ? (value as number) : c.reject(field, 'expected a port ≤ 65535'))),
+  postPath: c.optional(c.matching(/^\/\S*$/, 'a path starting with "/"')),
+  bufferSize: positiveInteger,
+  flushIntervalMs: nonNegativeInteger,
+  maxPostBytes: positiveInteger,
+  maxGetBytes: positiveInteger,
+  concurrency: positiveInteger,
+  timeoutMs: positiveInteger,
+  retry: c.optional((value, field) => (typeof value === 'number' ? c.nonNegativeInteger(value, field) : c.objectOf(RETRY_CHECKS)(value, field))),
+  isSuccess: c.optional(c.func<(status: number) => boolean>),
+  headers: c.optional((value, field) => {
+    const headers = c.jsonObject(value, field);
+    for (const key in headers) {
+      c.matching(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'a header name')(key, `${field} name`);
+      noLineBreaks(headers[key], `${field}.${key}`);
+    }
+    return headers as Record<string, string>;
+  }),
+  fetch: c.optional(c.func<typeof fetch>),
+  anonymous: c.optional(c.boolean),
+  maxQueueSize: c.optional((value, field) => (value === Infinity ? Infinity : c.positiveInteger(value, field))),
+  name: c.optional(c.nonEmptyString),
+};
+
+const isDefaultSuccess = (status: number): boolean => status >= 200 && status < 400;
+
+/** Validates and resolves emitter options into a new frozen object. @throws {InvalidOptionsError} */
+export function resolveEmitterOptions(endpoint: string, options: EmitterOptions = {}): ResolvedEmitterOptions {
+  const o = c.checkOptions(EMITTER_CHECKS, options);
+  const method = o.method ?? EMITTER_DEFAULTS.method;
+  const baseUrl = toBaseUrl(endpoint, o.protocol ?? EMITTER_DEFAULTS.protocol, o.port);
+  const url = baseUrl + (method === 'get' ? GET_PATH : o.postPath ?? EMITTER_DEFAULTS.postPath);
+  const retry = typeof o.retry === 'number' ? { limit: o.retry } : o.retry ?? {};
+  const headers: Record<string, string> = { ...o.headers };
+  if (o.anonymous) headers['SP-Anonymous'] = '*';
+  return Object.freeze({
+    method,
+    baseUrl,
+    url,
+    bufferSize: o.bufferSize ?? EMITTER_DEFAULTS.bufferSize[method],
+    flushIntervalMs: o.flushIntervalMs ?? EMITTER_DEFAULTS.flushIntervalMs,
+    maxPostBytes: o.maxPostBytes ?? EMITTER_DEFAULTS.maxPostBytes,
+    maxGetBytes: o.maxGetBytes ?? EMITTER_DEFAULTS.maxGetBytes,
+    concurrency: o.concurrency ?? EMITTER_DEFAULTS.concurrency,
+    timeoutMs: o.timeoutMs ?? EMITTER_DEFAULTS.timeoutMs,
+    retry: Object.freeze({ ...EMITTER_DEFAULTS.retry, ...dropUndefined(retry) }) as ResolvedRetryOptions,
+    isSuccess: o.isSuccess ?? isDefaultSuccess,
+    headers: Object.freeze(headers),
+    fetch: o.fetch,
+    maxQueueSize: o.maxQueueSize ?? EMITTER_DEFAULTS.maxQueueSize,
+    name: o.name ?? `${method.toUpperCase()} ${url}`,
+  });
+}
+
+function toBaseUrl(endpoint: unknown, protocol: string, port: number | undefined): string {
+  if (typeof endpoint !== 'string' || endpoint.trim() === '') throw new InvalidOptionsError('endpoint', 'required: a collector host or http(s) URL');
+  const text = endpoint.includes('://') ? endpoint : `${protocol}://${endpoint}`;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new InvalidOptionsError('endpoint', `not a valid host or URL: "${endpoint}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidOptionsError('endpoint', `only http and https are supported, got "${url.protocol}"`);
+  if (url.search || url.hash) throw new InvalidOptionsError('endpoint', 'may not have a query string or fragment');
+  if (port !== undefined && !endpoint.includes('://')) url.port = String(port);
+  return url.origin + url.pathname.replace(/\/+$/, '');
+}
+
+function dropUndefined<T extends object>(value: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const key in value) if (value[key] !== undefined) out[key] = value[key];
+  return out;
+}

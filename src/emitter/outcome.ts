@@ -1,0 +1,88 @@
+import type { AbortedError, HttpStatusError, InvalidEventError, NetworkError, TimeoutError } from '../errors.js';
+import type { Payload } from '../payload/payload.js';
+
+/** Why an event was never sent. */
+export type DropReason =
+  /** It cannot fit in one request under `maxPostBytes` / `maxGetBytes`, even alone. */
+  | 'oversize'
+  /** The emitter already held `maxQueueSize` undelivered events. */
+  | 'queue-full'
+  /** It was tracked after `shutdown()` began. */
+  | 'shutdown'
+  /** `shutdown()` reached its deadline before the event had a final outcome. */
+  | 'abandoned'
+  /** It came through `tracker.input` and could not be built (the error says why). */
+  | 'invalid';
+
+/** Why a request failed. */
+export type DeliveryError = HttpStatusError | NetworkError | TimeoutError | AbortedError;
+
+interface OutcomeBase {
+  /** The emitter's `name`. */
+  readonly emitter: string;
+  /**
+   * The events concerned, as sent (string values; with this attempt's `stm` once sent). The same shape for GET and
+   * POST; a GET outcome always holds one event.
+   */
+  readonly events: readonly Payload[];
+  /** The attempt this outcome is about: 1 for the first request; 0 when nothing was sent. */
+  readonly attempt: number;
+  /** Whether the emitter will send these events again. Only `retrying` says `true`. */
+  readonly willRetry: boolean;
+}
+
+/** The collector accepted the events. Final. */
+export interface SentOutcome extends OutcomeBase {
+  readonly kind: 'sent';
+  readonly status: number;
+  readonly willRetry: false;
+}
+
+/** An attempt failed and another will follow after `delayMs`. Not final. */
+export interface RetryingOutcome extends OutcomeBase {
+  readonly kind: 'retrying';
+  /** The HTTP status, when the collector answered. */
+  readonly status: number | undefined;
+  readonly error: DeliveryError;
+  /** How long until the next attempt, in ms. */
+  readonly delayMs: number;
+  readonly willRetry: true;
+}
+
+/** The events were not delivered and will not be retried. Final. */
+export interface FailedOutcome extends OutcomeBase {
+  readonly kind: 'failed';
+  /** The HTTP status, when the collector answered. */
+  readonly status: number | undefined;
+  readonly error: DeliveryError;
+  readonly willRetry: false;
+}
+
+/** The events were never sent (or no longer will be). Final. */
+export interface DroppedOutcome extends OutcomeBase {
+  readonly kind: 'dropped';
+  readonly reason: DropReason;
+  /** For `invalid`, what was wrong; for `abandoned`, the abort. */
+  readonly error: InvalidEventError | AbortedError | undefined;
+  readonly willRetry: false;
+}
+
+/** What happened to some events at one emitter. Every tracked event gets exactly one final outcome per emitter. */
+export type DeliveryOutcome = SentOutcome | RetryingOutcome | FailedOutcome | DroppedOutcome;
+
+/** The outcome kinds that end an event's story at an emitter. */
+export type FinalOutcome = SentOutcome | FailedOutcome | DroppedOutcome;
+
+export const isFinalOutcome = (outcome: DeliveryOutcome): outcome is FinalOutcome => outcome.kind !== 'retrying';
+
+/** Counts of final outcomes, per event. */
+export interface DeliveryReport {
+  /** Events the collector accepted. */
+  readonly sent: number;
+  /** Events that failed for good. */
+  readonly failed: number;
+  /** Events never sent: oversize, queue full, invalid, or tracked after shutdown began. */
+  readonly dropped: number;
+  /** Events still undelivered when `shutdown()` reached its deadline. */
+  readonly abandoned: number;
+}

@@ -1,0 +1,57 @@
+import type { Payload } from '../payload/payload.js';
+import { SCHEMAS } from '../payload/schemas.js';
+import type { QueuedEvent } from './batch.js';
+
+/** A request to a collector, as plain data: building it does no I/O and reads no clock (`sentAt` is passed in). */
+export interface CollectorRequest {
+  readonly url: string;
+  readonly method: 'POST' | 'GET';
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string | undefined;
+}
+
+const POST_PREFIX = `{"schema":"${SCHEMAS.payloadData}","data":[`;
+const POST_SUFFIX = ']}';
+/** Bytes of the POST envelope around the events (the `payload_data` schema and the brackets). */
+export const POST_ENVELOPE_BYTES = POST_PREFIX.length + POST_SUFFIX.length;
+/** Bytes `"stm":"<13 digits>"` adds to an event, with its separators. */
+export const STM_BYTES = ',"stm":"0000000000000"'.length;
+const CONTENT_TYPE = 'application/json; charset=utf-8';
+
+/** POST form of a payload: its JSON object text. */
+export const encodeForPost = (payload: Payload): string => JSON.stringify(payload);
+
+/**
+ * GET form of a payload: its query string, without `stm` (added per attempt, first). `co`/`cx` go last, so a
+ * truncated URL loses contexts before core fields.
+ */
+export function encodeForGet(payload: Payload): string {
+  let head = '';
+  let tail = '';
+  for (const key in payload) {
+    const pair = `${encodeURIComponent(key)}=${encodeURIComponent(payload[key]!)}`;
+    if (key === 'cx' || key === 'co') tail += `&${pair}`;
+    else head += `&${pair}`;
+  }
+  return (head + tail).slice(1);
+}
+
+export function buildPostRequest(url: string, headers: Readonly<Record<string, string>>, items: readonly QueuedEvent[], sentAt: number): CollectorRequest {
+  const stm = `,"stm":"${sentAt}"}`;
+  let body = POST_PREFIX;
+  for (let i = 0; i < items.length; i++) {
+    const encoded = items[i]!.encoded;
+    // Every encoded payload is a non-empty JSON object: replace its closing brace with the stm field and the brace.
+    body += (i === 0 ? '' : ',') + encoded.slice(0, -1) + stm;
+  }
+  body += POST_SUFFIX;
+  return { url, method: 'POST', headers: { ...headers, 'Content-Type': CONTENT_TYPE }, body };
+}
+
+export function buildGetRequest(url: string, headers: Readonly<Record<string, string>>, item: QueuedEvent, sentAt: number): CollectorRequest {
+  return { url: `${url}?stm=${sentAt}&${item.encoded}`, method: 'GET', headers, body: undefined };
+}
+
+/** The events as a request carries them: each payload with that attempt's `stm`. */
+export const eventsAsSent = (items: readonly QueuedEvent[], sentAt: number): Payload[] =>
+  items.map((item) => ({ ...item.payload, stm: String(sentAt) }));

@@ -1,0 +1,93 @@
+import { InvalidEventError } from '../errors.js';
+import * as c from '../payload/checks.js';
+import { SCHEMAS } from '../payload/schemas.js';
+import { selfDescribingWire, type EventDefinition } from './definition.js';
+
+/** How an ad is paid for. */
+export type CostModel = 'cpa' | 'cpc' | 'cpm';
+
+/** Fields shared by the three ad events. */
+interface AdFields {
+  /** The advertiser's id. */
+  readonly advertiserId?: string | undefined;
+  /** The campaign's id. */
+  readonly campaignId?: string | undefined;
+  /** The cost model: `'cpa'`, `'cpc'` or `'cpm'`. */
+  readonly costModel?: CostModel | undefined;
+  /** The cost, in the cost model's unit. */
+  readonly cost?: number | undefined;
+}
+
+/** An ad impression (`ad_impression` 1-0-0). At least one field is required. */
+export interface AdImpressionFields extends AdFields {
+  /** The impression's id. */
+  readonly impressionId?: string | undefined;
+  /** The ad zone's id. */
+  readonly zoneId?: string | undefined;
+  /** The banner's id. */
+  readonly bannerId?: string | undefined;
+  /** The ad's target URL. */
+  readonly targetUrl?: string | undefined;
+}
+
+/** An ad click (`ad_click` 1-0-0). */
+export interface AdClickFields extends AdFields {
+  /** The ad's target URL. Required. */
+  readonly targetUrl: string;
+  /** The click's id. */
+  readonly clickId?: string | undefined;
+  /** The id of the impression clicked. */
+  readonly impressionId?: string | undefined;
+  /** The ad zone's id. */
+  readonly zoneId?: string | undefined;
+  /** The banner's id. */
+  readonly bannerId?: string | undefined;
+}
+
+/** An ad conversion (`ad_conversion` 1-0-0). At least one field is required. */
+export interface AdConversionFields extends AdFields {
+  /** The conversion's id. */
+  readonly conversionId?: string | undefined;
+  /** The conversion's category. */
+  readonly category?: string | undefined;
+  /** The conversion's action. */
+  readonly action?: string | undefined;
+  /** A property of the conversion. */
+  readonly property?: string | undefined;
+  /** The conversion's initial value. */
+  readonly initialValue?: number | undefined;
+}
+
+const optionalString = c.optional(c.string);
+const AD_CHECKS = {
+  advertiserId: optionalString, campaignId: optionalString,
+  costModel: c.optional(c.oneOf(['cpa', 'cpc', 'cpm'])), cost: c.optional(c.finiteNumber),
+};
+
+/** The schemas say `minProperties: 1`: an ad event with nothing in it would be rejected. */
+const atLeastOneField = (fields: object): void => {
+  if (Object.keys(fields).length === 0) throw new InvalidEventError('fields', 'at least one field is required');
+};
+
+export const AD_IMPRESSION: EventDefinition<AdImpressionFields> = {
+  checks: { ...AD_CHECKS, impressionId: optionalString, zoneId: optionalString, bannerId: optionalString, targetUrl: optionalString },
+  refine: atLeastOneField,
+  toWire: (f) => selfDescribingWire(SCHEMAS.adImpression, f),
+};
+
+export const AD_CLICK: EventDefinition<AdClickFields> = {
+  checks: {
+    ...AD_CHECKS, targetUrl: c.nonEmptyString, clickId: optionalString, impressionId: optionalString,
+    zoneId: optionalString, bannerId: optionalString,
+  },
+  toWire: (f) => selfDescribingWire(SCHEMAS.adClick, f),
+};
+
+export const AD_CONVERSION: EventDefinition<AdConversionFields> = {
+  checks: {
+    ...AD_CHECKS, conversionId: optionalString, category: optionalString, action: optionalString,
+    property: optionalString, initialValue: c.optional(c.finiteNumber),
+  },
+  refine: atLeastOneField,
+  toWire: (f) => selfDescribingWire(SCHEMAS.adConversion, f),
+};

@@ -1,0 +1,46 @@
+import { checkFields, type Checks } from '../payload/checks.js';
+import type { SelfDescribing } from '../payload/self-describing-json.js';
+
+/** The `e` codes of the tracker protocol. */
+export type EventCode = 'pv' | 'pp' | 'se' | 'ue' | 'tr' | 'ti';
+
+/** Event-specific wire fields before stringification; `undefined` and `''` are left out of the payload. */
+export type WireFields = Readonly<Record<string, string | number | undefined>>;
+
+/** One tracker-protocol event, before the tracker adds ids, timestamps, subject and encoding. */
+export interface WireEvent {
+  readonly e: EventCode;
+  readonly fields?: WireFields;
+  /** For `e=ue`: the inner self-describing event, wrapped in `unstruct_event` when encoded. */
+  readonly unstruct?: SelfDescribing;
+  /** Entities the event type itself attaches (e.g. `consent_document`), before the caller's context. */
+  readonly entities?: readonly SelfDescribing[];
+}
+
+/** What building an event may need from the tracker (ids for generated fields). */
+export interface BuildContext {
+  readonly newId: () => string;
+}
+
+/** One event kind: the checker table for its fields and the pure mapping to wire events. */
+export interface EventDefinition<F> {
+  readonly checks: Checks<F>;
+  readonly toWire: (fields: F, context: BuildContext) => WireEvent | readonly WireEvent[];
+  /** An extra rule over the checked fields as a whole (e.g. "at least one property"). */
+  readonly refine?: (fields: F) => void;
+}
+
+/** Validates `input` and maps it to wire events. Throws InvalidEventError on bad input. */
+export function buildWireEvents<F>(definition: EventDefinition<F>, input: unknown, context: BuildContext): readonly WireEvent[] {
+  const fields = checkFields(definition.checks, input);
+  definition.refine?.(fields);
+  const wire = definition.toWire(fields, context);
+  return Array.isArray(wire) ? (wire as readonly WireEvent[]) : [wire as WireEvent];
+}
+
+/** A self-describing (`e=ue`) wire event; `undefined` properties are left out of `data`. */
+export function selfDescribingWire<T extends object>(schema: string, data: T, entities?: readonly SelfDescribing[]): WireEvent {
+  const clean: Record<string, unknown> = {};
+  for (const key in data) if (data[key] !== undefined) clean[key] = data[key];
+  return entities ? { e: 'ue', unstruct: { schema, data: clean }, entities } : { e: 'ue', unstruct: { schema, data: clean } };
+}

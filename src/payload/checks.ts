@@ -1,0 +1,122 @@
+import { InvalidEventError, InvalidOptionsError } from '../errors.js';
+import type { JsonValue } from './json.js';
+
+/**
+ * Field checkers: each validates one input value and returns it (typed), or throws an InvalidEventError
+ * that names the field. Event definitions list one checker per field, so every rule lives in a table.
+ */
+export type Check<T> = (value: unknown, field: string) => T;
+
+/** A checker table that must name every field of `F` (the compiler enforces completeness). */
+export type Checks<F> = { readonly [K in keyof F]-?: Check<F[K]> };
+
+const fail = (field: string, problem: string): never => {
+  throw new InvalidEventError(field, problem);
+};
+
+const isMissing = (value: unknown): value is undefined | null => value === undefined || value === null;
+
+/** Makes a checker accept `undefined` (and `null`, as "not given"). */
+export const optional =
+  <T>(check: Check<T>): Check<T | undefined> =>
+  (value, field) =>
+    isMissing(value) ? undefined : check(value, field);
+
+export const string: Check<string> = (value, field) =>
+  typeof value === 'string' ? value : fail(field, `expected a string, got ${describe(value)}`);
+
+/** A string with at least one non-blank character: for required fields such as `pageUrl`. */
+export const nonEmptyString: Check<string> = (value, field) =>
+  string(value, field).trim() === '' ? fail(field, 'required, got an empty string') : (value as string);
+
+export const finiteNumber: Check<number> = (value, field) =>
+  typeof value === 'number' && Number.isFinite(value) ? value : fail(field, `expected a finite number, got ${describe(value)}`);
+
+export const integer: Check<number> = (value, field) =>
+  Number.isInteger(finiteNumber(value, field)) ? (value as number) : fail(field, `expected an integer, got ${String(value)}`);
+
+export const nonNegativeInteger: Check<number> = (value, field) =>
+  integer(value, field) >= 0 ? (value as number) : fail(field, `expected an integer ≥ 0, got ${String(value)}`);
+
+export const boolean: Check<boolean> = (value, field) =>
+  typeof value === 'boolean' ? value : fail(field, `expected a boolean, got ${describe(value)}`);
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const uuid: Check<string> = (value, field) =>
+  UUID.test(string(value, field)) ? (value as string) : fail(field, `expected a UUID, got "${String(value)}"`);
+
+export const oneOf =
+  <const T extends string>(allowed: readonly T[]): Check<T> =>
+  (value, field) =>
+    allowed.includes(value as T) ? (value as T) : fail(field, `expected one of ${allowed.join(', ')}, got ${describe(value)}`);
+
+export const arrayOf =
+  <T>(item: Check<T>): Check<T[]> =>
+  (value, field) =>
+    Array.isArray(value) ? value.map((v, i) => item(v, `${field}[${i}]`)) : fail(field, `expected an array, got ${describe(value)}`);
+
+/** A string, or `null`/absent sent as `null` (form `value` is required but nullable in its schema). */
+export const nullableString: Check<string | null> = (value, field) => (isMissing(value) ? null : string(value, field));
+
+/** Any JSON object; the deep serialisability check happens once, when the whole event is serialised. */
+export const jsonObject: Check<{ [key: string]: JsonValue | undefined }> = (value, field) =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as { [key: string]: JsonValue | undefined })
+    : fail(field, `expected an object, got ${describe(value)}`);
+
+/** A nested object validated by its own checker table. */
+export const objectOf =
+  <F>(checks: Checks<F>): Check<F> =>
+  (value, field) =>
+    checkFields(checks, jsonObject(value, field), `${field}.`);
+
+/**
+ * Validates `input` against a checker table and returns a new object holding only the declared fields that are
+ * present. Unknown keys are an error: a misspelt field would otherwise vanish silently.
+ */
+export function checkFields<F>(checks: Checks<F>, input: unknown, prefix = ''): F {
+  if (typeof input !== 'object' || input === null) fail(prefix.slice(0, -1) || 'fields', `expected an object, got ${describe(input)}`);
+  const source = input as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const key in checks) {
+    const value = (checks as Record<string, Check<unknown>>)[key]!(source[key], prefix + key);
+    if (value !== undefined) out[key] = value;
+  }
+  for (const key in source) {
+    if (!(key in checks) && key !== 'kind' && source[key] !== undefined) fail(prefix + key, 'unknown field');
+  }
+  return out as F;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return value === '' ? 'an empty string' : `"${value.length > 40 ? value.slice(0, 40) + '…' : value}"`;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return `${typeof value} ${String(value)}`;
+  return typeof value;
+}
+
+/** A string matching `pattern`; `expected` describes the format in the error. */
+export const matching =
+  (pattern: RegExp, expected: string): Check<string> =>
+  (value, field) =>
+    pattern.test(string(value, field)) ? (value as string) : fail(field, `expected ${expected}, got ${describe(value)}`);
+
+/** {@link checkFields} for constructor options: the same rules, reported as InvalidOptionsError. */
+export function checkOptions<F>(checks: Checks<F>, input: unknown): F {
+  try {
+    return checkFields(checks, input ?? {});
+  } catch (error) {
+    if (error instanceof InvalidEventError) throw new InvalidOptionsError(error.field, error.problem);
+    throw error;
+  }
+}
+
+/** Throws the checkers' error: for one-off rules written inline. */
+export const reject = (field: string, problem: string): never => fail(field, problem);
+
+export const positiveInteger: Check<number> = (value, field) =>
+  integer(value, field) >= 1 ? (value as number) : fail(field, `expected an integer ≥ 1, got ${String(value)}`);
+
+export const func = <T extends (...args: never[]) => unknown>(value: unknown, field: string): T =>
+  typeof value === 'function' ? (value as T) : fail(field, `expected a function, got ${describe(value)}`);

@@ -1,0 +1,49 @@
+import { InvalidEventError } from '../errors.js';
+import { IGLU_URI } from './schemas.js';
+
+/**
+ * A self-describing JSON: data together with the Iglu URI of the JSON Schema it follows.
+ * Used for self-describing events and for context entities.
+ *
+ * @example
+ * new SelfDescribingJson('iglu:com.acme/viewed_product/jsonschema/1-0-0', { productId: 'A1', price: 9.5 })
+ */
+export class SelfDescribingJson<T extends object = Record<string, unknown>> {
+  /** The Iglu URI, `iglu:VENDOR/NAME/jsonschema/MODEL-REVISION-ADDITION`. */
+  readonly schema: string;
+  /** The data. Its deep serialisability is checked when it is tracked. */
+  readonly data: T;
+
+  /** @throws {InvalidEventError} when `schema` is not a valid Iglu URI or `data` is not an object. */
+  constructor(schema: string, data: T) {
+    this.schema = checkIgluUri(schema, 'schema');
+    if (typeof data !== 'object' || data === null) throw new InvalidEventError('data', 'expected an object or array');
+    this.data = data;
+  }
+
+  toJSON(): { schema: string; data: T } {
+    return { schema: this.schema, data: this.data };
+  }
+}
+
+/** Anything shaped like a self-describing JSON (a {@link SelfDescribingJson} or a plain `{schema, data}` object). */
+export interface SelfDescribing {
+  readonly schema: string;
+  readonly data: unknown;
+}
+
+export function checkIgluUri(uri: unknown, field: string): string {
+  if (typeof uri !== 'string' || !IGLU_URI.test(uri)) {
+    throw new InvalidEventError(field, `not an Iglu URI (iglu:vendor/name/format/M-R-A): ${JSON.stringify(uri) ?? String(uri)}`);
+  }
+  return uri;
+}
+
+/** Validates a `{schema, data}` value given by a caller (a class instance or plain data). */
+export function checkSelfDescribing(value: unknown, field: string): SelfDescribing {
+  if (typeof value !== 'object' || value === null) throw new InvalidEventError(field, 'expected a SelfDescribingJson');
+  const { schema, data } = value as Partial<SelfDescribing>;
+  checkIgluUri(schema, `${field}.schema`);
+  if (typeof data !== 'object' || data === null) throw new InvalidEventError(`${field}.data`, 'expected an object or array');
+  return value as SelfDescribing;
+}

@@ -1,0 +1,67 @@
+import type { WireEvent } from '../events/definition.js';
+import { base64UrlEncode } from '../payload/base64.js';
+import { assertJsonData } from '../payload/json.js';
+import type { Payload } from '../payload/payload.js';
+import { SCHEMAS } from '../payload/schemas.js';
+import type { SelfDescribing } from '../payload/self-describing-json.js';
+
+/** Everything a track call adds to its wire events. Pure data: no clock, no id source but `newId`. */
+export interface Assembly {
+  /** The first payload's event id; later payloads of the same call (transaction items) get `newId()`. */
+  readonly eventId: string;
+  readonly newId: () => string;
+  /** Device timestamp (`dtm`), ms. */
+  readonly deviceTimestamp: number;
+  /** True timestamp (`ttm`), ms, when the caller gave one. */
+  readonly trueTimestamp: number | undefined;
+  /** Tracker-wide wire fields: `tv`, `tna`, `aid`, `p` and the subject's fields, already strings. */
+  readonly common: Readonly<Record<string, string>>;
+  /** The caller's context entities, checked by the caller. */
+  readonly context: readonly SelfDescribing[];
+  /** `true`: `ue_px`/`cx` base64url; `false`: `ue_pr`/`co` raw JSON. */
+  readonly encodeBase64: boolean;
+}
+
+/**
+ * Turns wire events into finished payloads. Throws InvalidEventError (naming the field) when self-describing data
+ * or context cannot be serialised, before anything is returned, so nothing half-built is ever sent.
+ */
+export function assemblePayloads(wire: readonly WireEvent[], assembly: Assembly): Payload[] {
+  const contextJson = assembly.context.length > 0 ? contextsJson(assembly.context, 'context') : undefined;
+  const payloads: Payload[] = [];
+  for (let i = 0; i < wire.length; i++) {
+    const event = wire[i]!;
+    const payload: Record<string, string> = { e: event.e, eid: i === 0 ? assembly.eventId : assembly.newId() };
+    payload['dtm'] = String(Math.round(assembly.deviceTimestamp));
+    if (assembly.trueTimestamp !== undefined) payload['ttm'] = String(Math.round(assembly.trueTimestamp));
+    Object.assign(payload, assembly.common);
+    const fields = event.fields;
+    if (fields) {
+      for (const key in fields) {
+        const value = fields[key];
+        if (value !== undefined && value !== '') payload[key] = typeof value === 'string' ? value : String(value);
+      }
+    }
+    if (event.unstruct) {
+      assertJsonData(event.unstruct.data, 'event.data');
+      const json = JSON.stringify({ schema: SCHEMAS.unstructEvent, data: { schema: event.unstruct.schema, data: event.unstruct.data } });
+      setEncoded(payload, assembly.encodeBase64 ? 'ue_px' : 'ue_pr', json, assembly.encodeBase64);
+    }
+    const json = event.entities ? contextsJson([...event.entities, ...assembly.context], 'context') : contextJson;
+    if (json !== undefined) setEncoded(payload, assembly.encodeBase64 ? 'cx' : 'co', json, assembly.encodeBase64);
+    payloads.push(payload);
+  }
+  return payloads;
+}
+
+function contextsJson(entities: readonly SelfDescribing[], path: string): string {
+  const data = entities.map((entity, i) => {
+    assertJsonData(entity.data, `${path}[${i}].data`);
+    return { schema: entity.schema, data: entity.data };
+  });
+  return JSON.stringify({ schema: SCHEMAS.contexts, data });
+}
+
+function setEncoded(payload: Record<string, string>, key: string, json: string, base64: boolean): void {
+  payload[key] = base64 ? base64UrlEncode(json) : json;
+}
