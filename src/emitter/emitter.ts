@@ -8,7 +8,7 @@ import { PendingLedger } from './ledger.js';
 import { resolveEmitterOptions, type EmitterOptions, type ResolvedEmitterOptions } from './options.js';
 import type { DeliveryError, DeliveryOutcome, DeliveryReport, DropReason, FailedOutcome, RetryingOutcome, SentOutcome } from './outcome.js';
 import { buildGetRequest, buildPostRequest, encodeForGet, encodeForPost, eventsAsSent, POST_ENVELOPE_BYTES, STM_BYTES, type CollectorRequest } from './request.js';
-import { decide, type AttemptResult } from './retry-policy.js';
+import { decide, type AttemptResult, type Decision } from './retry-policy.js';
 
 /** An outcome with the queued events it settles (internal). */
 interface Settlement {
@@ -152,10 +152,7 @@ export class Emitter {
           map((response): AttemptResult => ({ kind: 'response', status: response.status, retryAfter: response.retryAfter })),
           catchError((error: unknown) => of<AttemptResult>({ kind: 'error', error: toDeliveryError(error) })),
           mergeMap((result) => {
-            const decision = decide({
-              result, attempt: n, batchSize: items.length, elapsedMs: this.#now() - firstAttemptAt, now: this.#now(),
-              random: this.#random(), policy: this.#options.retry, isSuccess: this.#options.isSuccess,
-            });
+            const decision = this.#decide(result, n, items.length, firstAttemptAt);
             const base = { emitter: this.name, events: eventsAsSent(items, sentAt), attempt: n };
             if (result.kind === 'response' && decision.kind === 'sent') {
               return of({ outcome: { ...base, kind: 'sent', status: result.status, willRetry: false } as const, items });
@@ -179,6 +176,18 @@ export class Emitter {
         );
       });
     return attempt(batch, 1);
+  }
+
+  /** `decide()` with this emitter's settings. A throwing user `isSuccess` counts as a failed attempt, not a crash. */
+  #decide(result: AttemptResult, attempt: number, batchSize: number, firstAttemptAt: number): Decision {
+    const { retry: policy, isSuccess } = this.#options;
+    const now = this.#now();
+    const input = { result, attempt, batchSize, elapsedMs: now - firstAttemptAt, now, random: this.#random(), policy, isSuccess };
+    try {
+      return decide(input);
+    } catch {
+      return decide({ ...input, isSuccess: () => false });
+    }
   }
 
   #request(items: readonly QueuedEvent[], sentAt: number): CollectorRequest {
