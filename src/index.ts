@@ -31,6 +31,9 @@ export type { TrackerOptions, TrackOptions } from './tracker/options.js';
 export type { SubjectFields, Platform } from './tracker/subject-fields.js';
 
 export { Emitter } from './emitter/emitter.js';
+export { EMITTER_DEFAULTS } from './emitter/options.js';
+/** Turns an Observable (e.g. `tracker.outcomes`) into an async iterable for `for await` (from rxjs-for-await). */
+export { eachValueFrom } from 'rxjs-for-await';
 export type { EmitterOptions, RetryOptions } from './emitter/options.js';
 export type {
   DeliveryOutcome, SentOutcome, RetryingOutcome, FailedOutcome, DroppedOutcome, FinalOutcome, DropReason, DeliveryError, DeliveryReport,
