@@ -58,11 +58,15 @@ export function backoff(attempt: number, policy: Pick<ResolvedRetryOptions, 'bas
   return Math.round(exponential * (0.5 + random / 2));
 }
 
+const HTTP_DATE_START = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)/;
+
 /** `Retry-After` as delay-seconds or an HTTP date, in ms from `now`; `undefined` when absent or unreadable. */
 export function parseRetryAfter(value: string | null, now: number): number | undefined {
   if (value === null || value.trim() === '') return undefined;
   const text = value.trim();
   if (/^\d+$/.test(text)) return Number(text) * 1000;
+  // Only an HTTP date (every form starts with a day name): Date.parse reads "-1" or "1.5" as dates in 2001.
+  if (!HTTP_DATE_START.test(text)) return undefined;
   const date = Date.parse(text);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
