@@ -41,6 +41,8 @@ export function checkIgluUri(uri: unknown, field: string): string {
 
 /** Validates a `{schema, data}` value given by a caller (a class instance or plain data). */
 export function checkSelfDescribing(value: unknown, field: string): SelfDescribing {
+  // Instances were checked when constructed (both fields are readonly).
+  if (value instanceof SelfDescribingJson) return value;
   if (typeof value !== 'object' || value === null) throw new InvalidEventError(field, 'expected a SelfDescribingJson');
   const { schema, data } = value as Partial<SelfDescribing>;
   checkIgluUri(schema, `${field}.schema`);

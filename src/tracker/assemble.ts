@@ -54,13 +54,21 @@ export function assemblePayloads(wire: readonly WireEvent[], assembly: Assembly)
   return payloads;
 }
 
+/**
+ * The `contexts` envelope as JSON text. Built as a string: schemas are Iglu URIs (checked, nothing to escape), so only
+ * each entity's data needs JSON.stringify — no intermediate objects on this per-event path.
+ */
 function contextsJson(entities: readonly SelfDescribing[], path: string): string {
-  const data = entities.map((entity, i) => {
+  let json = CONTEXTS_PREFIX;
+  for (let i = 0; i < entities.length; i++) {
+    const entity = entities[i]!;
     assertJsonData(entity.data, `${path}[${i}].data`);
-    return { schema: entity.schema, data: entity.data };
-  });
-  return JSON.stringify({ schema: SCHEMAS.contexts, data });
+    json += `${i === 0 ? '' : ','}{"schema":"${entity.schema}","data":${JSON.stringify(entity.data)}}`;
+  }
+  return json + ']}';
 }
+
+const CONTEXTS_PREFIX = `{"schema":"${SCHEMAS.contexts}","data":[`;
 
 function setEncoded(payload: Record<string, string>, key: string, json: string, base64: boolean): void {
   payload[key] = base64 ? base64UrlEncode(json) : json;
