@@ -1,0 +1,7 @@
+// rxplow/testing: an in-process collector for tests, in Node and in browsers.
+export { createTestingCollector, describeEvent } from './testing-collector.js';
+export type {
+  TestingCollector, TestingCollectorOptions, CollectedEvent, CollectedRequest, ResponseScript, ScriptedResponse, WaitForEventsOptions,
+} from './testing-collector.js';
+export { EVENT_NAMES } from './decode.js';
+export type { SelfDescribingData } from './decode.js';

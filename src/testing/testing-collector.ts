@@ -1,0 +1,299 @@
+import { eventNameOf, readRequestEvents, schemaMatches, unwrapEvent, type SelfDescribingData } from './decode.js';
+
+/** How the collector answers one request. A bare number is shorthand for `{ status }`. */
+export interface ResponseScript {
+  /** The HTTP status. @default 200 */
+  readonly status?: number | undefined;
+  /** Wait this long before answering, in ms; aborting the request's signal meanwhile rejects like fetch does. @default 0 */
+  readonly delayMs?: number | undefined;
+  /** Sent as the `Retry-After` header: seconds (a number) or an HTTP date. Default: no header. */
+  readonly retryAfter?: number | string | undefined;
+  /** `true`: reject with a `TypeError`, as fetch does when the network fails (after `delayMs`). @default false */
+  readonly networkError?: boolean | undefined;
+  /** Extra response headers. @default {} */
+  readonly headers?: Readonly<Record<string, string>> | undefined;
+}
+
+/** A scripted answer: a status, or a {@link ResponseScript}. */
+export type ScriptedResponse = number | ResponseScript;
+
+/** Options of {@link createTestingCollector}. */
+export interface TestingCollectorOptions {
+  /** The base URL to give the Emitter as its endpoint. Requests to any URL are accepted. @default 'https://collector.test' */
+  readonly url?: string | undefined;
+  /** The answer once the scripted queue ({@link TestingCollector.respondWith}) is used up. @default 200 */
+  readonly defaultResponse?: ScriptedResponse | undefined;
+  /** Default timeout of {@link TestingCollector.waitForEvents}, in ms. @default 2_000 */
+  readonly waitTimeoutMs?: number | undefined;
+}
+
+/** One event the collector accepted, decoded into readable parts. */
+export interface CollectedEvent {
+  /** The `e` code: `'pv'`, `'pp'`, `'se'`, `'ue'`, `'tr'`, `'ti'`. */
+  readonly eventType: string;
+  /** The readable name of the event type: `'page_view'`, `'page_ping'`, `'struct'`, `'unstruct'`, `'transaction'`, `'transaction_item'`. */
+  readonly eventName: string;
+  /** The event id (`eid`). */
+  readonly eventId: string | undefined;
+  /** For a self-describing event (`ue`): the Iglu URI of the event inside the `unstruct_event` envelope. */
+  readonly schema: string | undefined;
+  /** For a self-describing event (`ue`): its data, decoded from `ue_px` / `ue_pr`. */
+  readonly data: unknown;
+  /** The context entities, decoded from `cx` / `co`; `[]` when the event has none. */
+  readonly contexts: readonly SelfDescribingData[];
+  /** Every field of the payload as sent (including `stm` and the still-encoded `ue_px` / `cx`). */
+  readonly fields: Readonly<Record<string, string>>;
+  /** How the event came. */
+  readonly method: 'GET' | 'POST';
+  /** The index in {@link TestingCollector.requests} of the request that carried it. */
+  readonly requestIndex: number;
+  /** What could not be decoded (bad base64, bad JSON, a non-string field); `[]` when all is well. */
+  readonly errors: readonly string[];
+}
+
+/** One request the collector received, whatever it answered. */
+export interface CollectedRequest {
+  /** Its position in {@link TestingCollector.requests}. */
+  readonly index: number;
+  readonly method: string;
+  readonly url: string;
+  /** The URL's path, e.g. `/i` or `/com.snowplowanalytics.snowplow/tp2`. */
+  readonly path: string;
+  /** The request headers, names in lower case. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The body text (POST), or `undefined`. */
+  readonly body: string | undefined;
+  /** The events it carried, decoded (also when the collector answered with an error). */
+  readonly events: readonly CollectedEvent[];
+  /** What could not be read, for the request and its events; `[]` when all is well. Never thrown. */
+  readonly errors: readonly string[];
+  /** How it was answered: a status, `'network-error'`, `'aborted'`, or `'pending'` while a delay runs. */
+  readonly outcome: number | 'network-error' | 'aborted' | 'pending';
+}
+
+/** Options of {@link TestingCollector.waitForEvents}. */
+export interface WaitForEventsOptions {
+  /** How many matching events to wait for. @default 1 */
+  readonly count?: number | undefined;
+  /** Which events count. Default: every event. */
+  readonly predicate?: ((event: CollectedEvent) => boolean) | undefined;
+  /** Reject after this many ms. Default: the collector's `waitTimeoutMs` (2_000). */
+  readonly timeoutMs?: number | undefined;
+}
+
+/** An in-memory collector with a fetch-compatible entry: see {@link createTestingCollector}. */
+export interface TestingCollector {
+  /** The base URL to pass to `new Emitter(url, { fetch })`. */
+  readonly url: string;
+  /** A `fetch` to pass to `new Emitter(url, { fetch: collector.fetch })`. Accepts `fetch(Request)` and `fetch(url, init)`. */
+  readonly fetch: typeof globalThis.fetch;
+  /** Every request received, in order. */
+  readonly requests: readonly CollectedRequest[];
+  /** Every event the collector accepted (answered with a 2xx), decoded, in order of arrival. A retried event appears once. */
+  readonly events: readonly CollectedEvent[];
+  /** Queues answers for the next requests, one each, in order; after them comes the default. */
+  respondWith(...responses: ScriptedResponse[]): this;
+  /** Sets the answer used once the queue is empty. */
+  setDefault(response: ScriptedResponse): this;
+  /** Resolves with the matching accepted events once there are `count` of them; rejects on timeout, listing what arrived. */
+  waitForEvents(options?: WaitForEventsOptions): Promise<CollectedEvent[]>;
+  /** Accepted events of a type, by `e` code (`'pv'`) or readable name (`'page_view'`). */
+  eventsOfType(type: string): CollectedEvent[];
+  /** Accepted self-describing events whose schema is `uriOrPrefix` or starts with it at a `/` (`'iglu:com.acme/checkout'`). */
+  eventsWithSchema(uriOrPrefix: string): CollectedEvent[];
+  /** Accepted events with a context entity whose schema is `uriOrPrefix` or starts with it at a `/`. */
+  eventsWithContext(uriOrPrefix: string): CollectedEvent[];
+  /** Forgets requests, events and the scripted queue; the default answer is kept. */
+  reset(): void;
+}
+
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
+interface Waiter {
+  check(): void;
+}
+
+const DEFAULTS = { url: 'https://collector.test', defaultResponse: 200, waitTimeoutMs: 2_000 } as const;
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+
+/**
+ * Creates an in-process collector for tests, in Node and in browsers: hand its `fetch` to an Emitter, then assert on
+ * the decoded `events` (or the raw `requests`), and script answers (statuses, delays, network errors, `Retry-After`).
+ *
+ * @example
+ * const collector = createTestingCollector();
+ * const tracker = new Tracker(new Emitter(collector.url, { fetch: collector.fetch }));
+ * collector.respondWith(503, 200);
+ * tracker.trackPageView({ pageUrl: 'https://example.com' });
+ * const [event] = await collector.waitForEvents();
+ */
+export function createTestingCollector(options: TestingCollectorOptions = {}): TestingCollector {
+  const url = (options.url ?? DEFAULTS.url).replace(/\/+$/, '');
+  const waitTimeoutMs = options.waitTimeoutMs ?? DEFAULTS.waitTimeoutMs;
+  let defaultResponse: ScriptedResponse = options.defaultResponse ?? DEFAULTS.defaultResponse;
+  const queue: ScriptedResponse[] = [];
+  const requests: CollectedRequest[] = [];
+  const events: CollectedEvent[] = [];
+  const waiters = new Set<Waiter>();
+  let resets = 0;
+
+  const fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const request = new Request(input, init);
+    const script = toScript(queue.shift() ?? defaultResponse);
+    const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.text();
+    const record: Writable<CollectedRequest> = recordRequest(requests.length, request, body);
+    requests.push(record);
+    const generation = resets;
+    const settle = (outcome: CollectedRequest['outcome']) => {
+      record.outcome = outcome;
+    };
+    try {
+      await delay(script.delayMs ?? 0, request.signal);
+    } catch (error) {
+      settle('aborted');
+      throw error;
+    }
+    if (script.networkError) {
+      settle('network-error');
+      throw new TypeError('Failed to fetch (rxplow testing collector: scripted network error)');
+    }
+    const status = script.status ?? 200;
+    settle(status);
+    if (status >= 200 && status < 300 && generation === resets) {
+      events.push(...record.events);
+      for (const waiter of waiters) waiter.check();
+    }
+    const headers = new Headers(script.headers);
+    if (script.retryAfter !== undefined) headers.set('Retry-After', String(script.retryAfter));
+    return new Response(NULL_BODY_STATUSES.has(status) ? null : '', { status, headers });
+  };
+
+  const filter = (predicate: (event: CollectedEvent) => boolean) => events.filter(predicate);
+
+  const collector: TestingCollector = {
+    url,
+    fetch: fetch as typeof globalThis.fetch,
+    requests,
+    events,
+    respondWith(...responses) {
+      queue.push(...responses);
+      return this;
+    },
+    setDefault(response) {
+      defaultResponse = response;
+      return this;
+    },
+    waitForEvents(wait = {}) {
+      const count = wait.count ?? 1;
+      const predicate = wait.predicate ?? (() => true);
+      const timeoutMs = wait.timeoutMs ?? waitTimeoutMs;
+      return new Promise<CollectedEvent[]>((resolve, reject) => {
+        const waiter: Waiter = {
+          check() {
+            const matching = events.filter(predicate);
+            if (matching.length < count) return;
+            waiters.delete(waiter);
+            clearTimeout(timer);
+            resolve(matching);
+          },
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(waiter);
+          reject(new Error(describeTimeout(count, timeoutMs, events.filter(predicate).length, events, requests)));
+        }, timeoutMs);
+        waiters.add(waiter);
+        waiter.check();
+      });
+    },
+    eventsOfType: (type) => filter((e) => e.eventType === type || e.eventName === type),
+    eventsWithSchema: (pattern) => filter((e) => schemaMatches(e.schema, pattern)),
+    eventsWithContext: (pattern) => filter((e) => e.contexts.some((entity) => schemaMatches(entity.schema, pattern))),
+    reset() {
+      resets++;
+      queue.length = 0;
+      requests.length = 0;
+      events.length = 0;
+    },
+  };
+  return collector;
+}
+
+function toScript(response: ScriptedResponse): ResponseScript {
+  return typeof response === 'number' ? { status: response } : response;
+}
+
+function recordRequest(index: number, request: Request, body: string | undefined): CollectedRequest {
+  const method = request.method.toUpperCase() === 'GET' ? 'GET' : 'POST';
+  const read = readRequestEvents(method, request.url, body);
+  const errors = [...read.errors];
+  const events = read.events.map((raw, position): CollectedEvent => {
+    const event = decodeEvent(raw, method, index);
+    errors.push(...event.errors.map((error) => `event ${position}: ${error}`));
+    return event;
+  });
+  const headers: Record<string, string> = {};
+  request.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  return { index, method: request.method, url: request.url, path: new URL(request.url).pathname, headers, body, events, errors, outcome: 'pending' };
+}
+
+function decodeEvent(raw: Readonly<Record<string, unknown>>, method: 'GET' | 'POST', requestIndex: number): CollectedEvent {
+  const errors: string[] = [];
+  const fields: Record<string, string> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (typeof value !== 'string') errors.push(`field "${key}" is a ${value === null ? 'null' : typeof value}, not a string`);
+    fields[key] = typeof value === 'string' ? value : JSON.stringify(value);
+  }
+  const unwrapped = unwrapEvent(raw);
+  errors.push(...unwrapped.errors);
+  const eventType = fields['e'] ?? '';
+  return {
+    eventType,
+    eventName: eventNameOf(fields['e']),
+    eventId: fields['eid'],
+    schema: unwrapped.unstruct?.schema,
+    data: unwrapped.unstruct?.data,
+    contexts: unwrapped.contexts,
+    fields,
+    method,
+    requestIndex,
+    errors,
+  };
+}
+
+/** Resolves after `ms` (at once for 0); rejects with the signal's reason (an AbortError) if it aborts first, like fetch. */
+function delay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const abortError = () => (signal.reason as unknown) ?? new DOMException('This operation was aborted', 'AbortError');
+    if (signal.aborted) return reject(abortError());
+    if (ms <= 0) return resolve();
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(abortError());
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** One line per accepted event, for error messages: `pv page_view eid=…` or `ue iglu:… eid=…`. */
+export function describeEvent(event: CollectedEvent): string {
+  const what = event.schema ?? event.eventName;
+  return `${event.eventType || '(no e)'} ${what} eid=${event.eventId ?? '(none)'}`;
+}
+
+function describeTimeout(count: number, timeoutMs: number, matching: number, events: readonly CollectedEvent[], requests: readonly CollectedRequest[]): string {
+  const lines = events.map((event) => `  - ${describeEvent(event)}`);
+  const failed = requests.filter((r) => r.outcome !== 'pending' && !(typeof r.outcome === 'number' && r.outcome >= 200 && r.outcome < 300));
+  const problems = requests.flatMap((r) => r.errors.map((error) => `  - request ${r.index}: ${error}`));
+  return [
+    `waitForEvents: timed out after ${timeoutMs} ms waiting for ${count} matching event(s); ${matching} matched, ` +
+      `${events.length} accepted in ${requests.length} request(s) (${failed.length} not answered 2xx)${events.length ? ':' : '.'}`,
+    ...lines,
+    ...(problems.length ? ['decoding problems:', ...problems] : []),
+  ].join('\n');
+}
