@@ -14,7 +14,7 @@ interface AdFields {
   readonly campaignId?: string | undefined;
   /** The cost model: `'cpa'`, `'cpc'` or `'cpm'`. */
   readonly costModel?: CostModel | undefined;
-  /** The cost, in the cost model's unit. */
+  /** The cost (≥ 0), in the cost model's unit. Requires `costModel`. */
   readonly cost?: number | undefined;
 }
 
@@ -54,19 +54,31 @@ export interface AdConversionFields extends AdFields {
   readonly action?: string | undefined;
   /** A property of the conversion. */
   readonly property?: string | undefined;
-  /** The conversion's initial value. */
+  /** The conversion's initial value (≥ 0). */
   readonly initialValue?: number | undefined;
 }
 
 const optionalString = c.optional(c.string);
+const nonNegativeNumber: c.Check<number> = (value, field) => {
+  if (c.finiteNumber(value, field) < 0) throw new InvalidEventError(field, `expected a number ≥ 0, got ${String(value)}`);
+  return value as number;
+};
 const AD_CHECKS = {
   advertiserId: optionalString, campaignId: optionalString,
-  costModel: c.optional(c.oneOf(['cpa', 'cpc', 'cpm'])), cost: c.optional(c.finiteNumber),
+  costModel: c.optional(c.oneOf(['cpa', 'cpc', 'cpm'])), cost: c.optional(nonNegativeNumber),
+};
+
+/** The schemas say `dependencies: {cost: [costModel]}`: a cost without its model would be rejected. */
+const costNeedsModel = (fields: AdFields): void => {
+  if (fields.cost !== undefined && fields.costModel === undefined) {
+    throw new InvalidEventError('costModel', "required when cost is given: 'cpa', 'cpc' or 'cpm'");
+  }
 };
 
 /** The schemas say `minProperties: 1`: an ad event with nothing in it would be rejected. */
-const atLeastOneField = (fields: object): void => {
+const atLeastOneField = (fields: AdFields): void => {
   if (Object.keys(fields).length === 0) throw new InvalidEventError('fields', 'at least one field is required');
+  costNeedsModel(fields);
 };
 
 export const AD_IMPRESSION: EventDefinition<AdImpressionFields> = {
@@ -80,13 +92,14 @@ export const AD_CLICK: EventDefinition<AdClickFields> = {
     ...AD_CHECKS, targetUrl: c.nonEmptyString, clickId: optionalString, impressionId: optionalString,
     zoneId: optionalString, bannerId: optionalString,
   },
+  refine: costNeedsModel,
   toWire: (f) => selfDescribingWire(SCHEMAS.adClick, f),
 };
 
 export const AD_CONVERSION: EventDefinition<AdConversionFields> = {
   checks: {
     ...AD_CHECKS, conversionId: optionalString, category: optionalString, action: optionalString,
-    property: optionalString, initialValue: c.optional(c.finiteNumber),
+    property: optionalString, initialValue: c.optional(nonNegativeNumber),
   },
   refine: atLeastOneField,
   toWire: (f) => selfDescribingWire(SCHEMAS.adConversion, f),

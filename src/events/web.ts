@@ -1,3 +1,4 @@
+import { InvalidEventError } from '../errors.js';
 import * as c from '../payload/checks.js';
 import { SCHEMAS } from '../payload/schemas.js';
 import { selfDescribingWire, type EventDefinition } from './definition.js';
@@ -90,7 +91,7 @@ export interface FormSubmissionFields {
 
 /** An internal site search (`site_search` 1-0-0). */
 export interface SiteSearchFields {
-  /** The search terms. Required. */
+  /** The search terms: at least one. Required. */
   readonly terms: readonly string[];
   /** Filters applied to the search, as name → string or boolean. */
   readonly filters?: Readonly<Record<string, string | boolean>> | undefined;
@@ -167,6 +168,9 @@ export const SITE_SEARCH: EventDefinition<SiteSearchFields> = {
     }),
     totalResults: c.optional(c.nonNegativeInteger),
     pageResults: c.optional(c.nonNegativeInteger),
+  },
+  refine: (f) => {
+    if (f.terms.length === 0) throw new InvalidEventError('terms', 'at least one search term is required (the schema says minItems 1)');
   },
   toWire: (f) => selfDescribingWire(SCHEMAS.siteSearch, f),
 };
