@@ -108,7 +108,9 @@ describe('emitter/batch', () => {
   describe('batchEvents (marbles)', () => {
     let testScheduler: TestScheduler;
     beforeEach(() => {
-      testScheduler = new TestScheduler((actual, expected) => expect(actual).to.deep.equal(expected));
+      testScheduler = new TestScheduler((actual, expected) => {
+      expect(actual).to.deep.equal(expected);
+    });
     });
 
     const values = { a: queued('a'), b: queued('b'), c: queued('c'), d: queued('d') };

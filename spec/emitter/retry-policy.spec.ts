@@ -42,7 +42,6 @@ const inputArb: fc.Arbitrary<DecisionInput> = fc.record({
 });
 
 const withResult = (input: DecisionInput, result: AttemptResult): DecisionInput => ({ ...input, result });
-const statusOf = (input: DecisionInput): number | undefined => (input.result.kind === 'response' ? input.result.status : undefined);
 
 describe('emitter/retry-policy', () => {
   describe('decide (properties)', () => {
