@@ -45,6 +45,16 @@ interface Difference {
 const innerData = (c: Comparable) => c.unstructEvent?.data.data as Record<string, unknown> | undefined;
 const PAGE_PING_OFFSETS = ['pp_mix', 'pp_max', 'pp_miy', 'pp_may'] as const;
 
+/** A difference where tracker-core leaves the schema-required `key` out of the event data and rxplow sends `value`. */
+function requiredKeyOnlyWeSend(schemas: readonly string[], key: string, value: unknown): Difference['reconcile'] {
+  return (ours, theirs) => {
+    if (!schemas.includes(theirs.unstructEvent?.data.schema ?? '') || key in innerData(theirs)!) return false;
+    expect(innerData(ours)!).to.have.property(key).that.deep.equals(value);
+    delete innerData(ours)![key];
+    return true;
+  };
+}
+
 /** The deliberate differences between rxplow and tracker-core 4.x. */
 export const DIFFERENCES: readonly Difference[] = [
   {
@@ -93,27 +103,14 @@ export const DIFFERENCES: readonly Difference[] = [
     what: 'without `all`, tracker-core sends consent_withdrawn data {}; rxplow sends {"all": false}',
     why: 'PROTOCOL.md §5: consent_withdrawn 1-0-0 requires `all`, so {} fails validation in the pipeline.',
     shownBy: { sample: 'minimal consent withdrawn', timestamp: 'deviceTimestamp' },
-    reconcile: (ours, theirs) => {
-      if (theirs.unstructEvent?.data.schema !== `${SP}/consent_withdrawn/jsonschema/1-0-0` || 'all' in innerData(theirs)!) return false;
-      expect(innerData(ours)).to.deep.equal({ all: false });
-      delete innerData(ours)!['all'];
-      return true;
-    },
+    reconcile: requiredKeyOnlyWeSend([`${SP}/consent_withdrawn/jsonschema/1-0-0`], 'all', false),
   },
   {
     id: 'form-value-null',
     what: 'without a value, tracker-core leaves `value` out of change_form/focus_form; rxplow sends "value": null',
     why: 'PROTOCOL.md §5/§7: both form schemas require `value` (nullable); tracker-core means to keep it but JSON drops undefined.',
     shownBy: { sample: 'minimal form change', timestamp: 'deviceTimestamp' },
-    reconcile: (ours, theirs) => {
-      const schema = theirs.unstructEvent?.data.schema;
-      if ((schema !== `${SP}/change_form/jsonschema/1-0-0` && schema !== `${SP}/focus_form/jsonschema/1-0-0`) || 'value' in innerData(theirs)!) {
-        return false;
-      }
-      expect(innerData(ours)!['value']).to.equal(null);
-      delete innerData(ours)!['value'];
-      return true;
-    },
+    reconcile: requiredKeyOnlyWeSend([`${SP}/change_form/jsonschema/1-0-0`, `${SP}/focus_form/jsonschema/1-0-0`], 'value', null),
   },
 ];
 
