@@ -29,6 +29,8 @@ export interface RequestEvents {
   readonly envelopeSchema: string | undefined;
   /** Why (part of) the request could not be read. */
   readonly errors: readonly string[];
+  /** The POST body is not JSON at all. */
+  readonly malformedJson: boolean;
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -39,28 +41,28 @@ export function readRequestEvents(method: string, url: string, body: string | un
     const query = new URL(url, 'http://collector.invalid').searchParams;
     const event = Object.fromEntries(query);
     return Object.keys(event).length === 0
-      ? { events: [], envelopeSchema: undefined, errors: ['GET request without a query string: no event'] }
-      : { events: [event], envelopeSchema: undefined, errors: [] };
+      ? { events: [], envelopeSchema: undefined, errors: ['GET request without a query string: no event'], malformedJson: false }
+      : { events: [event], envelopeSchema: undefined, errors: [], malformedJson: false };
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(body ?? '');
   } catch (error) {
-    return { events: [], envelopeSchema: undefined, errors: [`body is not valid JSON: ${messageOf(error)}`] };
+    return { events: [], envelopeSchema: undefined, errors: [`body is not valid JSON: ${messageOf(error)}`], malformedJson: true };
   }
   if (!isObject(parsed) || typeof parsed['schema'] !== 'string') {
-    return { events: [], envelopeSchema: undefined, errors: ['body is not a self-describing JSON {"schema": "iglu:…", "data": […]}'] };
+    return { events: [], envelopeSchema: undefined, errors: ['body is not a self-describing JSON {"schema": "iglu:…", "data": […]}'], malformedJson: false };
   }
   const envelopeSchema = parsed['schema'];
   const data = parsed['data'];
-  if (!Array.isArray(data)) return { events: [], envelopeSchema, errors: ['body "data" is not an array of events'] };
+  if (!Array.isArray(data)) return { events: [], envelopeSchema, errors: ['body "data" is not an array of events'], malformedJson: false };
   const errors: string[] = [];
   const events: Record<string, unknown>[] = [];
   data.forEach((item: unknown, index) => {
     if (isObject(item)) events.push(item);
     else errors.push(`body data[${index}] is not an event object`);
   });
-  return { events, envelopeSchema, errors };
+  return { events, envelopeSchema, errors, malformedJson: false };
 }
 
 /** A decoded `ue_px`/`ue_pr` or `cx`/`co` field: absent, its JSON value, or why it could not be read. */

@@ -1,0 +1,145 @@
+// Finds Iglu schemas (folders in the Iglu layout, static Iglu registries over HTTP, the bundled copies) and compiles
+// them with ajv, set up as PROTOCOL.md §8 says: draft-04, the `self` keyword, formats, the Iglu meta-schema.
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import AjvDraft04Module from 'ajv-draft-04';
+import addFormatsModule from 'ajv-formats';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { IGLU_URI } from '../payload/schemas.js';
+import { messageOf } from '../testing/decode.js';
+
+const Ajv = AjvDraft04Module.default;
+const addFormats = addFormatsModule.default;
+
+const META_SCHEMA_KEY = 'http://iglucentral.com/schemas/com.snowplowanalytics.self-desc/schema/jsonschema/1-0-0';
+const META_SCHEMA_PATH = 'com.snowplowanalytics.self-desc/schema/jsonschema/1-0-0';
+
+/** Where schemas come from. */
+export interface SchemaSources {
+  /** Folders in the Iglu layout `VENDOR/NAME/jsonschema/M-R-A`, searched first, in order. */
+  readonly schemaDirs: readonly string[];
+  /** Static Iglu registries (`GET {url}/schemas/VENDOR/NAME/jsonschema/M-R-A`), searched next, in order. */
+  readonly igluUrls: readonly string[];
+  /** Fall back to the Iglu Central schemas bundled with rxplow. */
+  readonly builtinSchemas: boolean;
+}
+
+/** A compiled schema, or why there is none. */
+export type Resolved = { readonly ok: true; readonly validate: ValidateFunction } | { readonly ok: false; readonly error: string };
+
+/** The package's `schemas/` folder, from `src/cli` or `dist/esm/cli`. */
+export function packageSchemasDir(): string {
+  for (const up of ['../../schemas', '../../../schemas']) {
+    const dir = fileURLToPath(new URL(up, import.meta.url));
+    if (existsSync(join(dir, 'iglu-central'))) return dir;
+  }
+  throw new Error('rxplow collector: the package\'s schemas/ folder is missing');
+}
+
+/** The Iglu Central schemas bundled with rxplow (the protocol's envelopes and every schema rxplow's track methods emit). */
+export const builtinSchemasDir = (): string => join(packageSchemasDir(), 'iglu-central');
+
+/** The schemas of the `npm start` demo (`com.rxplow.demo`). */
+export const demoSchemasDir = (): string => join(packageSchemasDir(), 'demo');
+
+/** Resolves Iglu URIs to compiled validators; every lookup (found or not) is cached. */
+export class SchemaResolver {
+  readonly #sources: SchemaSources;
+  readonly #ajv: InstanceType<typeof Ajv>;
+  readonly #cache = new Map<string, Promise<Resolved>>();
+  readonly #fetch: typeof globalThis.fetch;
+
+  constructor(sources: SchemaSources, fetchImpl: typeof globalThis.fetch = globalThis.fetch) {
+    this.#sources = sources;
+    this.#fetch = fetchImpl;
+    this.#ajv = new Ajv({ strictTypes: false, allErrors: true, logger: false });
+    this.#ajv.addKeyword('self');
+    addFormats(this.#ajv);
+  }
+
+  /** Loads the Iglu meta-schema (bundled). Call once before {@link SchemaResolver.resolve}. */
+  async init(): Promise<void> {
+    const meta = JSON.parse(await readFile(join(builtinSchemasDir(), META_SCHEMA_PATH), 'utf8')) as object;
+    this.#ajv.addMetaSchema(meta, META_SCHEMA_KEY);
+  }
+
+  /** Where this resolver looks, for messages. */
+  describeSources(): string {
+    const places = [...this.#sources.schemaDirs, ...this.#sources.igluUrls, ...(this.#sources.builtinSchemas ? ['bundled Iglu Central'] : [])];
+    return places.length ? places.join(', ') : 'no schema source';
+  }
+
+  resolve(uri: string): Promise<Resolved> {
+    let resolved = this.#cache.get(uri);
+    if (!resolved) {
+      resolved = this.#load(uri);
+      this.#cache.set(uri, resolved);
+    }
+    return resolved;
+  }
+
+  async #load(uri: string): Promise<Resolved> {
+    if (!IGLU_URI.test(uri)) return { ok: false, error: `not an Iglu URI: ${JSON.stringify(uri)}` };
+    const path = uri.slice('iglu:'.length);
+    let text: string | undefined;
+    const problems: string[] = [];
+    const lookups = [
+      ...this.#sources.schemaDirs.map((dir) => () => readLocal(dir, path)),
+      ...this.#sources.igluUrls.map((url) => () => this.#readRemote(url, path)),
+      ...(this.#sources.builtinSchemas ? [() => readLocal(builtinSchemasDir(), path)] : []),
+    ];
+    for (const lookup of lookups) {
+      const found = await lookup();
+      if (typeof found === 'string') {
+        text = found;
+        break;
+      }
+      if (found.problem) problems.push(found.problem);
+    }
+    if (text === undefined) {
+      return { ok: false, error: `schema not found: ${uri} (looked in ${this.describeSources()})${problems.length ? `; ${problems.join('; ')}` : ''}` };
+    }
+    try {
+      const schema = JSON.parse(text) as object;
+      this.#ajv.addSchema(schema, uri);
+      const validate = this.#ajv.getSchema(uri);
+      if (!validate) throw new Error('ajv did not compile it');
+      return { ok: true, validate };
+    } catch (error) {
+      this.#ajv.removeSchema(uri);
+      return { ok: false, error: `schema ${uri} is not a valid JSON Schema: ${messageOf(error)}` };
+    }
+  }
+
+  async #readRemote(base: string, path: string): Promise<string | { problem?: string }> {
+    const url = `${base.replace(/\/+$/, '')}/schemas/${path}`;
+    try {
+      const response = await this.#fetch(url, { redirect: 'follow', signal: AbortSignal.timeout(5_000) });
+      if (response.ok) return await response.text();
+      await response.body?.cancel();
+      return response.status === 404 ? {} : { problem: `${url} answered ${response.status}` };
+    } catch (error) {
+      return { problem: `${url}: ${messageOf(error)}` };
+    }
+  }
+}
+
+async function readLocal(dir: string, path: string): Promise<string | { problem?: string }> {
+  try {
+    return await readFile(join(dir, ...path.split('/')), 'utf8');
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    return code === 'ENOENT' || code === 'ENOTDIR' ? {} : { problem: `${dir}: ${messageOf(error)}` };
+  }
+}
+
+/** ajv errors as readable lines: `/step must be integer`, `must NOT have additional properties: "extra"`. */
+export function formatAjvErrors(errors: readonly ErrorObject[] | null | undefined, prefix = '', stripPath = ''): string[] {
+  return (errors ?? []).map((e) => {
+    const where = (e.instancePath.startsWith(stripPath) ? e.instancePath.slice(stripPath.length) : e.instancePath) || '/';
+    const detail = e.keyword === 'additionalProperties' ? `: "${String(e.params['additionalProperty'])}"` : '';
+    return `${prefix}${where} ${e.message ?? e.keyword}${detail}`;
+  });
+}
