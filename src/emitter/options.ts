@@ -169,6 +169,8 @@ export function resolveEmitterOptions(endpoint: string, options: EmitterOptions 
 
 function toBaseUrl(endpoint: unknown, protocol: string, port: number | undefined): string {
   if (typeof endpoint !== 'string' || endpoint.trim() === '') throw new InvalidOptionsError('endpoint', 'required: a collector host or http(s) URL');
+  // Browsers' URL parsers percent-encode some characters Node's rejects: refuse whitespace everywhere alike.
+  if (/\s/.test(endpoint)) throw new InvalidOptionsError('endpoint', `not a valid host or URL: "${endpoint}"`);
   const text = endpoint.includes('://') ? endpoint : `${protocol}://${endpoint}`;
   let url: URL;
   try {
