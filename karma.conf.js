@@ -14,6 +14,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import karmaCollector from './spec/support/karma-collector.cjs';
 
 const root = dirname(fileURLToPath(import.meta.url));
 process.env.CHROME_BIN = '/usr/bin/chromium';
@@ -54,11 +55,12 @@ TotalsReporter.$inject = ['baseReporterDecorator'];
 //   2. register it in `extraPlugins` as { 'middleware:rxplow-collector': ['factory', collectorFactory] }
 //   3. add 'rxplow-collector' to `extraMiddleware` (runs after Karma's own
 //      handlers; use config.beforeMiddleware instead to run before them).
+// The loopback collector for browser delivery specs: /__rxplow/<session>/... (see spec/support/karma-collector.cjs).
 const extraPlugins = [
-  // { 'middleware:rxplow-collector': ['factory', collectorFactory] },
+  { 'middleware:rxplow-collector': ['factory', karmaCollector.collectorFactory] },
 ];
 const extraMiddleware = [
-  // 'rxplow-collector',
+  'rxplow-collector',
 ];
 // ---------------------------------------------------------------------------
 
