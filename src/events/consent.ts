@@ -27,7 +27,9 @@ export interface ConsentWithdrawnFields extends ConsentDocumentFields {
 }
 
 const DOCUMENT_CHECKS = {
-  id: c.nonEmptyString, version: c.nonEmptyString, name: c.optional(c.string), description: c.optional(c.string),
+  // consent_document's maxLength limits.
+  id: c.stringUpTo(36, c.nonEmptyString), version: c.stringUpTo(36, c.nonEmptyString),
+  name: c.optional(c.stringUpTo(60)), description: c.optional(c.stringUpTo(10_000)),
 };
 
 const documentEntity = (data: ConsentDocumentFields) => ({ schema: SCHEMAS.consentDocument, data });

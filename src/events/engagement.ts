@@ -58,7 +58,11 @@ export interface ErrorFields {
 }
 
 const optionalString = c.optional(c.string);
-const optionalIndex = c.optional(c.nonNegativeInteger);
+// application_error's limits: strings up to 1024 characters, integers up to 2^31 − 1.
+const shortString = c.optional(c.stringUpTo(1024));
+const optionalIndex = c.optional((value: unknown, field: string) =>
+  c.nonNegativeInteger(value, field) <= 2_147_483_647 ? (value as number) : c.reject(field, 'at most 2147483647 allowed'),
+);
 const cut = (text: string | undefined, max: number) => (text !== undefined && text.length > max ? text.slice(0, max) : text);
 
 export const SOCIAL_INTERACTION: EventDefinition<SocialInteractionFields> = {
@@ -74,8 +78,8 @@ export const TIMING: EventDefinition<TimingFields> = {
 export const APPLICATION_ERROR: EventDefinition<ErrorFields> = {
   checks: {
     message: c.nonEmptyString, programmingLanguage: c.optional(c.oneOf(PROGRAMMING_LANGUAGES)), stackTrace: optionalString,
-    fileName: optionalString, lineNumber: optionalIndex, lineColumn: optionalIndex, exceptionName: optionalString,
-    className: optionalString, threadName: optionalString, threadId: optionalIndex, isFatal: c.optional(c.boolean),
+    fileName: shortString, lineNumber: optionalIndex, lineColumn: optionalIndex, exceptionName: shortString,
+    className: shortString, threadName: shortString, threadId: optionalIndex, isFatal: c.optional(c.boolean),
   },
   toWire: (f) =>
     selfDescribingWire(SCHEMAS.applicationError, {

@@ -105,6 +105,9 @@ const optionalString = c.optional(c.string);
 const optionalClasses = c.optional(c.arrayOf(c.string));
 const optionalInteger = c.optional(c.integer);
 const formType = c.optional(c.oneOf(FORM_INPUT_TYPES));
+// The form schemas' maxLength limits, checked here so a too-long value is a typed error, not a bad event later.
+const formIdCheck = c.stringUpTo(4096);
+const formValue: c.Check<string | null> = (value, field) => (value === undefined || value === null ? null : c.stringUpTo(65_535)(value, field));
 
 const PAGE_CHECKS = { pageUrl: c.nonEmptyString, pageTitle: optionalString, referrer: optionalString };
 
@@ -134,8 +137,8 @@ export const LINK_CLICK: EventDefinition<LinkClickFields> = {
 
 export const FORM_FOCUS_OR_CHANGE: EventDefinition<FormFocusOrChangeFields> = {
   checks: {
-    schema: c.oneOf(['change_form', 'focus_form']), formId: c.string, elementId: c.string,
-    nodeName: c.oneOf(FORM_NODE_NAMES), type: formType, elementClasses: optionalClasses, value: c.nullableString,
+    schema: c.oneOf(['change_form', 'focus_form']), formId: formIdCheck, elementId: formIdCheck,
+    nodeName: c.oneOf(FORM_NODE_NAMES), type: formType, elementClasses: optionalClasses, value: formValue,
   },
   // focus_form names the input type `elementType`; change_form names it `type` (both schemas forbid other keys).
   toWire: ({ schema, value, type, ...rest }) =>
@@ -146,10 +149,10 @@ export const FORM_FOCUS_OR_CHANGE: EventDefinition<FormFocusOrChangeFields> = {
 
 export const FORM_SUBMISSION: EventDefinition<FormSubmissionFields> = {
   checks: {
-    formId: c.string,
+    formId: formIdCheck,
     formClasses: optionalClasses,
     elements: c.optional(
-      c.arrayOf(c.objectOf<FormElement>({ name: c.string, value: c.nullableString, nodeName: c.oneOf(FORM_NODE_NAMES), type: formType })),
+      c.arrayOf(c.objectOf<FormElement>({ name: c.stringUpTo(65_535), value: formValue, nodeName: c.oneOf(FORM_NODE_NAMES), type: formType })),
     ),
   },
   toWire: (f) => selfDescribingWire(SCHEMAS.submitForm, f),

@@ -120,3 +120,9 @@ export const positiveInteger: Check<number> = (value, field) =>
 
 export const func = <T extends (...args: never[]) => unknown>(value: unknown, field: string): T =>
   typeof value === 'function' ? (value as T) : fail(field, `expected a function, got ${describe(value)}`);
+
+/** A string of at most `max` characters (Iglu schemas' `maxLength`). */
+export const stringUpTo =
+  (max: number, base: Check<string> = string): Check<string> =>
+  (value, field) =>
+    base(value, field).length <= max ? (value as string) : fail(field, `at most ${max} characters allowed, got ${(value as string).length}`);
