@@ -9,6 +9,7 @@ import { SelfDescribingJson } from '../../src/payload/self-describing-json.js';
 import { Tracker } from '../../src/tracker/tracker.js';
 import { decodePayload } from '../helpers/decode.js';
 import { expectConservation, OutcomeLog } from '../support/conservation.js';
+import { withoutStm } from '../support/payloads.js';
 
 interface Received {
   readonly method: string;
@@ -35,11 +36,6 @@ function collectorSession() {
 const FAST: EmitterOptions = { retry: { limit: 5, baseDelayMs: 5, maxDelayMs: 20 }, timeoutMs: 2_000, flushIntervalMs: 20 };
 const LINK_CLICK = 'iglu:com.snowplowanalytics.snowplow/link_click/jsonschema/1-0-1';
 const WEB_PAGE = 'iglu:com.snowplowanalytics.snowplow/web_page/jsonschema/1-0-0';
-
-const withoutStm = (payload: Payload): Payload => {
-  const { stm: _stm, ...rest } = payload;
-  return rest;
-};
 
 describe('delivery in the browser (real HTTP to the Karma collector)', function () {
   this.timeout(10_000);

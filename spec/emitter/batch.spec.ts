@@ -2,9 +2,10 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { asyncScheduler, from, map, NEVER, type SchedulerLike, type Subscription } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
+import type { TestScheduler } from 'rxjs/testing';
 import { batchEvents, decideAdd, fitsAlone, type BatchLimits } from '../../src/emitter/batch.js';
 import { ids, limits, queued } from '../support/queued.js';
+import { chaiTestScheduler } from '../support/transports.js';
 
 const limitsArb = fc.record({
   maxEvents: fc.integer({ min: 1, max: 20 }),
@@ -108,9 +109,7 @@ describe('emitter/batch', () => {
   describe('batchEvents (marbles)', () => {
     let testScheduler: TestScheduler;
     beforeEach(() => {
-      testScheduler = new TestScheduler((actual, expected) => {
-      expect(actual).to.deep.equal(expected);
-    });
+      testScheduler = chaiTestScheduler();
     });
 
     const values = { a: queued('a'), b: queued('b'), c: queued('c'), d: queued('d') };

@@ -31,11 +31,26 @@ export async function startRig(method: 'get' | 'post', script?: Script, options:
     for (let i = 0; i < n; i++) tracker.trackStructEvent({ category: 'spec', action: 'track', label: `event ${counter++}` });
     return log.tracked.slice(from);
   };
-  const close = async (): Promise<void> => {
-    await tracker.shutdown({ timeoutMs: 50 });
-    await collector.close();
-  };
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      await tracker.shutdown({ timeoutMs: 50 });
+      await collector.close();
+    })());
   return { collector, emitter, tracker, log, track, close };
+}
+
+/** Registers an afterEach that closes every rig the test started; returns the way to start one. */
+export function rigPerTest(): typeof startRig {
+  const open: Rig[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((rig) => rig.close()));
+  });
+  return async (...args) => {
+    const rig = await startRig(...args);
+    open.push(rig);
+    return rig;
+  };
 }
 
 /** The collector's side of the law: an event the emitter reports sent was accepted exactly once; any other, never. */

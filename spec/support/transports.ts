@@ -1,9 +1,16 @@
-// Stand-in transports for Emitter specs that do not need HTTP (the `internals.transport` seam).
+// The TestScheduler and stand-in transports for Emitter specs that do not need HTTP (the `internals.transport` seam).
+import { expect } from 'chai';
 import { Observable, Subject } from 'rxjs';
-import type { RunHelpers } from 'rxjs/testing';
+import { TestScheduler, type RunHelpers } from 'rxjs/testing';
 import type { CollectorRequest } from '../../src/emitter/request.js';
 import type { Transport, TransportResponse } from '../../src/emitter/ky-transport.js';
 import type { DeliveryError } from '../../src/emitter/outcome.js';
+
+/** A TestScheduler that compares with chai's deep equality. */
+export const chaiTestScheduler = (): TestScheduler =>
+  new TestScheduler((actual, expected) => {
+    expect(actual).to.deep.equal(expected);
+  });
 
 /** One scripted answer: a response with this status (and Retry-After), or a transport error. */
 export type Reply = number | { readonly status: number; readonly retryAfter?: string } | DeliveryError;

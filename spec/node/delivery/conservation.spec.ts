@@ -5,20 +5,16 @@ import { Emitter } from '../../../src/emitter/emitter.js';
 import { Tracker } from '../../../src/tracker/tracker.js';
 import { always, inTurn, LoopbackCollector, maxBody, randomly } from '../../support/collector.js';
 import { expectConservation, OutcomeLog } from '../../support/conservation.js';
-import { expectCollectorAgrees, FAST, startRig, until, type Rig } from '../../support/node-rig.js';
+import { expectCollectorAgrees, FAST, rigPerTest, until } from '../../support/node-rig.js';
 
 describe('delivery over HTTP: the conservation law', function () {
   this.timeout(15_000);
-  let rig: Rig | undefined;
-  afterEach(async () => {
-    await rig?.close();
-    rig = undefined;
-  });
+  const startRig = rigPerTest();
 
   for (const method of ['get', 'post'] as const) {
     describe(`${method.toUpperCase()} emitter`, () => {
       it('delivers every event exactly once when 20% of requests are answered 503', async () => {
-        rig = await startRig(method, randomly(0.2, { status: 503 }, 7));
+        const rig = await startRig(method, randomly(0.2, { status: 503 }, 7));
         rig.track(60);
         await rig.tracker.flush();
         expectConservation(rig.log);
@@ -28,7 +24,7 @@ describe('delivery over HTTP: the conservation law', function () {
       });
 
       it('waits as long as a 429 Retry-After says, then delivers', async () => {
-        rig = await startRig(method, inTurn({ status: 429, headers: { 'Retry-After': '1' } }), { retry: { maxDelayMs: 2_000 }, bufferSize: 1 });
+        const rig = await startRig(method, inTurn({ status: 429, headers: { 'Retry-After': '1' } }), { retry: { maxDelayMs: 2_000 }, bufferSize: 1 });
         rig.track(1);
         await rig.tracker.flush();
         const [first, second] = rig.collector.requests;
@@ -41,7 +37,7 @@ describe('delivery over HTTP: the conservation law', function () {
       });
 
       it('times out a collector that hangs past timeoutMs, retries, and delivers', async () => {
-        rig = await startRig(method, inTurn({ hang: true }, { hang: true }));
+        const rig = await startRig(method, inTurn({ hang: true }, { hang: true }));
         rig.track(3);
         await rig.tracker.flush();
         const timeouts = rig.log.outcomes.filter((o) => o.kind === 'retrying' && o.error.code === 'timeout');
@@ -52,7 +48,7 @@ describe('delivery over HTTP: the conservation law', function () {
       });
 
       it('retries after a connection reset and delivers', async () => {
-        rig = await startRig(method, inTurn({ reset: true }, { reset: true }, { reset: true }));
+        const rig = await startRig(method, inTurn({ reset: true }, { reset: true }, { reset: true }));
         rig.track(6);
         await rig.tracker.flush();
         expect(rig.log.outcomes.filter((o) => o.kind === 'retrying' && o.error.code === 'network')).to.have.length(3);
@@ -62,10 +58,10 @@ describe('delivery over HTTP: the conservation law', function () {
       });
 
       it('delivers everything when the collector is down, then up again on the same port', async () => {
-        rig = await startRig(method, undefined, { retry: { limit: 30, baseDelayMs: 5, maxDelayMs: 20 } });
+        const rig = await startRig(method, undefined, { retry: { limit: 30, baseDelayMs: 5, maxDelayMs: 20 } });
         await rig.collector.close();
         rig.track(10);
-        await until(() => rig!.log.outcomes.filter((o) => o.kind === 'retrying').length >= 4);
+        await until(() => rig.log.outcomes.filter((o) => o.kind === 'retrying').length >= 4);
         await rig.collector.listen();
         await rig.tracker.flush();
         expect(rig.log.tally()).to.deep.equal({ sent: 10 });
@@ -75,7 +71,7 @@ describe('delivery over HTTP: the conservation law', function () {
 
       for (const status of [400, 401, 403, 410, 422]) {
         it(`fails at once on ${status}: one attempt per event, no retry`, async () => {
-          rig = await startRig(method, always(status));
+          const rig = await startRig(method, always(status));
           rig.track(5);
           await rig.tracker.flush();
           expect(rig.log.outcomes.every((o) => o.kind === 'failed' && o.attempt === 1 && o.status === status)).to.be.true;
@@ -86,7 +82,7 @@ describe('delivery over HTTP: the conservation law', function () {
       }
 
       it('reports the excess of a burst larger than maxQueueSize as dropped queue-full, and delivers the rest', async () => {
-        rig = await startRig(method, undefined, { maxQueueSize: 10 });
+        const rig = await startRig(method, undefined, { maxQueueSize: 10 });
         rig.track(35);
         await rig.tracker.flush();
         expect(rig.log.tally()).to.deep.equal({ sent: 10, 'dropped:queue-full': 25 });
@@ -95,13 +91,12 @@ describe('delivery over HTTP: the conservation law', function () {
       });
 
       it('resolves each of many overlapping flushes only when the events tracked before it are final', async () => {
-        rig = await startRig(method, randomly(0.3, { status: 503 }, 11));
+        const rig = await startRig(method, randomly(0.3, { status: 503 }, 11));
         const checks: Promise<void>[] = [];
         for (let round = 0; round < 8; round++) {
           const before = rig.track(4);
-          const r = rig;
-          checks.push(r.tracker.flush().then(() => {
-            const finals = r.log.finals();
+          checks.push(rig.tracker.flush().then(() => {
+            const finals = rig.log.finals();
             expect(before.filter((eid) => !finals.has(eid)), `round ${round}: not final when its flush resolved`).to.deep.equal([]);
           }));
           await new Promise((resolve) => setTimeout(resolve, round % 3));
@@ -113,9 +108,9 @@ describe('delivery over HTTP: the conservation law', function () {
       });
 
       it('at a shutdown in the middle of retries, abandons what is left, counts it, and sends nothing afterwards', async () => {
-        rig = await startRig(method, always(503), { retry: { limit: 1_000, baseDelayMs: 20, maxDelayMs: 40 } });
+        const rig = await startRig(method, always(503), { retry: { limit: 1_000, baseDelayMs: 20, maxDelayMs: 40 } });
         rig.track(8);
-        await until(() => rig!.log.outcomes.filter((o) => o.kind === 'retrying').length >= 8);
+        await until(() => rig.log.outcomes.filter((o) => o.kind === 'retrying').length >= 8);
         const report = await rig.tracker.shutdown({ timeoutMs: 100 });
         expect(report).to.deep.equal({ sent: 0, failed: 0, dropped: 0, abandoned: 8 });
         expectConservation(rig.log, report);
@@ -131,7 +126,7 @@ describe('delivery over HTTP: the conservation law', function () {
   }
 
   it('POST: splits batches the collector answers 413 until they fit, each event accepted once', async () => {
-    rig = await startRig('post', maxBody(1_500), { bufferSize: 20, flushIntervalMs: 50 });
+    const rig = await startRig('post', maxBody(1_500), { bufferSize: 20, flushIntervalMs: 50 });
     rig.track(40);
     await rig.tracker.flush();
     expect(rig.collector.requests.some((r) => 'status' in r.answer && r.answer.status === 413)).to.be.true;
@@ -141,7 +136,7 @@ describe('delivery over HTTP: the conservation law', function () {
   });
 
   it('GET: fails a single event the collector answers 413, after one attempt', async () => {
-    rig = await startRig('get', always(413));
+    const rig = await startRig('get', always(413));
     rig.track(2);
     await rig.tracker.flush();
     expect(rig.log.outcomes.map((o) => [o.kind, o.attempt])).to.deep.equal([['failed', 1], ['failed', 1]]);

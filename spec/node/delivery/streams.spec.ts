@@ -4,22 +4,17 @@ import { concat, config, of, throwError } from 'rxjs';
 import { eachValueFrom, structEvent, type DeliveryOutcome } from '../../../src/index.js';
 import { expectConservation } from '../../support/conservation.js';
 import { inTurn } from '../../support/collector.js';
-import { startRig, until, type Rig } from '../../support/node-rig.js';
+import { rigPerTest, until } from '../../support/node-rig.js';
 
 describe('delivery over HTTP: outcome streams and input', function () {
   this.timeout(10_000);
-  let rig: Rig | undefined;
-  afterEach(async () => {
-    await rig?.close();
-    rig = undefined;
-  });
+  const startRig = rigPerTest();
 
   it('gives outcomes as an async iterable (rxjs-for-await) in for await', async () => {
-    rig = await startRig('post', inTurn(503), { bufferSize: 1 });
+    const rig = await startRig('post', inTurn(503), { bufferSize: 1 });
     const seen: DeliveryOutcome[] = [];
-    const r = rig;
-    setTimeout(() => r.track(3), 0);
-    for await (const outcome of eachValueFrom(r.emitter.outcomes)) {
+    setTimeout(() => rig.track(3), 0);
+    for await (const outcome of eachValueFrom(rig.emitter.outcomes)) {
       seen.push(outcome);
       if (seen.filter((o) => o.kind === 'sent').length === 3) break;
     }
@@ -28,14 +23,13 @@ describe('delivery over HTTP: outcome streams and input', function () {
   });
 
   it('iterates tracker.outcomes and emitter.successes the same way', async () => {
-    rig = await startRig('get');
-    const r = rig;
-    setTimeout(() => r.track(2), 0);
+    const rig = await startRig('get');
+    setTimeout(() => rig.track(2), 0);
     const sent: string[] = [];
-    for await (const outcome of eachValueFrom(r.emitter.successes)) if (sent.push(outcome.events[0]!['eid']!) === 2) break;
+    for await (const outcome of eachValueFrom(rig.emitter.successes)) if (sent.push(outcome.events[0]!['eid']!) === 2) break;
     expect(sent).to.have.members(rig.log.tracked);
-    setTimeout(() => r.track(1), 0);
-    for await (const outcome of eachValueFrom(r.tracker.outcomes)) {
+    setTimeout(() => rig.track(1), 0);
+    for await (const outcome of eachValueFrom(rig.tracker.outcomes)) {
       expect(outcome.kind).to.equal('sent');
       break;
     }
@@ -54,7 +48,7 @@ describe('delivery over HTTP: outcome streams and input', function () {
     });
 
     it('disturbs neither delivery nor the other subscribers', async () => {
-      rig = await startRig('post', inTurn(503), { bufferSize: 2 });
+      const rig = await startRig('post', inTurn(503), { bufferSize: 2 });
       rig.emitter.outcomes.subscribe(() => {
         throw new Error('emitter subscriber');
       });
@@ -79,7 +73,7 @@ describe('delivery over HTTP: outcome streams and input', function () {
 
   describe('tracker.input', () => {
     it('keeps the tracker working after a source errors or completes', async () => {
-      rig = await startRig('get');
+      const rig = await startRig('get');
       concat(of(structEvent({ category: 'input', action: 'first' })), throwError(() => new Error('source failed'))).subscribe(rig.tracker.input);
       of(structEvent({ category: 'input', action: 'second' })).subscribe(rig.tracker.input);
       rig.tracker.trackStructEvent({ category: 'input', action: 'after' });
@@ -90,7 +84,7 @@ describe('delivery over HTTP: outcome streams and input', function () {
     });
 
     it('reports invalid events as dropped invalid, with the error, and sends nothing for them', async () => {
-      rig = await startRig('post', undefined, { bufferSize: 1 });
+      const rig = await startRig('post', undefined, { bufferSize: 1 });
       of({ kind: 'structEvent', category: '', action: 'x' }, { kind: 'no-such-kind' }, null, structEvent({ category: 'ok', action: 'ok' }))
         .subscribe(rig.tracker.input as never);
       await rig.tracker.flush();

@@ -4,24 +4,16 @@ import type { Payload } from '../../../src/payload/payload.js';
 import { SCHEMAS } from '../../../src/payload/schemas.js';
 import { inTurn } from '../../support/collector.js';
 import { expectConservation } from '../../support/conservation.js';
-import { startRig, type Rig } from '../../support/node-rig.js';
-
-const withoutStm = (payload: Payload): Payload => {
-  const { stm: _stm, ...rest } = payload;
-  return rest;
-};
+import { rigPerTest } from '../../support/node-rig.js';
+import { withoutStm } from '../../support/payloads.js';
 
 describe('delivery over HTTP: the wire', function () {
   this.timeout(10_000);
-  let rig: Rig | undefined;
-  afterEach(async () => {
-    await rig?.close();
-    rig = undefined;
-  });
+  const startRig = rigPerTest();
 
   /** Starts a rig that records every payload the tracker built. */
   async function recordingRig(...args: Parameters<typeof startRig>) {
-    rig = await startRig(...args);
+    const rig = await startRig(...args);
     const built: Payload[] = [];
     rig.tracker.payloads.subscribe((p) => built.push(p));
     return { rig, built };
@@ -106,15 +98,23 @@ describe('delivery over HTTP: the wire', function () {
     expect(rig.collector.requests).to.have.length(1);
   });
 
+  for (const method of ['get', 'post'] as const) {
+    it(`${method.toUpperCase()}: counts a 3xx as sent and does not follow the redirect`, async () => {
+      const { rig } = await recordingRig(method, () => ({ status: 302, headers: { Location: '/elsewhere' } }));
+      rig.track(2);
+      await rig.tracker.flush();
+      expect(rig.log.tally()).to.deep.equal({ sent: 2 });
+      expect(rig.collector.requests.every((r) => r.path !== '/elsewhere')).to.be.true;
+    });
+  }
+
   it('reports the same outcome shape for GET and POST', async () => {
     const shapes: string[][] = [];
     for (const method of ['get', 'post'] as const) {
-      const { rig: r } = await recordingRig(method, inTurn(500));
-      r.track(1);
-      await r.tracker.flush();
-      shapes.push(...r.log.outcomes.map((o) => Object.keys(o).sort()));
-      await r.close();
-      rig = undefined;
+      const { rig } = await recordingRig(method, inTurn(500));
+      rig.track(1);
+      await rig.tracker.flush();
+      shapes.push(...rig.log.outcomes.map((o) => Object.keys(o).sort()));
     }
     expect(shapes[0]).to.deep.equal(shapes[2]); // retrying
     expect(shapes[1]).to.deep.equal(shapes[3]); // sent
