@@ -164,15 +164,14 @@ class Collector {
     }
     if (method === 'GET' && url.pathname === GET_PATH) {
       req.resume();
-      const payload = collectorPayload(req, url, undefined, res);
-      send(res, 200, 'image/gif', PIXEL);
-      return this.#accept(readRequestEvents('GET', url.href, undefined), payload, 200);
+      this.#accept(readRequestEvents('GET', url.href, undefined), collectorPayload(req, url, undefined, res), 200);
+      return send(res, 200, 'image/gif', PIXEL);
     }
     if (method === 'POST' && this.#postPaths.has(url.pathname)) return this.#post(req, res, url);
     req.resume();
-    send(res, 404, 'text/plain', 'Not found');
     const expected = `GET ${GET_PATH} or POST ${[...this.#postPaths].join(' / ')}`;
-    return this.#recordBad(collectorPayload(req, url, undefined, res), [`unknown path: ${method} ${url.pathname} (the collector takes ${expected})`], 404);
+    this.#recordBad(collectorPayload(req, url, undefined, res), [`unknown path: ${method} ${url.pathname} (the collector takes ${expected})`], 404);
+    send(res, 404, 'text/plain', 'Not found');
   }
 
   async #post(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -180,21 +179,21 @@ class Collector {
     const mediaType = contentType?.split(';')[0]?.trim().toLowerCase();
     if (!mediaType || !ALLOWED_CONTENT_TYPES.includes(mediaType)) {
       req.resume();
-      send(res, 415, 'text/plain', 'Unsupported content type');
       const problem = `unsupported content type ${JSON.stringify(contentType ?? '(none)')}: expected application/json`;
-      return this.#recordBad(collectorPayload(req, url, undefined, res), [problem], 415);
+      this.#recordBad(collectorPayload(req, url, undefined, res), [problem], 415);
+      return send(res, 415, 'text/plain', 'Unsupported content type');
     }
     const body = await readBody(req, this.#maxBodyBytes);
     if (body.tooLarge) {
-      send(res, 413, 'text/plain', 'Payload too large');
       const problem = `body of ${body.bytes} bytes is over the limit of ${this.#maxBodyBytes} bytes`;
-      return this.#recordBad(collectorPayload(req, url, undefined, res), [problem], 413);
+      this.#recordBad(collectorPayload(req, url, undefined, res), [problem], 413);
+      return send(res, 413, 'text/plain', 'Payload too large');
     }
     const payload = collectorPayload(req, url, body.text, res);
     const events = readRequestEvents('POST', url.href, body.text);
     const status = events.malformedJson ? 400 : 200;
+    this.#accept(events, payload, status);
     send(res, status, 'text/plain', status === 200 ? 'ok' : 'Malformed JSON');
-    return this.#accept(events, payload, status);
   }
 
   /** Queues the validation of a request's events (in arrival order); its unreadable parts become a bad record. */
