@@ -53,13 +53,22 @@ export function rigPerTest(): typeof startRig {
   };
 }
 
-/** The collector's side of the law: an event the emitter reports sent was accepted exactly once; any other, never. */
+/**
+ * The collector's side of the law: none of our own races sends an event twice. An event reported sent was accepted
+ * exactly once, any other never, except where the protocol itself cannot know: an attempt that timed out may have
+ * been accepted after all (the response came too late), and so may the request in flight when shutdown abandoned it.
+ */
 export function expectCollectorAgrees(rig: Pick<Rig, 'collector' | 'log'>): void {
   const accepted = rig.collector.acceptedPerEid();
   const finals = rig.log.finals();
   for (const eid of rig.log.tracked) {
+    const story = rig.log.outcomes.filter((o) => o.events.some((p) => p['eid'] === eid));
+    const unknowable = story.filter((o) => 'error' in o && o.error?.code === 'timeout').length + (finals.get(eid)?.kind === 'dropped' ? 1 : 0);
     const expected = finals.get(eid)?.kind === 'sent' ? 1 : 0;
-    expect(accepted.get(eid) ?? 0, `accepted requests carrying ${eid} (${rig.log.storyOf(eid).join(' → ')})`).to.equal(expected);
+    const count = accepted.get(eid) ?? 0;
+    const label = `accepted requests carrying ${eid} (${rig.log.storyOf(eid).join(' → ')})`;
+    if (unknowable === 0) expect(count, label).to.equal(expected);
+    else expect(count, label).to.be.within(expected, expected + unknowable);
   }
 }
 

@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import { Emitter } from '../../../src/emitter/emitter.js';
 import { Tracker } from '../../../src/tracker/tracker.js';
-import { always, inTurn, LoopbackCollector, maxBody, randomly } from '../../support/collector.js';
+import { always, inTurn, LoopbackCollector, maxBody, mulberry32, randomly } from '../../support/collector.js';
 import { expectConservation, OutcomeLog } from '../../support/conservation.js';
 import { expectCollectorAgrees, FAST, rigPerTest, until } from '../../support/node-rig.js';
 
@@ -104,6 +104,30 @@ describe('delivery over HTTP: the conservation law', function () {
         await Promise.all(checks);
         expect(rig.log.tally()).to.deep.equal({ sent: 32 });
         expectConservation(rig.log);
+        expectCollectorAgrees(rig);
+      });
+
+      it('keeps the law under a seeded mix of 503, 429, resets, hangs and 413, with flushes overlapping tracking', async () => {
+        const random = mulberry32(2026);
+        const chaos = maxBody(4_000, () => {
+          const roll = random();
+          if (roll < 0.15) return { status: 503 };
+          if (roll < 0.2) return { status: 429, headers: { 'Retry-After': '0' } };
+          if (roll < 0.25) return { reset: true };
+          if (roll < 0.28) return { hang: true };
+          return undefined;
+        });
+        const rig = await startRig(method, chaos, { bufferSize: 20, concurrency: 3, timeoutMs: 100, retry: { limit: 30, baseDelayMs: 2, maxDelayMs: 20 } });
+        const flushes: Promise<void>[] = [];
+        for (let round = 0; round < 10; round++) {
+          rig.track(15);
+          flushes.push(rig.tracker.flush());
+          await new Promise((resolve) => setTimeout(resolve, 3));
+        }
+        await Promise.all(flushes);
+        expect(rig.log.tally()).to.deep.equal({ sent: 150 });
+        if (method === 'post') expect(rig.collector.requests.some((r) => 'status' in r.answer && r.answer.status === 413), 'no 413 split').to.be.true;
+        expectConservation(rig.log, await rig.tracker.shutdown());
         expectCollectorAgrees(rig);
       });
 
