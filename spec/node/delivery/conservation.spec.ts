@@ -109,7 +109,7 @@ describe('delivery over HTTP: the conservation law', function () {
 
       it('keeps the law under a seeded mix of 503, 429, resets, hangs and 413, with flushes overlapping tracking', async () => {
         const random = mulberry32(2026);
-        const chaos = maxBody(4_000, () => {
+        const chaos = maxBody(2_500, () => {
           const roll = random();
           if (roll < 0.15) return { status: 503 };
           if (roll < 0.2) return { status: 429, headers: { 'Retry-After': '0' } };
