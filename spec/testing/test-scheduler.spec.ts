@@ -12,7 +12,9 @@ const searchTracking = (terms: Observable<string>): Observable<TrackerEvent> =>
 describe('rxplow with RxJS TestScheduler', () => {
   let scheduler: TestScheduler;
   beforeEach(() => {
-    scheduler = new TestScheduler((actual, expected) => expect(actual).to.deep.equal(expected));
+    scheduler = new TestScheduler((actual, expected) => {
+      expect(actual).to.deep.equal(expected);
+    });
   });
 
   it('asserts what a pipeline feeding tracker.input tracks, in virtual time', () => {
