@@ -11,6 +11,10 @@ import { ANONYMOUS_NETWORK_USER_ID, eventSchemaOf, toAtomicEvent, type BadEvent,
 import { SchemaResolver } from './schema-resolver.js';
 import { validateEvent } from './validate.js';
 
+export { builtinSchemasDir, demoSchemasDir } from './schema-resolver.js';
+export type { CollectorSummary, OutputStream } from './output.js';
+export type { BadEvent, CollectorPayload, GoodEvent } from './records.js';
+
 /** Options of {@link startCollector}. */
 export interface CollectorOptions {
   /** The port to listen on; `0` picks a free one (see `url` / `port` of the result). @default 0 */
