@@ -5,8 +5,11 @@ import type { Payload } from '../payload/payload.js';
 export interface QueuedEvent {
   readonly seq: number;
   readonly payload: Payload;
-  /** POST: the payload's JSON object text; GET: its query string (without `stm`). */
-  readonly encoded: string;
+  /**
+   * GET: its query string (without `stm`). POST: left out, so a backlog does not hold every event twice; the JSON
+   * text is built when the request is (`encodeForPost`), and `bytes` comes from `postJsonBytes` without building it.
+   */
+  readonly encoded?: string | undefined;
   /** What this event adds to a request, in UTF-8 bytes, including its `stm` and separator. */
   readonly bytes: number;
 }

@@ -1,13 +1,12 @@
 import { concat, defer, filter, map, merge, mergeMap, Observable, of, Subject, timer, type Subscription, catchError } from 'rxjs';
 import { AbortedError, HttpStatusError, isRxplowError, NetworkError, type InvalidEventError } from '../errors.js';
-import { utf8ByteLength } from '../payload/base64.js';
 import type { Payload } from '../payload/payload.js';
 import { batchEvents, fitsAlone, type BatchLimits, type QueuedEvent } from './batch.js';
 import { createKyTransport, type Transport } from './ky-transport.js';
 import { PendingLedger } from './ledger.js';
 import { resolveEmitterOptions, type EmitterOptions, type ResolvedEmitterOptions } from './options.js';
 import type { DeliveryError, DeliveryOutcome, DeliveryReport, DropReason, FailedOutcome, RetryingOutcome, SentOutcome } from './outcome.js';
-import { buildGetRequest, buildPostRequest, encodeForGet, encodeForPost, eventsAsSent, POST_ENVELOPE_BYTES, STM_BYTES, type CollectorRequest } from './request.js';
+import { buildGetRequest, buildPostRequest, encodeForGet, eventsAsSent, POST_ENVELOPE_BYTES, postJsonBytes, STM_BYTES, type CollectorRequest } from './request.js';
 import { decide, type AttemptResult, type Decision } from './retry-policy.js';
 
 /** An outcome with the queued events it settles (internal). */
@@ -125,11 +124,17 @@ export class Emitter {
   #accept(payload: Payload): void {
     if (this.#closed) return this.#drop('shutdown', payload);
     if (this.#ledger.size >= this.#options.maxQueueSize) return this.#drop('queue-full', payload);
-    const post = this.#options.method === 'post';
-    const encoded = post ? encodeForPost(payload) : encodeForGet(payload);
-    const bytes = post ? utf8ByteLength(encoded) + STM_BYTES + 1 : encoded.length;
-    if (!fitsAlone(bytes, this.#limits)) return this.#drop('oversize', payload);
-    const item: QueuedEvent = { seq: this.#seq++, payload, encoded, bytes };
+    let item: QueuedEvent;
+    if (this.#options.method === 'post') {
+      // POST: bytes only; the JSON text is built with the request, so a backlog holds each event once.
+      const bytes = postJsonBytes(payload) + STM_BYTES + 1;
+      if (!fitsAlone(bytes, this.#limits)) return this.#drop('oversize', payload);
+      item = { seq: this.#seq++, payload, bytes };
+    } else {
+      const encoded = encodeForGet(payload);
+      if (!fitsAlone(encoded.length, this.#limits)) return this.#drop('oversize', payload);
+      item = { seq: this.#seq++, payload, encoded, bytes: encoded.length };
+    }
     this.#ledger.add(item);
     this.#intake.next(item);
   }

@@ -1,4 +1,5 @@
 import type { Payload } from '../payload/payload.js';
+import { utf8ByteLength } from '../payload/base64.js';
 import { SCHEMAS } from '../payload/schemas.js';
 import type { QueuedEvent } from './batch.js';
 
@@ -21,6 +22,32 @@ const CONTENT_TYPE = 'application/json; charset=utf-8';
 /** POST form of a payload: its JSON object text. */
 export const encodeForPost = (payload: Payload): string => JSON.stringify(payload);
 
+/** Printable ASCII but `"` and `\\`: JSON.stringify writes such a string as it is, between quotes, 1 byte a character. */
+const PLAIN_JSON_STRING = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+const jsonStringBytes = (text: string): number => (PLAIN_JSON_STRING.test(text) ? text.length + 2 : utf8ByteLength(JSON.stringify(text)));
+
+/**
+ * UTF-8 bytes of `encodeForPost(payload)`, without building the text: O(payload) and no allocation for the usual
+ * ASCII fields; any other value is measured through JSON.stringify, so the count is always exact.
+ */
+export function postJsonBytes(payload: Payload): number {
+  let bytes = 2; // the braces
+  let fields = 0;
+  for (const key in payload) {
+    const value: unknown = payload[key];
+    let valueBytes: number;
+    if (typeof value === 'string') valueBytes = jsonStringBytes(value);
+    else {
+      const json = JSON.stringify(value) as string | undefined;
+      if (json === undefined) continue; // left out by JSON.stringify, as in encodeForPost
+      valueBytes = utf8ByteLength(json);
+    }
+    bytes += jsonStringBytes(key) + 1 + valueBytes;
+    fields++;
+  }
+  return bytes + Math.max(0, fields - 1); // the commas
+}
+
 /**
  * GET form of a payload: its query string, without `stm` (added per attempt, first). `co`/`cx` go last, so a
  * truncated URL loses contexts before core fields.
@@ -40,7 +67,8 @@ export function buildPostRequest(url: string, headers: Readonly<Record<string, s
   const stm = `,"stm":"${sentAt}"}`;
   let body = POST_PREFIX;
   for (let i = 0; i < items.length; i++) {
-    const encoded = items[i]!.encoded;
+    const item = items[i]!;
+    const encoded = item.encoded ?? encodeForPost(item.payload);
     // Every encoded payload is a non-empty JSON object: replace its closing brace with the stm field and the brace.
     body += (i === 0 ? '' : ',') + encoded.slice(0, -1) + stm;
   }
@@ -49,7 +77,7 @@ export function buildPostRequest(url: string, headers: Readonly<Record<string, s
 }
 
 export function buildGetRequest(url: string, headers: Readonly<Record<string, string>>, item: QueuedEvent, sentAt: number): CollectorRequest {
-  return { url: `${url}?stm=${sentAt}&${item.encoded}`, method: 'GET', headers, body: undefined };
+  return { url: `${url}?stm=${sentAt}&${item.encoded ?? encodeForGet(item.payload)}`, method: 'GET', headers, body: undefined };
 }
 
 /** The events as a request carries them: each payload with that attempt's `stm`. */
