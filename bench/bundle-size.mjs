@@ -29,7 +29,7 @@ function owner(path) {
   return path;
 }
 
-async function measure(name) {
+async function measure(name, conditions = []) {
   const dir = join(BENCH_DIR, '.out', 'bundle');
   mkdirSync(dir, { recursive: true });
   const entry = join(dir, `${name}-entry.mjs`);
@@ -46,9 +46,10 @@ async function measure(name) {
     legalComments: 'none',
     logLevel: 'silent',
     nodePaths: [join(ROOT, 'node_modules')],
+    conditions,
   });
   const code = result.outputFiles[0].contents;
-  writeFileSync(join(dir, `${name}.min.js`), code);
+  writeFileSync(join(dir, `${name}${conditions.length ? '-' + conditions.join('-') : ''}.min.js`), code);
   const gzip = gzipSync(code, { level: 9 }).length;
   const output = Object.values(result.metafile.outputs)[0];
   const byOwner = new Map();
@@ -67,24 +68,25 @@ async function measure(name) {
     minBytes: code.length,
     gzipBytes: gzip,
     byPackage: [...byOwner].map(([pkg, bytes]) => ({ pkg, bytes, gzipEst: share(bytes) })).sort((a, b) => b.bytes - a.bytes),
-    topModules: byModule.slice(0, 15).map((m) => ({ ...m, gzipEst: share(m.bytes) })),
+    topModules: byModule.slice(0, 25).map((m) => ({ ...m, gzipEst: share(m.bytes) })),
   };
 }
 
 export async function measureBundles() {
   ensureBuilt();
-  return { rxplow: await measure('rxplow'), snowplow: await measure('snowplow') };
+  return { rxplow: await measure('rxplow'), snowplow: await measure('snowplow'), rxplowEs2015: await measure('rxplow', ['es2015']) };
 }
 
 const kib = (b) => (b / 1024).toFixed(1);
 
-export function bundleMarkdown({ rxplow, snowplow }) {
+export function bundleMarkdown({ rxplow, snowplow, rxplowEs2015 }) {
   const pass = rxplow.gzipBytes <= BUNDLE_TARGET_KIB * 1024;
   const lines = [
     '| bundle (page view + POST emitter) | min | min+gzip (level 9) |',
     '|---|---|---|',
     `| rxplow (incl. rxjs, ky, uuid) | ${kib(rxplow.minBytes)} KiB | **${kib(rxplow.gzipBytes)} KiB** |`,
     `| @snowplow/browser-tracker newTracker + trackPageView | ${kib(snowplow.minBytes)} KiB | ${kib(snowplow.gzipBytes)} KiB |`,
+    `| (for information) rxplow with esbuild \`conditions: ['es2015']\` (rxjs's ES2015 build, no tslib) | ${kib(rxplowEs2015.minBytes)} KiB | ${kib(rxplowEs2015.gzipBytes)} KiB |`,
     '',
     `Target ≤ ${BUNDLE_TARGET_KIB} KiB min+gzip: **${pass ? 'PASS' : 'FAIL'}** (rxplow ÷ Snowplow = ${(rxplow.gzipBytes / snowplow.gzipBytes).toFixed(2)}).`,
     '',

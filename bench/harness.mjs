@@ -142,6 +142,7 @@ export async function runOne(spec) {
       eventsPerS: deliveredS ? n / deliveredS : null,
       trackUs: msgs.burst ? msgs.burst.trackNs / 1_000 : null,
       burstCpuS: msgs.burst ? msgs.burst.burstCpuUs / 1e6 : null,
+      trackCpuUs: msgs.burst ? msgs.burst.burstCpuUs / n : null,
       cpuS: msgs.done ? msgs.done.cpuUs / 1e6 : null,
       peakRssMB: msgs.done ? msgs.done.peakRss / 2 ** 20 : null,
       unique: s.unique ?? null,

@@ -79,7 +79,8 @@ const MEASURES = [
   { key: 'deliveredS', label: 'time until all delivered, s', fmt: (x) => x.toFixed(2), better: 'lower' },
   { key: 'cpuS', label: 'driver CPU (user+sys), s', fmt: (x) => x.toFixed(2), better: 'lower' },
   { key: 'peakRssMB', label: 'driver peak RSS, MB', fmt: (x) => x.toFixed(0), better: 'lower' },
-  { key: 'trackUs', label: "caller's cost per track(), µs", fmt: (x) => x.toFixed(2), better: 'lower' },
+  { key: 'trackUs', label: "caller's cost per track(), µs (wall, hrtime)", fmt: (x) => x.toFixed(2), better: 'lower' },
+  { key: 'trackCpuUs', label: 'burst CPU per track(), µs (less noisy)', fmt: (x) => x.toFixed(2), better: 'lower' },
   { key: 'requests', label: 'requests (incl. 503s)', fmt: (x) => x.toFixed(0), better: 'lower' },
   { key: 'eventsPerRequest', label: 'events per acknowledged request', fmt: (x) => x.toFixed(1) },
 ];
@@ -127,7 +128,8 @@ const fx = (x) => (x === null ? 'n/a' : x.toFixed(2) + '×');
   target('N = 100k: events/s ≥ 3× Snowplow', fx(r2), r2 !== null && r2 >= 3);
   for (const [key, label, limit] of [['cpuS', 'CPU', 1.5], ['peakRssMB', 'peak RSS', 1.0], ['trackUs', "caller's cost per track()", 1.5]]) {
     const r = ratio(agg('100k', 'rxplow', key), agg('100k', 'floor', key));
-    target(`N = 100k: ${label} ≤ ${limit === 1 ? 'the floor’s' : `${limit}× floor`}`, fx(r), r !== null && r <= limit);
+    const extra = key === 'trackUs' ? ` (burst CPU per call: ${fx(ratio(agg('100k', 'rxplow', 'trackCpuUs'), agg('100k', 'floor', 'trackCpuUs')))})` : '';
+    target(`N = 100k: ${label} ≤ ${limit === 1 ? 'the floor’s' : `${limit}× floor`}`, fx(r) + extra, r !== null && r <= limit);
   }
 }
 if (with1M) {

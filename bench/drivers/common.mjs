@@ -20,9 +20,9 @@ export const BATCH = 100;
 const config = JSON.parse(process.argv[2] ?? '{}');
 
 export async function runDriver(setup) {
-  let peakRss = process.memoryUsage().rss;
+  let peakRss = process.memoryUsage.rss();
   const sampler = setInterval(() => {
-    const rss = process.memoryUsage().rss;
+    const rss = process.memoryUsage.rss();
     if (rss > peakRss) peakRss = rss;
   }, 10);
   sampler.unref();
@@ -36,7 +36,7 @@ export async function runDriver(setup) {
   const n = config.n;
   const url = `http://127.0.0.1:${config.port}`;
   const driver = await setup({ url, host: '127.0.0.1', port: config.port, n, options: config.options ?? {} });
-  const rssBefore = process.memoryUsage().rss;
+  const rssBefore = process.memoryUsage.rss();
 
   const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
@@ -54,7 +54,7 @@ export async function runDriver(setup) {
   }
   const t2 = process.hrtime.bigint();
   const cpu = process.cpuUsage(cpu0);
-  const rss = process.memoryUsage().rss;
+  const rss = process.memoryUsage.rss();
   if (rss > peakRss) peakRss = rss;
   const maxRss = process.resourceUsage().maxRSS * 1024;
   send({
