@@ -1,4 +1,4 @@
-import { concat, defer, filter, map, merge, mergeMap, Observable, of, Subject, timer, type Subscription, catchError } from 'rxjs';
+import { concat, defer, filter, map, mergeMap, Observable, of, Subject, timer, type Subscription, catchError } from 'rxjs';
 import { AbortedError, HttpStatusError, isRxplowError, NetworkError, type InvalidEventError } from '../errors.js';
 import type { Payload } from '../payload/payload.js';
 import { batchEvents, fitsAlone, type BatchLimits, type QueuedEvent } from './batch.js';
@@ -167,7 +167,8 @@ export class Emitter {
             switch (decision.kind) {
               case 'split': {
                 const half = Math.ceil(items.length / 2);
-                return merge(attempt(items.slice(0, half), n + 1), attempt(items.slice(half), n + 1));
+                // One half after the other: the split stays inside this batch's concurrency slot.
+                return concat(attempt(items.slice(0, half), n + 1), attempt(items.slice(half), n + 1));
               }
               case 'retry':
                 return concat(
