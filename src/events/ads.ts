@@ -18,30 +18,28 @@ interface AdFields {
   readonly cost?: number | undefined;
 }
 
-/** An ad impression (`ad_impression` 1-0-0). At least one field is required. */
-export interface AdImpressionFields extends AdFields {
-  /** The impression's id. */
+/** Where an ad was shown: shared by impressions and clicks. */
+interface AdPlacementFields extends AdFields {
+  /** The impression's id (for a click: the impression clicked). */
   readonly impressionId?: string | undefined;
   /** The ad zone's id. */
   readonly zoneId?: string | undefined;
   /** The banner's id. */
   readonly bannerId?: string | undefined;
+}
+
+/** An ad impression (`ad_impression` 1-0-0). At least one field is required. */
+export interface AdImpressionFields extends AdPlacementFields {
   /** The ad's target URL. */
   readonly targetUrl?: string | undefined;
 }
 
 /** An ad click (`ad_click` 1-0-0). */
-export interface AdClickFields extends AdFields {
+export interface AdClickFields extends AdPlacementFields {
   /** The ad's target URL. Required. */
   readonly targetUrl: string;
   /** The click's id. */
   readonly clickId?: string | undefined;
-  /** The id of the impression clicked. */
-  readonly impressionId?: string | undefined;
-  /** The ad zone's id. */
-  readonly zoneId?: string | undefined;
-  /** The banner's id. */
-  readonly bannerId?: string | undefined;
 }
 
 /** An ad conversion (`ad_conversion` 1-0-0). At least one field is required. */
@@ -67,6 +65,7 @@ const AD_CHECKS = {
   advertiserId: optionalString, campaignId: optionalString,
   costModel: c.optional(c.oneOf(['cpa', 'cpc', 'cpm'])), cost: c.optional(nonNegativeNumber),
 };
+const PLACEMENT_CHECKS = { ...AD_CHECKS, impressionId: optionalString, zoneId: optionalString, bannerId: optionalString };
 
 /** The schemas say `dependencies: {cost: [costModel]}`: a cost without its model would be rejected. */
 const costNeedsModel = (fields: AdFields): void => {
@@ -82,16 +81,13 @@ const atLeastOneField = (fields: AdFields): void => {
 };
 
 export const AD_IMPRESSION: EventDefinition<AdImpressionFields> = {
-  checks: { ...AD_CHECKS, impressionId: optionalString, zoneId: optionalString, bannerId: optionalString, targetUrl: optionalString },
+  checks: { ...PLACEMENT_CHECKS, targetUrl: optionalString },
   refine: atLeastOneField,
   toWire: (f) => selfDescribingWire(SCHEMAS.adImpression, f),
 };
 
 export const AD_CLICK: EventDefinition<AdClickFields> = {
-  checks: {
-    ...AD_CHECKS, targetUrl: c.nonEmptyString, clickId: optionalString, impressionId: optionalString,
-    zoneId: optionalString, bannerId: optionalString,
-  },
+  checks: { ...PLACEMENT_CHECKS, targetUrl: c.nonEmptyString, clickId: optionalString },
   refine: costNeedsModel,
   toWire: (f) => selfDescribingWire(SCHEMAS.adClick, f),
 };
