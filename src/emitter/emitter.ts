@@ -63,7 +63,7 @@ export class Emitter {
     this.#options = o;
     this.name = o.name;
     this.#transport = internals.transport ?? createKyTransport({ timeoutMs: o.timeoutMs, fetch: o.fetch });
-    this.#now = internals.now ?? Date.now;
+    this.#now = internals.now ?? (() => o.scheduler.now());
     this.#random = internals.random ?? Math.random;
     this.#limits =
       o.method === 'post'
@@ -74,7 +74,7 @@ export class Emitter {
     this.failures = this.outcomes.pipe(filter((x): x is FailedOutcome | RetryingOutcome => x.kind === 'failed' || x.kind === 'retrying'));
     this.#pipeline = this.#intake
       .pipe(
-        batchEvents({ limits: this.#limits, maxWaitMs: o.flushIntervalMs, flush: this.#flushSignal }),
+        batchEvents({ limits: this.#limits, maxWaitMs: o.flushIntervalMs, flush: this.#flushSignal, scheduler: o.scheduler }),
         mergeMap((batch) => this.#deliver(batch), o.concurrency),
       )
       .subscribe((settlement) => this.#publish(settlement));
@@ -173,7 +173,7 @@ export class Emitter {
               case 'retry':
                 return concat(
                   of({ outcome: { ...base, kind: 'retrying', status, error, delayMs: decision.delayMs, willRetry: true } as const, items }),
-                  timer(decision.delayMs).pipe(mergeMap(() => attempt(items, n + 1))),
+                  timer(decision.delayMs, this.#options.scheduler).pipe(mergeMap(() => attempt(items, n + 1))),
                 );
               default:
                 return of({ outcome: { ...base, kind: 'failed', status, error, willRetry: false } as const, items });

@@ -1,3 +1,4 @@
+import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { InvalidOptionsError } from '../errors.js';
 import * as c from '../payload/checks.js';
 
@@ -53,6 +54,11 @@ export interface EmitterOptions {
   readonly maxQueueSize?: number | undefined;
   /** The emitter's name in outcomes. Default: `'<method> <url>'`. */
   readonly name?: string | undefined;
+  /**
+   * The RxJS scheduler for the batch timer and retry delays. Angular apps can pass one that runs outside NgZone, so a
+   * waiting batch does not keep the app "unstable" (SSR hydration, `whenStable`). @default asyncScheduler
+   */
+  readonly scheduler?: SchedulerLike | undefined;
 }
 
 export const GET_PATH = '/i';
@@ -98,6 +104,7 @@ export interface ResolvedEmitterOptions {
   readonly fetch: typeof globalThis.fetch | undefined;
   readonly maxQueueSize: number;
   readonly name: string;
+  readonly scheduler: SchedulerLike;
 }
 
 const positiveInteger = c.optional(c.positiveInteger);
@@ -135,6 +142,9 @@ const EMITTER_CHECKS: c.Checks<EmitterOptions> = {
   anonymous: c.optional(c.boolean),
   maxQueueSize: c.optional((value, field) => (value === Infinity ? Infinity : c.positiveInteger(value, field))),
   name: c.optional(c.nonEmptyString),
+  scheduler: c.optional((value, field) =>
+    typeof (value as Partial<SchedulerLike> | null)?.schedule === 'function' ? (value as SchedulerLike) : c.reject(field, 'expected an RxJS scheduler'),
+  ),
 };
 
 const isDefaultSuccess = (status: number): boolean => status >= 200 && status < 400;
@@ -164,6 +174,7 @@ export function resolveEmitterOptions(endpoint: string, options: EmitterOptions 
     fetch: o.fetch,
     maxQueueSize: o.maxQueueSize ?? EMITTER_DEFAULTS.maxQueueSize,
     name: o.name ?? `${method.toUpperCase()} ${url}`,
+    scheduler: o.scheduler ?? asyncScheduler,
   });
 }
 
