@@ -3,21 +3,46 @@ import type { QueuedEvent } from './batch.js';
 /**
  * The events an emitter accepted and has not yet given a final outcome, in acceptance order, plus the flushes
  * waiting on them. Each operation is O(1) amortised per event: never a scan of the backlog.
+ *
+ * Events arrive with increasing `seq` (the emitter numbers them as it accepts them), so they are kept in an array
+ * indexed by `seq - base`: a settled event leaves a hole, the front is skipped past holes as it settles, and the
+ * settled prefix is cut off once it is most of the array (amortised O(1)). No hash map, no per-event entry object.
  */
 export class PendingLedger {
-  readonly #pending = new Map<number, QueuedEvent>();
+  #slots: (QueuedEvent | undefined)[] = [];
+  /** The `seq` of `#slots[0]`. */
+  #base = 0;
+  /** Index of the first slot that may still be pending; every slot before it is settled. */
+  #head = 0;
+  #size = 0;
   readonly #waiters: { readonly below: number; readonly resolve: () => void }[] = [];
 
   get size(): number {
-    return this.#pending.size;
+    return this.#size;
   }
 
   add(item: QueuedEvent): void {
-    this.#pending.set(item.seq, item);
+    if (this.#size === 0) {
+      // Empty: restart the array at this event.
+      this.#slots = [];
+      this.#base = item.seq;
+      this.#head = 0;
+    }
+    const index = item.seq - this.#base;
+    if (index < this.#slots.length) throw new RangeError(`PendingLedger: seq ${item.seq} is not above the last one added`);
+    while (this.#slots.length < index) this.#slots.push(undefined);
+    this.#slots.push(item);
+    this.#size++;
   }
 
   settle(items: readonly QueuedEvent[]): void {
-    for (const item of items) this.#pending.delete(item.seq);
+    for (const item of items) {
+      const index = item.seq - this.#base;
+      if (index >= this.#head && index < this.#slots.length && this.#slots[index] === item) {
+        this.#slots[index] = undefined;
+        this.#size--;
+      }
+    }
     this.#release();
   }
 
@@ -29,18 +54,30 @@ export class PendingLedger {
 
   /** The events still pending, oldest first. */
   remaining(): QueuedEvent[] {
-    return [...this.#pending.values()];
+    const out: QueuedEvent[] = [];
+    for (let i = this.#head; i < this.#slots.length; i++) {
+      const item = this.#slots[i];
+      if (item !== undefined) out.push(item);
+    }
+    return out;
   }
 
   #oldest(): number {
-    // Map iteration follows insertion order, and seq grows with insertion: the first key is the oldest pending event.
-    for (const seq of this.#pending.keys()) return seq;
-    return Infinity;
+    const slots = this.#slots;
+    let head = this.#head;
+    while (head < slots.length && slots[head] === undefined) head++;
+    if (head >= 1024 && head * 2 >= slots.length) {
+      slots.splice(0, head);
+      this.#base += head;
+      head = 0;
+    }
+    this.#head = head;
+    return head < slots.length ? this.#base + head : Infinity;
   }
 
   #release(): void {
-    if (this.#waiters.length === 0) return;
     const oldest = this.#oldest();
+    if (this.#waiters.length === 0) return;
     // Waiters are added with non-decreasing `below`, so the ones to release are at the front.
     while (this.#waiters.length > 0 && this.#waiters[0]!.below <= oldest) this.#waiters.shift()!.resolve();
   }
