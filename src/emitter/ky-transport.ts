@@ -3,6 +3,8 @@ import { Observable } from 'rxjs';
 import { AbortedError, NetworkError, TimeoutError } from '../errors.js';
 import type { CollectorRequest } from './request.js';
 
+const UTF8 = new TextEncoder();
+
 /** What the transport reports of a response: the status and the `Retry-After` header. */
 export interface TransportResponse {
   readonly status: number;
@@ -43,7 +45,8 @@ export function createKyTransport(options: KyTransportOptions): Transport {
         const response = await client(request.url, {
           method: request.method,
           headers: request.headers,
-          body: request.body ?? null,
+          // Bytes, not a string: ky builds and clones a Request per call, and each would re-encode a string body.
+          body: request.body === undefined ? null : UTF8.encode(request.body),
           signal: controller.signal,
         });
         await response.arrayBuffer();
