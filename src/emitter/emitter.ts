@@ -153,12 +153,13 @@ export class Emitter {
     const attempt = (items: readonly QueuedEvent[], n: number): Observable<Settlement> =>
       defer(() => {
         const sentAt = this.#now();
-        return this.#transport(this.#request(items, sentAt)).pipe(
+        const events = eventsAsSent(items, sentAt);
+        return this.#transport(this.#request(items, events, sentAt)).pipe(
           map((response): AttemptResult => ({ kind: 'response', status: response.status, retryAfter: response.retryAfter })),
           catchError((error: unknown) => of<AttemptResult>({ kind: 'error', error: toDeliveryError(error) })),
           mergeMap((result) => {
             const decision = this.#decide(result, n, items.length, firstAttemptAt);
-            const base = { emitter: this.name, events: eventsAsSent(items, sentAt), attempt: n };
+            const base = { emitter: this.name, events, attempt: n };
             if (result.kind === 'response' && decision.kind === 'sent') {
               return of({ outcome: { ...base, kind: 'sent', status: result.status, willRetry: false } as const, items });
             }
@@ -196,9 +197,9 @@ export class Emitter {
     }
   }
 
-  #request(items: readonly QueuedEvent[], sentAt: number): CollectorRequest {
+  #request(items: readonly QueuedEvent[], events: readonly Payload[], sentAt: number): CollectorRequest {
     const { method, url, headers } = this.#options;
-    return method === 'post' ? buildPostRequest(url, headers, items, sentAt) : buildGetRequest(url, headers, items[0]!, sentAt);
+    return method === 'post' ? buildPostRequest(url, headers, events) : buildGetRequest(url, headers, items[0]!, sentAt);
   }
 
   #publish({ outcome, items }: Settlement): void {
