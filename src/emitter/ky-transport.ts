@@ -54,13 +54,16 @@ export function createKyTransport(options: KyTransportOptions): Transport {
         const status = response.type === 'opaqueredirect' ? 302 : response.status;
         return { status, retryAfter: response.headers.get('retry-after') };
       };
+      let settled = false;
       send().then(
         (response) => {
+          settled = true;
           clearTimeout(timer);
           subscriber.next(response);
           subscriber.complete();
         },
         (error: unknown) => {
+          settled = true;
           clearTimeout(timer);
           if (subscriber.closed) return;
           if (timedOut) subscriber.error(new TimeoutError(request.url, options.timeoutMs));
@@ -70,7 +73,8 @@ export function createKyTransport(options: KyTransportOptions): Transport {
       );
       return () => {
         clearTimeout(timer);
-        controller.abort();
+        // Abort only what is still running: aborting a finished request costs an AbortError and undici's clean-up.
+        if (!settled) controller.abort();
       };
     });
 }
