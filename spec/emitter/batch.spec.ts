@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { asyncScheduler, from, map, NEVER, type SchedulerLike, type Subscription } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
-import { batchEvents, decideAdd, fitsAlone, type BatchLimits } from '../../src/emitter/batch.js';
+import { batchEvents, decideAdd, fitsAlone, splitToFit, type BatchLimits } from '../../src/emitter/batch.js';
 import { ids, limits, queued } from '../support/queued.js';
 import { chaiTestScheduler } from '../support/transports.js';
 
@@ -185,6 +185,34 @@ describe('emitter/batch', () => {
       // a started a timer that b's full batch cleared; c started one that the flush cleared.
       expect(timers).to.have.length(2);
       expect(timers.every((t) => t.closed)).to.be.true;
+    });
+  });
+
+  describe('splitToFit (POST bodies over maxPostBytes, cut when the request is built)', () => {
+    const byteLimitsArb = limitsArb.map((l) => ({ ...l, maxEvents: Infinity }));
+
+    it('keeps every event exactly once, in order: in a group that fits, or in oversize when it cannot fit alone', () => {
+      fc.assert(
+        fc.property(sizesArb, byteLimitsArb, (sizes, l) => {
+          const indexes = sizes.map((_, i) => i);
+          const { groups, oversize } = splitToFit(indexes, (i) => sizes[i]!, l);
+          expect(groups.flat()).to.deep.equal(indexes.filter((i) => fitsAlone(sizes[i]!, l)));
+          expect(oversize).to.deep.equal(indexes.filter((i) => !fitsAlone(sizes[i]!, l)));
+          for (const group of groups) {
+            expect(group).to.not.be.empty;
+            expect(batchBytes(group, sizes, l)).to.be.at.most(l.maxBytes);
+          }
+        }),
+      );
+    });
+
+    it('makes the same groups as the batching decisions would (a group closes only when the next event would overflow it)', () => {
+      fc.assert(
+        fc.property(sizesArb, byteLimitsArb, (sizes, l) => {
+          const { groups } = splitToFit(sizes.map((_, i) => i), (i) => sizes[i]!, l);
+          expect(groups).to.deep.equal(simulate(sizes, l));
+        }),
+      );
     });
   });
 });

@@ -5,12 +5,9 @@ import type { Payload } from '../payload/payload.js';
 export interface QueuedEvent {
   readonly seq: number;
   readonly payload: Payload;
-  /**
-   * GET: its query string (without `stm`). POST: left out, so a backlog does not hold every event twice; the JSON
-   * text is built when the request is (`encodeForPost`), and `bytes` comes from `postJsonBytes` without building it.
-   */
+  /** GET: its query string (without `stm`). POST: absent; the JSON is built with the request. */
   readonly encoded?: string | undefined;
-  /** What this event adds to a request, in UTF-8 bytes, including its `stm` and separator. */
+  /** GET: its URL bytes. POST: 0, as POST batches are cut by bytes when the request is built ({@link splitToFit}). */
   readonly bytes: number;
 }
 
@@ -96,4 +93,31 @@ export function batchEvents(config: BatchConfig): OperatorFunction<QueuedEvent, 
         timer?.unsubscribe();
       };
     });
+}
+
+/**
+ * Cuts events into consecutive groups that each fit `limits.maxBytes` (a pure decision on sizes, built on
+ * {@link decideAdd}); events that cannot fit even alone come back in `oversize`. Order is kept.
+ */
+export function splitToFit<T>(items: readonly T[], sizeOf: (item: T) => number, limits: BatchLimits): { groups: T[][]; oversize: T[] } {
+  const groups: T[][] = [];
+  const oversize: T[] = [];
+  let current: T[] = [];
+  let bytes = limits.emptyBytes;
+  for (const item of items) {
+    const size = sizeOf(item);
+    if (!fitsAlone(size, limits)) {
+      oversize.push(item);
+      continue;
+    }
+    if (decideAdd(current.length, bytes, size, limits).sendBefore) {
+      groups.push(current);
+      current = [];
+      bytes = limits.emptyBytes;
+    }
+    current.push(item);
+    bytes += size;
+  }
+  if (current.length > 0) groups.push(current);
+  return { groups, oversize };
 }

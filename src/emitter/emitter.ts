@@ -1,7 +1,8 @@
 import { concat, defer, filter, map, mergeMap, Observable, of, Subject, timer, type Subscription, catchError } from 'rxjs';
 import { AbortedError, HttpStatusError, isRxplowError, NetworkError, type InvalidEventError } from '../errors.js';
+import { utf8ByteLength } from '../payload/base64.js';
 import type { Payload } from '../payload/payload.js';
-import { batchEvents, fitsAlone, type BatchLimits, type QueuedEvent } from './batch.js';
+import { batchEvents, fitsAlone, splitToFit, type BatchLimits, type QueuedEvent } from './batch.js';
 import { createKyTransport, type Transport } from './ky-transport.js';
 import { PendingLedger } from './ledger.js';
 import { resolveEmitterOptions, type EmitterOptions, type ResolvedEmitterOptions } from './options.js';
@@ -44,6 +45,7 @@ export class Emitter {
   readonly #now: () => number;
   readonly #random: () => number;
   readonly #limits: BatchLimits;
+  readonly #postLimits: BatchLimits;
   readonly #intake = new Subject<QueuedEvent>();
   readonly #flushSignal = new Subject<void>();
   readonly #outcomes = new Subject<DeliveryOutcome>();
@@ -65,10 +67,13 @@ export class Emitter {
     this.#transport = internals.transport ?? createKyTransport({ timeoutMs: o.timeoutMs, fetch: o.fetch });
     this.#now = internals.now ?? (() => o.scheduler.now());
     this.#random = internals.random ?? Math.random;
+    // POST batches are formed by count and time; bytes are checked on the request itself (see #fitToSize), so
+    // track() never pays for measuring an event. A GET is one event: its size is known when it is queued.
     this.#limits =
       o.method === 'post'
-        ? { maxEvents: o.bufferSize, maxBytes: o.maxPostBytes, emptyBytes: POST_ENVELOPE_BYTES }
+        ? { maxEvents: o.bufferSize, maxBytes: Infinity, emptyBytes: 0 }
         : { maxEvents: 1, maxBytes: o.maxGetBytes, emptyBytes: o.url.length + GET_QUERY_OVERHEAD };
+    this.#postLimits = { maxEvents: Infinity, maxBytes: o.maxPostBytes, emptyBytes: POST_ENVELOPE_BYTES };
     this.outcomes = this.#outcomes.asObservable();
     this.successes = this.outcomes.pipe(filter((x): x is SentOutcome => x.kind === 'sent'));
     this.failures = this.outcomes.pipe(filter((x): x is FailedOutcome | RetryingOutcome => x.kind === 'failed' || x.kind === 'retrying'));
@@ -126,10 +131,7 @@ export class Emitter {
     if (this.#ledger.size >= this.#options.maxQueueSize) return this.#drop('queue-full', payload);
     let item: QueuedEvent;
     if (this.#options.method === 'post') {
-      // POST: bytes only; the JSON text is built with the request, so a backlog holds each event once.
-      const bytes = postJsonBytes(payload) + STM_BYTES + 1;
-      if (!fitsAlone(bytes, this.#limits)) return this.#drop('oversize', payload);
-      item = { seq: this.#seq++, payload, bytes };
+      item = { seq: this.#seq++, payload, bytes: 0 };
     } else {
       const encoded = encodeForGet(payload);
       if (!fitsAlone(encoded.length, this.#limits)) return this.#drop('oversize', payload);
@@ -154,7 +156,9 @@ export class Emitter {
       defer(() => {
         const sentAt = this.#now();
         const events = eventsAsSent(items, sentAt);
-        return this.#transport(this.#request(items, events, sentAt)).pipe(
+        const request = this.#request(items, events, sentAt);
+        if (request.body !== undefined && utf8ByteLength(request.body) > this.#options.maxPostBytes) return this.#fitToSize(items, n, attempt);
+        return this.#transport(request).pipe(
           map((response): AttemptResult => ({ kind: 'response', status: response.status, retryAfter: response.retryAfter })),
           catchError((error: unknown) => of<AttemptResult>({ kind: 'error', error: toDeliveryError(error) })),
           mergeMap((result) => {
@@ -183,6 +187,22 @@ export class Emitter {
         );
       });
     return attempt(batch, 1);
+  }
+
+  /**
+   * A POST body over `maxPostBytes`: cut the events into groups that fit, sent one after the other in this batch's
+   * concurrency slot (as attempt `n`: none was sent yet); an event that cannot fit alone is `dropped` (`oversize`).
+   */
+  #fitToSize(items: readonly QueuedEvent[], n: number, attempt: (items: readonly QueuedEvent[], n: number) => Observable<Settlement>): Observable<Settlement> {
+    const { groups, oversize } = splitToFit(items, (item) => postJsonBytes(item.payload) + STM_BYTES + 1, this.#postLimits);
+    if (groups.length === 1 && oversize.length === 0) {
+      // The sizes say it fits while the body said it does not (cannot happen while postJsonBytes is exact): halve,
+      // so the recursion always makes progress.
+      const half = Math.ceil(items.length / 2);
+      return items.length === 1 ? of({ outcome: this.#dropped('oversize', [items[0]!.payload], undefined), items }) : concat(attempt(items.slice(0, half), n), attempt(items.slice(half), n));
+    }
+    const dropped = oversize.length === 0 ? [] : [of({ outcome: this.#dropped('oversize', oversize.map((item) => item.payload), undefined), items: oversize })];
+    return concat(...dropped, ...groups.map((group) => attempt(group, n)));
   }
 
   /** `decide()` with this emitter's settings. A throwing user `isSuccess` counts as a failed attempt, not a crash. */
