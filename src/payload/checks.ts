@@ -52,8 +52,17 @@ export const oneOf =
 
 export const arrayOf =
   <T>(item: Check<T>): Check<T[]> =>
-  (value, field) =>
-    Array.isArray(value) ? value.map((v, i) => item(v, `${field}[${i}]`)) : fail(field, `expected an array, got ${describe(value)}`);
+  (value, field) => {
+    if (!Array.isArray(value)) return fail(field, `expected an array, got ${describe(value)}`);
+    // The same array back when no item changed (see checkFields: no allocation on the usual path).
+    let out: T[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const checked = item(value[i], `${field}[${i}]`);
+      if (out === undefined && checked !== value[i]) out = value.slice(0, i) as T[];
+      out?.push(checked);
+    }
+    return out ?? (value as T[]);
+  };
 
 /** A string, or `null`/absent sent as `null` (form `value` is required but nullable in its schema). */
 export const nullableString: Check<string | null> = (value, field) => (isMissing(value) ? null : string(value, field));
@@ -77,15 +86,29 @@ export const objectOf =
 export function checkFields<F>(checks: Checks<F>, input: unknown, prefix = ''): F {
   if (typeof input !== 'object' || input === null) fail(prefix.slice(0, -1) || 'fields', `expected an object, got ${describe(input)}`);
   const source = input as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const key in checks) {
-    const value = (checks as Record<string, Check<unknown>>)[key]!(source[key], prefix + key);
-    if (value !== undefined) out[key] = value;
-  }
+  const table = checks as Record<string, Check<unknown>>;
+  let extra = false;
   for (const key in source) {
-    if (!(key in checks) && key !== 'kind' && source[key] !== undefined) fail(prefix + key, 'unknown field');
+    if (key in table) continue;
+    if (key !== 'kind' && source[key] !== undefined) fail(prefix + key, 'unknown field');
+    extra = true;
   }
-  return out as F;
+  // The usual call passes exactly the declared fields, and every checker returns its value unchanged: then the
+  // caller's object itself is the result, with no allocation per event. Otherwise copy, from the first change on.
+  let out: Record<string, unknown> | undefined = extra ? {} : undefined;
+  for (const key in table) {
+    const value = source[key];
+    const checked = table[key]!(value, prefix + key);
+    if (out === undefined && checked !== value) {
+      out = {};
+      for (const earlier in table) {
+        if (earlier === key) break;
+        if (source[earlier] !== undefined) out[earlier] = source[earlier];
+      }
+    }
+    if (out !== undefined && checked !== undefined) out[key] = checked;
+  }
+  return (out ?? source) as F;
 }
 
 function describe(value: unknown): string {

@@ -16,43 +16,67 @@ export function toJson(value: unknown, path: string): string {
 
 /** Throws an InvalidEventError unless `value` serialises to JSON faithfully (see {@link toJson}). */
 export function assertJsonData(value: unknown, path: string): void {
-  assertJson(value, path, []);
+  // Primitives at the top need no walk (and no state).
+  if (typeof value !== 'object' || value === null) return checkPrimitive(value, path);
+  const walk: Walk = { base: path, ancestors: [], keys: [] };
+  assertJson(value, walk);
 }
 
-function assertJson(value: unknown, path: string, ancestors: object[]): void {
+/** The walk's state: the objects above the current one (for cycles) and the keys to it, turned into a path only on error. */
+interface Walk {
+  readonly base: string;
+  readonly ancestors: object[];
+  readonly keys: (string | number)[];
+}
+
+const pathOf = (walk: Walk): string =>
+  walk.keys.reduce<string>((path, key) => (typeof key === 'number' ? `${path}[${key}]` : `${path}.${key}`), walk.base);
+
+const pathAt = (at: string | Walk): string => (typeof at === 'string' ? at : pathOf(at));
+
+/** `at` is the path, or the walk to make it from: built only when there is an error to report. */
+function checkPrimitive(value: unknown, at: string | Walk): void {
   switch (typeof value) {
     case 'string':
     case 'boolean':
+    case 'undefined':
       return;
     case 'number':
-      if (!Number.isFinite(value)) throw new InvalidEventError(path, `${value} is not a finite number`);
+      if (!Number.isFinite(value)) throw new InvalidEventError(pathAt(at), `${value} is not a finite number`);
       return;
     case 'object':
-      break;
-    default:
-      throw new InvalidEventError(path, `a ${typeof value} cannot be serialised to JSON`);
+      if (value === null) return;
   }
-  if (value === null) return;
-  if (ancestors.includes(value)) throw new InvalidEventError(path, 'circular reference');
+  throw new InvalidEventError(pathAt(at), `a ${typeof value} cannot be serialised to JSON`);
+}
+
+function assertJson(value: unknown, walk: Walk): void {
+  if (typeof value !== 'object' || value === null) return checkPrimitive(value, walk);
+  if (walk.ancestors.includes(value)) throw new InvalidEventError(pathOf(walk), 'circular reference');
   if (typeof (value as { toJSON?: unknown }).toJSON === 'function') {
-    if (value instanceof Date && Number.isNaN(value.getTime())) throw new InvalidEventError(path, 'invalid Date');
+    if (value instanceof Date && Number.isNaN(value.getTime())) throw new InvalidEventError(pathOf(walk), 'invalid Date');
     return;
   }
-  ancestors.push(value);
+  walk.ancestors.push(value);
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      if (value[i] === undefined) throw new InvalidEventError(`${path}[${i}]`, 'undefined in an array');
-      assertJson(value[i], `${path}[${i}]`, ancestors);
+      walk.keys.push(i);
+      if (value[i] === undefined) throw new InvalidEventError(pathOf(walk), 'undefined in an array');
+      assertJson(value[i], walk);
+      walk.keys.pop();
     }
   } else {
     const proto = Object.getPrototypeOf(value) as unknown;
     if (proto !== Object.prototype && proto !== null) {
-      throw new InvalidEventError(path, `a ${(value as object).constructor?.name ?? 'non-plain'} object is not JSON data`);
+      throw new InvalidEventError(pathOf(walk), `a ${(value as object).constructor?.name ?? 'non-plain'} object is not JSON data`);
     }
     for (const key in value) {
       const item = (value as Record<string, unknown>)[key];
-      if (item !== undefined) assertJson(item, `${path}.${key}`, ancestors);
+      if (item === undefined) continue;
+      walk.keys.push(key);
+      assertJson(item, walk);
+      walk.keys.pop();
     }
   }
-  ancestors.pop();
+  walk.ancestors.pop();
 }

@@ -44,7 +44,8 @@ export function assemblePayloads(wire: readonly WireEvent[], assembly: Assembly)
     }
     if (event.unstruct) {
       assertJsonData(event.unstruct.data, 'event.data');
-      const json = JSON.stringify({ schema: SCHEMAS.unstructEvent, data: { schema: event.unstruct.schema, data: event.unstruct.data } });
+      // Built as a string, like the contexts envelope: the schema is a checked Iglu URI, nothing to escape.
+      const json = `${UNSTRUCT_PREFIX}${event.unstruct.schema}","data":${JSON.stringify(event.unstruct.data)}}}`;
       setEncoded(payload, assembly.encodeBase64 ? 'ue_px' : 'ue_pr', json, assembly.encodeBase64);
     }
     const json = event.entities ? contextsJson([...event.entities, ...assembly.context], 'context') : contextJson;
@@ -69,6 +70,7 @@ function contextsJson(entities: readonly SelfDescribing[], path: string): string
 }
 
 const CONTEXTS_PREFIX = `{"schema":"${SCHEMAS.contexts}","data":[`;
+const UNSTRUCT_PREFIX = `{"schema":"${SCHEMAS.unstructEvent}","data":{"schema":"`;
 
 function setEncoded(payload: Record<string, string>, key: string, json: string, base64: boolean): void {
   payload[key] = base64 ? base64UrlEncode(json) : json;
