@@ -19,7 +19,7 @@ export default tseslint.config(
   },
   {
     files: ['src/**/*.ts'],
-    ignores: ['src/cli/**', 'src/demo/**'],
+    ignores: ['src/cli/**'],
     rules: { 'no-console': 'error' },
   },
   {

@@ -1,4 +1,4 @@
-// `npm start`: the whole flow on one machine. Starts `rxplow collector` on a free loopback port (Iglu Central schemas
+// `npm start` (src/cli/demo.ts): the whole flow on one machine. Starts `rxplow collector` on a free loopback port (Iglu Central schemas
 // plus the demo's own), tracks a realistic mix of events through a GET and a POST emitter, prints every outcome as it
 // arrives, then shuts down and prints the collector's good/bad summary.
 import { startCollector, demoSchemasDir } from '../cli/collector.js';
