@@ -19,15 +19,13 @@ export const POST_ENVELOPE_BYTES = POST_PREFIX.length + POST_SUFFIX.length;
 export const STM_BYTES = ',"stm":"0000000000000"'.length;
 const CONTENT_TYPE = 'application/json; charset=utf-8';
 
-/** POST form of a payload: its JSON object text. */
-export const encodeForPost = (payload: Payload): string => JSON.stringify(payload);
 
 /** Printable ASCII but `"` and `\\`: JSON.stringify writes such a string as it is, between quotes, 1 byte a character. */
 const PLAIN_JSON_STRING = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 const jsonStringBytes = (text: string): number => (PLAIN_JSON_STRING.test(text) ? text.length + 2 : utf8ByteLength(JSON.stringify(text)));
 
 /**
- * UTF-8 bytes of `encodeForPost(payload)`, without building the text: O(payload) and no allocation for the usual
+ * UTF-8 bytes of `JSON.stringify(payload)` (an event's form in a POST body), without building the text: O(payload) and no allocation for the usual
  * ASCII fields; any other value is measured through JSON.stringify, so the count is always exact.
  */
 export function postJsonBytes(payload: Payload): number {
@@ -39,7 +37,7 @@ export function postJsonBytes(payload: Payload): number {
     if (typeof value === 'string') valueBytes = jsonStringBytes(value);
     else {
       const json = JSON.stringify(value) as string | undefined;
-      if (json === undefined) continue; // left out by JSON.stringify, as in encodeForPost
+      if (json === undefined) continue; // JSON.stringify leaves such values out
       valueBytes = utf8ByteLength(json);
     }
     bytes += jsonStringBytes(key) + 1 + valueBytes;
