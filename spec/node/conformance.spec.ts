@@ -1,30 +1,18 @@
 // Conformance run: every event type rxplow can track, sent by real GET and POST emitters over loopback to
-// `rxplow collector` loaded with the Iglu Central schemas (RXPLOW_IGLU_SCHEMAS) and the demo schemas, must come out
-// good; hand-made broken events must come out bad with the right reason.
+// `rxplow collector` loaded with the Iglu Central schemas and the demo schemas, must come out good; hand-made broken
+// events must come out bad with the right reason.
 //
-// The schemas: RXPLOW_IGLU_SCHEMAS (`.ci/run` sets it). Unset: under CI=true this spec fails; elsewhere it uses
-// ../shared/iglu/schemas beside the repo, and if that is missing too it fails loudly. It never skips.
+// The schemas: the repo's schemas/iglu-central, with RXPLOW_IGLU_SCHEMAS (or ../shared/iglu/schemas beside the repo)
+// searched first; under CI=true that overlay is required (spec/support/iglu-schemas.ts). It never skips.
 import { expect } from 'chai';
-import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { startCollector, type RunningCollector } from '../../src/cli/collector.js';
 import type { BadEvent } from '../../src/cli/records.js';
 import { EVENT_DEFINITIONS } from '../../src/events/index.js';
 import { base64UrlEncode } from '../../src/payload/base64.js';
 import { Emitter, SelfDescribingJson, Tracker, type EmitterOptions, type TrackerOptions } from '../../src/index.js';
 import { EVENT_SAMPLES, MINIMAL_SAMPLES, SAMPLE_CONTEXT, SAMPLE_SUBJECT, SP, trackSample } from '../fixtures/events.js';
-import { CART, CHECKOUT_STEP, DEMO_SCHEMAS, PRODUCT, REPO_ROOT, TP2 } from './cli/support.js';
-
-/** The Iglu Central folder for this run, or why there is none. */
-function igluCentralSchemas(): { readonly dir: string } | { readonly problem: string } {
-  const fromEnv = process.env['RXPLOW_IGLU_SCHEMAS'];
-  const candidate = fromEnv ? resolve(fromEnv) : process.env['CI'] === 'true' ? undefined : resolve(REPO_ROOT, '../shared/iglu/schemas');
-  if (candidate === undefined) return { problem: 'RXPLOW_IGLU_SCHEMAS is not set, and CI=true requires it: the conformance run did not run' };
-  if (!existsSync(candidate) || !statSync(candidate).isDirectory()) {
-    return { problem: `Iglu Central schemas not found at ${candidate} (${fromEnv ? 'RXPLOW_IGLU_SCHEMAS' : 'default ../shared/iglu/schemas'}): the conformance run did not run` };
-  }
-  return { dir: candidate };
-}
+import { igluSchemaDirs } from '../support/iglu-schemas.js';
+import { CART, CHECKOUT_STEP, DEMO_SCHEMAS, PRODUCT, TP2 } from './cli/support.js';
 
 const UNSTRUCT_EVENT = `${SP}/unstruct_event/jsonschema/1-0-0`;
 const CONTEXTS = `${SP}/contexts/jsonschema/1-0-0`;
@@ -35,17 +23,17 @@ const describeBad = (bad: readonly BadEvent[]) => bad.map((b) => `${b.schema ?? 
 
 describe('conformance: rxplow events against the Iglu Central schemas, through rxplow collector', function () {
   this.timeout(30_000);
-  const located = igluCentralSchemas();
+  const located = igluSchemaDirs();
   if ('problem' in located) {
     it('has the Iglu Central schemas', () => {
-      throw new Error(located.problem);
+      throw new Error(`${located.problem}: the conformance run did not run`);
     });
     return;
   }
 
   let collector: RunningCollector;
   before(async () => {
-    collector = await startCollector({ schemaDirs: [located.dir, DEMO_SCHEMAS], builtinSchemas: false, out: null });
+    collector = await startCollector({ schemaDirs: [...located.dirs, DEMO_SCHEMAS], builtinSchemas: false, out: null });
   });
   beforeEach(() => collector.reset());
   after(() => collector.close());
@@ -109,7 +97,7 @@ describe('conformance: rxplow events against the Iglu Central schemas, through r
       {
         title: 'a self-describing event with an unknown schema',
         event: event({ e: 'ue', ue_px: sdj('iglu:com.acme/nowhere/jsonschema/1-0-0', { a: 1 }) }),
-        reasons: [`event iglu:com.acme/nowhere/jsonschema/1-0-0: schema not found: iglu:com.acme/nowhere/jsonschema/1-0-0 (looked in ${located.dir}, ${DEMO_SCHEMAS})`],
+        reasons: [`event iglu:com.acme/nowhere/jsonschema/1-0-0: schema not found: iglu:com.acme/nowhere/jsonschema/1-0-0 (looked in ${[...located.dirs, DEMO_SCHEMAS].join(', ')})`],
       },
       {
         title: 'an extra key in the unstruct_event envelope',

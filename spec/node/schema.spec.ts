@@ -1,43 +1,27 @@
 // Schema spec: every payload of every event type (rich and minimal samples, base64 on and off) validates against
 // payload_data 1-0-4, its unstruct_event / contexts envelope, and the Iglu schema of the event and of each entity.
 //
-// The schemas come from an Iglu-layout folder (VENDOR/NAME/jsonschema/M-R-A) named by RXPLOW_IGLU_SCHEMAS. Without
-// it: in CI (CI=true) this spec fails; elsewhere it falls back to ../shared/iglu/schemas beside the repo, and if that
-// is missing too, one test fails saying loudly that the schema spec did not run. It never skips or passes silently.
+// The schemas: the repo's schemas/iglu-central, with RXPLOW_IGLU_SCHEMAS (or ../shared/iglu/schemas beside the repo)
+// searched first; under CI=true that overlay is required (spec/support/iglu-schemas.ts). Without schemas one test fails
+// saying loudly that the schema spec did not run. It never skips or passes silently.
 import AjvDraft04 from 'ajv-draft-04';
 import AjvFormats from 'ajv-formats';
 import { expect } from 'chai';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Payload } from '../../src/payload/payload.js';
 import { EVENT_SAMPLES, MINIMAL_SAMPLES, SAMPLE_CONTEXT, SAMPLE_SUBJECT, SP, trackSample } from '../fixtures/events.js';
 import { createCapturingTracker } from '../helpers/capture.js';
 import { decodePayload, type WireSelfDescribing } from '../helpers/decode.js';
+import { igluSchemaDirs } from '../support/iglu-schemas.js';
 
 const Ajv = AjvDraft04.default;
 const addFormats = AjvFormats.default;
 
-const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const META_SCHEMA_KEY = 'http://iglucentral.com/schemas/com.snowplowanalytics.self-desc/schema/jsonschema/1-0-0';
 const META_SCHEMA_PATH = 'com.snowplowanalytics.self-desc/schema/jsonschema/1-0-0';
 const PAYLOAD_DATA = `${SP}/payload_data/jsonschema/1-0-4`;
 const UNSTRUCT_EVENT = `${SP}/unstruct_event/jsonschema/1-0-0`;
-
-type SchemaFolder = { readonly dir: string } | { readonly problem: string };
-
-/** Where the schemas are, or why the spec cannot run. */
-function locateSchemas(): SchemaFolder {
-  const fromEnv = process.env['RXPLOW_IGLU_SCHEMAS'];
-  if (fromEnv !== undefined && fromEnv !== '') {
-    return existsSync(fromEnv) ? { dir: resolve(fromEnv) } : { problem: `RXPLOW_IGLU_SCHEMAS=${fromEnv} does not exist` };
-  }
-  if (process.env['CI'] === 'true') return { problem: 'RXPLOW_IGLU_SCHEMAS is not set, and CI requires it' };
-  const fallback = resolve(REPO_ROOT, '../shared/iglu/schemas');
-  return existsSync(fallback)
-    ? { dir: fallback }
-    : { problem: `RXPLOW_IGLU_SCHEMAS is not set and the default ${fallback} does not exist` };
-}
 
 /** Every file at VENDOR/NAME/jsonschema/M-R-A under `dir`, as [Iglu URI, schema]. */
 function readIgluFolder(dir: string): [string, object][] {
@@ -58,13 +42,17 @@ function readIgluFolder(dir: string): [string, object][] {
   return found;
 }
 
-/** ajv exactly as PROTOCOL.md §8 sets it up. */
-function createValidator(dir: string) {
+/** ajv exactly as PROTOCOL.md §8 sets it up, with the schemas of `dirs` (an earlier folder wins over a later one). */
+function createValidator(dirs: readonly string[]) {
   const ajv = new Ajv({ strictTypes: false, allErrors: true });
   ajv.addKeyword('self');
   addFormats(ajv);
-  ajv.addMetaSchema(JSON.parse(readFileSync(join(dir, META_SCHEMA_PATH), 'utf8')) as object, META_SCHEMA_KEY);
-  for (const [uri, schema] of readIgluFolder(dir)) ajv.addSchema(schema, uri);
+  const metaDir = dirs.find((dir) => existsSync(join(dir, META_SCHEMA_PATH))) ?? dirs[dirs.length - 1]!;
+  ajv.addMetaSchema(JSON.parse(readFileSync(join(metaDir, META_SCHEMA_PATH), 'utf8')) as object, META_SCHEMA_KEY);
+  const schemas = new Map<string, object>();
+  for (const dir of [...dirs].reverse()) for (const [uri, schema] of readIgluFolder(dir)) schemas.set(uri, schema);
+  for (const [uri, schema] of schemas) ajv.addSchema(schema, uri);
+  const dir = dirs.join(', ');
 
   /** Asserts `data` is valid against the schema at Iglu `uri`, with ajv's errors in the message. */
   return (uri: string, data: unknown, what: string): void => {
@@ -92,7 +80,7 @@ function validatePayload(check: ReturnType<typeof createValidator>, payload: Pay
 }
 
 describe('schema validation (Iglu schemas)', () => {
-  const folder = locateSchemas();
+  const folder = igluSchemaDirs();
   if ('problem' in folder) {
     it('runs: THE SCHEMA SPEC DID NOT RUN', () => {
       throw new Error(
@@ -103,7 +91,7 @@ describe('schema validation (Iglu schemas)', () => {
     return;
   }
 
-  const check = createValidator(folder.dir);
+  const check = createValidator(folder.dirs);
 
   for (const encodeBase64 of [true, false]) {
     describe(`with encodeBase64 ${String(encodeBase64)}`, () => {
