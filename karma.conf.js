@@ -1,6 +1,6 @@
 // Karma: runs the browser spec bundle (.build/browser/specs.js, made by
 // scripts/bundle-browser-specs.mjs; `npm run test:browser` does both steps)
-// in Debian's headless Chromium (/usr/bin/chromium). Never downloads a browser.
+// in headless Chromium: $CHROME_BIN when set, Debian's /usr/bin/chromium otherwise. Never downloads a browser.
 //
 // HOW A SPEC REACHES THE KARMA ORIGIN
 //   The specs run in Karma's page http://127.0.0.1:9876/context.html (in an
@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import karmaCollector from './spec/support/karma-collector.cjs';
 
 const root = dirname(fileURLToPath(import.meta.url));
-process.env.CHROME_BIN = '/usr/bin/chromium';
+process.env.CHROME_BIN ||= '/usr/bin/chromium';
 
 // Writes .build/karma-totals.json ({passed, failed, skipped, errors}) at the
 // end of the run; scripts/run-tests.mjs reads it for the summary line.
