@@ -21,6 +21,7 @@ export class SelfDescribingJson<T extends object = Record<string, unknown>> {
     this.data = data;
   }
 
+  /** The plain `{ schema, data }` object: what `JSON.stringify` writes for it. */
   toJSON(): { schema: string; data: T } {
     return { schema: this.schema, data: this.data };
   }
