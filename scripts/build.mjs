@@ -42,4 +42,5 @@ writeFileSync(cjsIndex, strict + preflight + cjs.slice(strict.length));
 const bin = join(root, 'dist/esm/cli/main.js');
 if (existsSync(bin)) chmodSync(bin, 0o755);
 
-console.log('build: dist/esm + dist/cjs written');
+// stderr, so that `npm pack --json` (which runs this as prepack) prints only JSON on stdout
+console.error('build: dist/esm + dist/cjs written');
