@@ -1,23 +1,28 @@
 // `rxplow collector`: a loopback Snowplow collector that validates every event against its Iglu schemas and serves
-// Snowplow Micro's REST API. Node only.
+// Snowplow Micro's REST API. Node only. Published as `rxplow/collector` (src/collector/index.ts).
 import { randomUUID } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { eventNameOf, messageOf, readRequestEvents, type RequestEvents } from '../testing/decode.js';
+import { allowedHostNames, microCorsHeaders, microRefusal, redactHeaders, trackingCorsHeaders } from './access.js';
+import { COLLECTOR_DEFAULTS } from './defaults.js';
+import { readBody, send, sendJson } from './http.js';
 import { filtersFrom, filtersFromQuery, selectBad, selectGood } from './micro.js';
 import { Reporter, type CollectorSummary, type OutputStream } from './output.js';
-import { ANONYMOUS_NETWORK_USER_ID, eventSchemaOf, toAtomicEvent, type BadEvent, type CollectorPayload, type GoodEvent } from './records.js';
+import { ANONYMOUS_NETWORK_USER_ID, approximateBytes, eventSchemaOf, toAtomicEvent, type BadEvent, type CollectorPayload, type GoodEvent } from './records.js';
 import { SchemaResolver } from './schema-resolver.js';
+import { RecordStore } from './store.js';
 import { validateEvent } from './validate.js';
 
 export { builtinSchemasDir, demoSchemasDir } from './schema-resolver.js';
+export { COLLECTOR_DEFAULTS } from './defaults.js';
 export type { CollectorSummary, OutputStream } from './output.js';
 export type { BadEvent, CollectorPayload, GoodEvent } from './records.js';
 
-/** Options of {@link startCollector}. */
+/** Options of {@link startCollector}. Every limit is documented in docs/collector.md. */
 export interface CollectorOptions {
-  /** The port to listen on; `0` picks a free one (see `url` / `port` of the result). @default 0 */
+  /** The port to listen on; `0` picks a free one (see `url` / `port` of the result). The command line's default is 9090. @default 0 */
   readonly port?: number | undefined;
   /** The address to listen on. Keep it on loopback: the collector is a development tool. @default '127.0.0.1' */
   readonly host?: string | undefined;
@@ -27,14 +32,24 @@ export interface CollectorOptions {
   readonly igluUrls?: readonly string[] | undefined;
   /** Fall back to the Iglu Central schemas bundled with rxplow (the protocol's envelopes and every schema rxplow's track methods emit). @default true */
   readonly builtinSchemas?: boolean | undefined;
-  /** Another POST path to accept, besides `/com.snowplowanalytics.snowplow/tp2` (an emitter's `postPath`). Default: none. */
+  /** Another POST path to accept, besides `/com.snowplowanalytics.snowplow/tp2` (an emitter's `postPath`). @default undefined (none) */
   readonly postPath?: string | undefined;
   /** Print one JSON object per line instead of readable lines. @default false */
   readonly json?: boolean | undefined;
-  /** Where the lines go; `null` prints nothing. @default process.stdout */
+  /** Where the lines go; `null` prints nothing. A Node stream's `error` (EPIPE) stops the printing, not the collector. @default process.stdout */
   readonly out?: OutputStream | null | undefined;
-  /** Largest request body accepted, in bytes; a larger one is answered 413. @default 1_000_000 */
+  /** Largest request body accepted, in bytes; a larger one is answered 413 and kept as one bad record. @default 1_000_000 (as Snowplow's collector) */
   readonly maxBodyBytes?: number | undefined;
+  /** Most events (items of a POST body's `data`) accepted in one request; a request with more is answered 413 and kept as one bad record. @default 10_000 */
+  readonly maxEventsPerRequest?: number | undefined;
+  /** Most records (good and bad together) kept for the Micro API; past it the oldest are evicted and counted (`evicted` in `/micro/all`). @default 10_000 */
+  readonly maxStoredEvents?: number | undefined;
+  /** About how many bytes of received event text the kept records may hold; past it the oldest are evicted and counted. @default 50_000_000 */
+  readonly maxStoredBytes?: number | undefined;
+  /** More host names `/micro/*` answers to (in the `Host` header, any port), besides localhost, 127.0.0.1, [::1] and `host`. @default [] */
+  readonly allowedHosts?: readonly string[] | undefined;
+  /** Told about trouble that does not stop the collector (its output broke, a record could not be made). @default process.emitWarning */
+  readonly onWarning?: ((message: string) => void) | undefined;
 }
 
 /** A running collector. */
@@ -45,13 +60,13 @@ export interface RunningCollector {
   readonly port: number;
   /** Counts since the last reset (as `/micro/all`). */
   summary(): CollectorSummary;
-  /** The good events since the last reset (as `/micro/good`), validated so far; await `idle()` first for all. */
+  /** The good events kept since the last reset (as `/micro/good`), validated so far; await `idle()` first for all. */
   good(): readonly GoodEvent[];
-  /** The bad events since the last reset (as `/micro/bad`), validated so far; await `idle()` first for all. */
+  /** The bad events kept since the last reset (as `/micro/bad`), validated so far; await `idle()` first for all. */
   bad(): readonly BadEvent[];
   /** Resolves when every request received so far has been validated and recorded. */
   idle(): Promise<void>;
-  /** Forgets the recorded events (as `/micro/reset`). */
+  /** Forgets the recorded events and the eviction count (as `/micro/reset`). */
   reset(): void;
   /** Stops listening, closes connections, finishes validation, prints the summary of the whole run and resolves to it. Idempotent. */
   close(): Promise<CollectorSummary>;
@@ -59,13 +74,23 @@ export interface RunningCollector {
 
 export const TP2_PATH = '/com.snowplowanalytics.snowplow/tp2';
 const GET_PATH = '/i';
-const DEFAULT_MAX_BODY_BYTES = 1_000_000;
-const DRAIN_LIMIT_BYTES = 64 * 1_000_000;
 const ALLOWED_CONTENT_TYPES = ['application/json', 'text/plain'];
 const PIXEL = Buffer.from('R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==', 'base64');
+/** A bad record keeps this much of its request's body. */
+const BODY_PREVIEW_BYTES = 10_000;
+/** A bad record keeps at most this many messages (and says how many more there were). */
+const MAX_ERRORS_PER_RECORD = 100;
 
-/** Starts a collector; resolves once it listens. @throws when a schema folder is missing or the port is taken. */
+type Entry = { readonly good: GoodEvent; readonly bad?: undefined } | { readonly good?: undefined; readonly bad: BadEvent };
+
+/** Starts a collector; resolves once it listens. @throws when an option is invalid, a schema folder is missing or the port is taken. */
 export async function startCollector(options: CollectorOptions = {}): Promise<RunningCollector> {
+  const limits = {
+    maxBodyBytes: limit(options.maxBodyBytes, 'maxBodyBytes', COLLECTOR_DEFAULTS.maxBodyBytes),
+    maxEventsPerRequest: limit(options.maxEventsPerRequest, 'maxEventsPerRequest', COLLECTOR_DEFAULTS.maxEventsPerRequest),
+    maxStoredEvents: limit(options.maxStoredEvents, 'maxStoredEvents', COLLECTOR_DEFAULTS.maxStoredEvents),
+    maxStoredBytes: limit(options.maxStoredBytes, 'maxStoredBytes', COLLECTOR_DEFAULTS.maxStoredBytes),
+  };
   for (const dir of options.schemaDirs ?? []) {
     if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`rxplow collector: schema folder not found: ${dir}`);
   }
@@ -75,33 +100,63 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Ru
     builtinSchemas: options.builtinSchemas ?? true,
   });
   await resolver.init();
-  const reporter = new Reporter(options.out === undefined ? process.stdout : options.out, options.json ?? false);
-  const collector = new Collector(resolver, reporter, options);
-  return collector.listen(options.port ?? 0, options.host ?? '127.0.0.1');
+  const warn = options.onWarning ?? ((message: string) => process.emitWarning(`rxplow collector: ${message}`));
+  const reporter = new Reporter(options.out === undefined ? process.stdout : options.out, options.json ?? false, warn);
+  const host = options.host ?? COLLECTOR_DEFAULTS.host;
+  const collector = new Collector(resolver, reporter, warn, { ...limits, host, allowedHosts: options.allowedHosts ?? [], postPath: options.postPath });
+  try {
+    return await collector.listen(options.port ?? COLLECTOR_DEFAULTS.port, host);
+  } catch (error) {
+    reporter.detach();
+    throw error;
+  }
+}
+
+function limit(value: number | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`rxplow collector: ${name} must be a positive integer, got ${String(value)}`);
+  return value;
+}
+
+interface Settings {
+  readonly host: string;
+  readonly allowedHosts: readonly string[];
+  readonly postPath: string | undefined;
+  readonly maxBodyBytes: number;
+  readonly maxEventsPerRequest: number;
+  readonly maxStoredEvents: number;
+  readonly maxStoredBytes: number;
 }
 
 class Collector {
   readonly #resolver: SchemaResolver;
   readonly #reporter: Reporter;
+  readonly #warn: (message: string) => void;
+  readonly #settings: Settings;
   readonly #postPaths: ReadonlySet<string>;
-  readonly #maxBodyBytes: number;
-  readonly #good: GoodEvent[] = [];
-  readonly #bad: BadEvent[] = [];
-  readonly #lifetime = { good: 0, bad: 0 };
+  readonly #microHosts: ReadonlySet<string>;
+  readonly #store: RecordStore<Entry>;
+  /** Requests whose body preview has been counted in the store's bytes (once per request). */
+  readonly #previewCounted = new WeakSet<CollectorPayload>();
+  #sinceReset = { good: 0, bad: 0 };
+  readonly #lifetime = { good: 0, bad: 0, evicted: 0 };
   #queue: Promise<void> = Promise.resolve();
 
-  constructor(resolver: SchemaResolver, reporter: Reporter, options: CollectorOptions) {
+  constructor(resolver: SchemaResolver, reporter: Reporter, warn: (message: string) => void, settings: Settings) {
     this.#resolver = resolver;
     this.#reporter = reporter;
-    this.#postPaths = new Set([TP2_PATH, ...(options.postPath ? [options.postPath] : [])]);
-    this.#maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    this.#warn = warn;
+    this.#settings = settings;
+    this.#postPaths = new Set([TP2_PATH, ...(settings.postPath ? [settings.postPath] : [])]);
+    this.#microHosts = allowedHostNames(settings.host, settings.allowedHosts);
+    this.#store = new RecordStore({ maxRecords: settings.maxStoredEvents, maxBytes: settings.maxStoredBytes });
   }
 
   async listen(port: number, host: string): Promise<RunningCollector> {
     const server = createServer((req, res) => {
       this.#handle(req, res).catch((error: unknown) => {
-        if (!res.headersSent) send(res, 500, 'text/plain', `rxplow collector: ${messageOf(error)}`);
-        else res.end();
+        if (!res.headersSent && !res.destroyed) send(res, 500, 'text/plain', `rxplow collector: ${messageOf(error)}`);
+        else res.destroy();
       });
     });
     await new Promise<void>((resolve, reject) => {
@@ -119,8 +174,8 @@ class Collector {
       url,
       port: address.port,
       summary: () => this.#counts(),
-      good: () => [...this.#good],
-      bad: () => [...this.#bad],
+      good: () => this.#good(),
+      bad: () => this.#bad(),
       idle: () => this.#idle(),
       reset: () => this.#reset(),
       close: () => (closing ??= this.#close(server)),
@@ -133,14 +188,25 @@ class Collector {
       server.closeAllConnections();
     });
     await this.#idle();
-    const { good, bad } = this.#lifetime;
-    const summary = { total: good + bad, good, bad };
+    const { good, bad, evicted } = this.#lifetime;
+    const summary = { total: good + bad, good, bad, ...(evicted ? { evicted } : {}) };
     this.#reporter.summary(summary);
+    this.#reporter.detach();
     return summary;
   }
 
   #counts(): CollectorSummary {
-    return { total: this.#good.length + this.#bad.length, good: this.#good.length, bad: this.#bad.length };
+    const { good, bad } = this.#sinceReset;
+    const evicted = this.#store.evicted;
+    return { total: good + bad, good, bad, ...(evicted ? { evicted } : {}) };
+  }
+
+  #good(): GoodEvent[] {
+    return this.#store.records().flatMap((entry) => (entry.good ? [entry.good] : []));
+  }
+
+  #bad(): BadEvent[] {
+    return this.#store.records().flatMap((entry) => (entry.bad ? [entry.bad] : []));
   }
 
   #idle(): Promise<void> {
@@ -149,19 +215,19 @@ class Collector {
   }
 
   #reset(): void {
-    this.#good.length = 0;
-    this.#bad.length = 0;
+    this.#store.clear();
+    this.#sinceReset = { good: 0, bad: 0 };
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://collector.invalid');
     const method = req.method ?? 'GET';
-    setCorsHeaders(req, res);
+    if (url.pathname.startsWith('/micro/')) return this.#micro(req, res, url);
+    for (const [name, value] of Object.entries(trackingCorsHeaders(req.headers.origin))) res.setHeader(name, value);
     if (method === 'OPTIONS') {
       req.resume();
-      return preflight(req, res);
+      return preflight(req, res, 'GET, POST, OPTIONS', ['Content-Type', 'SP-Anonymous']);
     }
-    if (url.pathname.startsWith('/micro/')) return this.#micro(req, res, url);
     if (method === 'GET' && url.pathname === '/health') {
       req.resume();
       return send(res, 200, 'text/plain', 'OK');
@@ -187,14 +253,21 @@ class Collector {
       this.#recordBad(collectorPayload(req, url, undefined, res), [problem], 415);
       return send(res, 415, 'text/plain', 'Unsupported content type');
     }
-    const body = await readBody(req, this.#maxBodyBytes);
+    const { maxBodyBytes, maxEventsPerRequest } = this.#settings;
+    const body = await readBody(req, maxBodyBytes);
     if (body.tooLarge) {
-      const problem = `body of ${body.bytes} bytes is over the limit of ${this.#maxBodyBytes} bytes`;
+      const problem = `body of ${body.size} bytes is over the limit of ${maxBodyBytes} bytes (maxBodyBytes, --max-body-bytes)`;
       this.#recordBad(collectorPayload(req, url, undefined, res), [problem], 413);
-      return send(res, 413, 'text/plain', 'Payload too large');
+      return send(res, 413, 'text/plain', 'Payload too large', { Connection: 'close' });
     }
-    const payload = collectorPayload(req, url, body.text, res);
+    const payload = collectorPayload(req, url, body.bytes, res);
     const events = readRequestEvents('POST', url.href, body.text);
+    const items = events.events.length + events.errors.length;
+    if (items > maxEventsPerRequest) {
+      const problem = `${items} events in one request, over the limit of ${maxEventsPerRequest} (maxEventsPerRequest, --max-events-per-request)`;
+      this.#recordBad(payload, [problem], 413);
+      return send(res, 413, 'text/plain', 'Too many events in one request');
+    }
     const status = events.malformedJson ? 400 : 200;
     this.#accept(events, payload, status);
     send(res, status, 'text/plain', status === 200 ? 'ok' : 'Malformed JSON');
@@ -219,7 +292,8 @@ class Collector {
           contexts: result.contexts.map((entity) => entity.schema),
           rawEvent: { parameters, method: payload.method, path: payload.path },
         };
-        this.#good.push(record);
+        this.#keep({ good: record }, 2 * approximateBytes(parameters));
+        this.#sinceReset.good++;
         this.#lifetime.good++;
         this.#reporter.good(record);
       });
@@ -230,23 +304,51 @@ class Collector {
     this.#enqueue(async () => this.#pushBad({ collectorPayload: payload, rawEvent: undefined, errors, eventType: undefined, schema: undefined, status }));
   }
 
-  #pushBad(record: BadEvent): void {
-    this.#bad.push(record);
+  #pushBad(input: BadEvent): void {
+    const errors = input.errors.length > MAX_ERRORS_PER_RECORD
+      ? [...input.errors.slice(0, MAX_ERRORS_PER_RECORD), `(${input.errors.length - MAX_ERRORS_PER_RECORD} more messages not kept)`]
+      : input.errors;
+    const record = { ...input, errors };
+    let bytes = errors.reduce((sum, error) => sum + error.length, 0) + (record.rawEvent ? approximateBytes(record.rawEvent.parameters) : 0);
+    if (!this.#previewCounted.has(record.collectorPayload)) {
+      this.#previewCounted.add(record.collectorPayload);
+      bytes += (record.collectorPayload.body?.length ?? 0) + (record.collectorPayload.querystring?.length ?? 0);
+    }
+    this.#keep({ bad: record }, bytes);
+    this.#sinceReset.bad++;
     this.#lifetime.bad++;
     this.#reporter.bad(record);
   }
 
+  #keep(entry: Entry, bytes: number): void {
+    this.#lifetime.evicted += this.#store.push(entry, bytes + 200).length;
+  }
+
   #enqueue(task: () => Promise<void>): void {
-    this.#queue = this.#queue.then(task).catch((error: unknown) => {
-      process.emitWarning(`rxplow collector: could not record an event: ${messageOf(error)}`);
-    });
+    this.#queue = this.#queue.then(task).catch((error: unknown) => this.#warn(`could not record an event: ${messageOf(error)}`));
   }
 
   async #micro(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const body = req.method === 'POST' ? await readBody(req, this.#maxBodyBytes) : (req.resume(), undefined);
+    const cors = microCorsHeaders(req.headers.origin, this.#microHosts);
+    const refusal = microRefusal(req.headers, this.#microHosts);
+    if (refusal !== undefined) {
+      req.resume();
+      return sendJson(res, 403, { error: refusal }, cors);
+    }
+    for (const [name, value] of Object.entries(cors)) res.setHeader(name, value);
+    if (req.method === 'OPTIONS') {
+      req.resume();
+      return preflight(req, res, 'GET, POST, OPTIONS', ['Content-Type']);
+    }
+    if (req.method !== 'GET' && req.method !== 'POST') {
+      req.resume();
+      return sendJson(res, 405, { error: `the Micro API takes GET or POST, not ${req.method ?? '(none)'}` }, { Allow: 'GET, POST, OPTIONS' });
+    }
+    const body = req.method === 'POST' ? await readBody(req, this.#settings.maxBodyBytes) : (req.resume(), undefined);
+    if (body?.tooLarge) return sendJson(res, 413, { error: `the body is over ${this.#settings.maxBodyBytes} bytes` });
     await this.#idle();
     let filters = filtersFromQuery(url.searchParams);
-    if (body && !body.tooLarge && body.text.trim() !== '') {
+    if (body && body.text.trim() !== '') {
       try {
         filters = filtersFrom(JSON.parse(body.text) as Record<string, unknown>);
       } catch {
@@ -255,8 +357,8 @@ class Collector {
     }
     switch (url.pathname) {
       case '/micro/all': return sendJson(res, 200, this.#counts());
-      case '/micro/good': return sendJson(res, 200, selectGood(this.#good, filters));
-      case '/micro/bad': return sendJson(res, 200, selectBad(this.#bad, filters));
+      case '/micro/good': return sendJson(res, 200, selectGood(this.#good(), filters));
+      case '/micro/bad': return sendJson(res, 200, selectBad(this.#bad(), filters));
       case '/micro/reset':
         this.#reset();
         return sendJson(res, 200, this.#counts());
@@ -265,14 +367,15 @@ class Collector {
   }
 }
 
-/** The request as Micro's `collectorPayload` describes it; sets the `sp` cookie unless the request is anonymous. */
-function collectorPayload(req: IncomingMessage, url: URL, body: string | undefined, res: ServerResponse): CollectorPayload {
+/** The request as Micro's `collectorPayload` describes it (credentials redacted); sets the `sp` cookie unless the request is anonymous. */
+function collectorPayload(req: IncomingMessage, url: URL, body: Buffer | undefined, res: ServerResponse): CollectorPayload {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
   const anonymous = headers['sp-anonymous'] !== undefined;
   let networkUserId = ANONYMOUS_NETWORK_USER_ID;
   if (!anonymous) {
-    networkUserId = /(?:^|;\s*)sp=([^;]+)/.exec(headers['cookie'] ?? '')?.[1] ?? randomUUID();
+    const fromCookie = /(?:^|;\s*)sp=([0-9a-zA-Z-]{1,64})(?:;|$)/.exec(headers['cookie'] ?? '')?.[1];
+    networkUserId = fromCookie ?? randomUUID();
     res.setHeader('Set-Cookie', `sp=${networkUserId}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly`);
   }
   return {
@@ -280,8 +383,9 @@ function collectorPayload(req: IncomingMessage, url: URL, body: string | undefin
     path: url.pathname,
     querystring: url.search ? url.search.slice(1) : undefined,
     contentType: headers['content-type'],
-    body: body === undefined ? undefined : body.slice(0, 10_000),
-    headers,
+    // Decoded from the bytes rather than sliced from the whole text, so that it does not keep the whole body alive.
+    body: body === undefined ? undefined : body.subarray(0, BODY_PREVIEW_BYTES).toString('utf8'),
+    headers: redactHeaders(headers),
     timestamp: new Date().toISOString(),
     ipAddress: anonymous ? undefined : req.socket.remoteAddress,
     anonymous,
@@ -289,46 +393,10 @@ function collectorPayload(req: IncomingMessage, url: URL, body: string | undefin
   };
 }
 
-type Body = { readonly tooLarge: false; readonly text: string } | { readonly tooLarge: true; readonly bytes: number };
-
-/** Reads a body up to `limit` bytes; past it, drains the rest (up to 64 MB, then drops the connection). */
-function readBody(req: IncomingMessage, limit: number): Promise<Body> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let bytes = 0;
-    req.on('data', (chunk: Buffer) => {
-      bytes += chunk.length;
-      if (bytes <= limit) chunks.push(chunk);
-      else {
-        chunks.length = 0;
-        if (bytes > DRAIN_LIMIT_BYTES) req.destroy();
-      }
-    });
-    req.on('end', () => resolve(bytes > limit ? { tooLarge: true, bytes } : { tooLarge: false, text: Buffer.concat(chunks).toString('utf8') }));
-    req.on('error', reject);
-  });
-}
-
-function setCorsHeaders(req: IncomingMessage, res: ServerResponse): void {
-  const origin = req.headers.origin;
-  res.setHeader('Access-Control-Allow-Origin', origin ?? '*');
-  if (origin) res.setHeader('Access-Control-Allow-Credentials', 'true');
-  res.setHeader('Vary', 'Origin');
-}
-
-function preflight(req: IncomingMessage, res: ServerResponse): void {
-  const requested = (req.headers['access-control-request-headers'] ?? '').split(',').map((h) => h.trim()).filter(Boolean);
-  const allowed = [...new Set(['Content-Type', 'SP-Anonymous', ...requested])];
-  res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
-  res.setHeader('Access-Control-Allow-Headers', allowed.join(', '));
+function preflight(req: IncomingMessage, res: ServerResponse, methods: string, headers: readonly string[]): void {
+  const requested = (req.headers['access-control-request-headers'] ?? '').split(',').map((h) => h.trim()).filter((h) => /^[A-Za-z0-9-]{1,64}$/.test(h));
+  res.setHeader('Access-Control-Allow-Methods', methods);
+  res.setHeader('Access-Control-Allow-Headers', [...new Set([...headers, ...requested])].join(', '));
   res.setHeader('Access-Control-Max-Age', '3600');
   res.writeHead(204).end();
-}
-
-function send(res: ServerResponse, status: number, contentType: string, body: string | Buffer): void {
-  res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body) }).end(body);
-}
-
-function sendJson(res: ServerResponse, status: number, value: unknown): void {
-  send(res, status, 'application/json; charset=utf-8', JSON.stringify(value));
 }

@@ -1,7 +1,13 @@
 #!/usr/bin/env node
-// The `rxplow` command. Subcommands: `collector`.
-import { parseCommandLine, UsageError, USAGE, type Parsed } from './args.js';
+// The `rxplow` command. Commands: `collector`. Flags: --help, --version.
+import { HELP, parseCommandLine, UsageError, USAGE, type Parsed } from './args.js';
 import { startCollector } from './collector.js';
+import { VERSION } from '../version.js';
+
+/** Writes to stderr; a closed stderr (`2>&1 | head -1`) is ignored rather than fatal. */
+function complain(text: string): void {
+  if (!process.stderr.destroyed) process.stderr.write(text);
+}
 
 async function main(argv: readonly string[]): Promise<number> {
   let parsed: Parsed;
@@ -9,18 +15,22 @@ async function main(argv: readonly string[]): Promise<number> {
     parsed = parseCommandLine(argv);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`rxplow: ${error.message}\n\n${USAGE}`);
+    complain(`rxplow: ${error.message}\n\n${argv.includes('collector') ? USAGE : HELP}`);
     return 2;
   }
-  if (parsed.help) {
-    process.stdout.write(USAGE);
+  if (parsed.command === 'help') {
+    process.stdout.write(parsed.text);
+    return 0;
+  }
+  if (parsed.command === 'version') {
+    process.stdout.write(`${VERSION}\n`);
     return 0;
   }
   let collector;
   try {
-    collector = await startCollector({ ...parsed.options, out: process.stdout });
+    collector = await startCollector({ ...parsed.options, out: process.stdout, onWarning: (message) => complain(`rxplow collector: ${message}\n`) });
   } catch (error) {
-    process.stderr.write(`rxplow: ${(error as Error).message}\n`);
+    complain(`rxplow: ${(error as Error).message}\n`);
     return 1;
   }
   const running = collector;
@@ -36,12 +46,17 @@ async function main(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
+// A closed stdout or stderr (`rxplow collector | head -1`) must not end the collector: the reporter stops printing
+// on stdout's error; these keep an error on either stream from becoming an uncaught exception.
+process.stdout.on('error', () => undefined);
+process.stderr.on('error', () => undefined);
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`rxplow: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    complain(`rxplow: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exitCode = 1;
   },
 );

@@ -8,8 +8,9 @@ export interface CollectorPayload {
   readonly path: string;
   readonly querystring: string | undefined;
   readonly contentType: string | undefined;
-  /** The body (POST), cut to 10 000 characters. */
+  /** The body (POST), cut to its first 10 000 bytes. */
   readonly body: string | undefined;
+  /** The request's headers (lower-case names), with credentials-bearing values (`Authorization`, `Cookie`, …) shown as `[redacted]`. */
   readonly headers: Readonly<Record<string, string>>;
   /** When the collector received it, ISO 8601. */
   readonly timestamp: string;
@@ -46,6 +47,15 @@ export interface BadEvent {
   readonly schema: string | undefined;
   /** The HTTP status the request was answered with. */
   readonly status: number;
+}
+
+/** About how many bytes of text an event's received fields hold: the measure of the collector's bounded store. */
+export function approximateBytes(parameters: Readonly<Record<string, unknown>>): number {
+  let bytes = 2;
+  for (const [key, value] of Object.entries(parameters)) {
+    bytes += key.length + 4 + (typeof value === 'string' ? value.length : (JSON.stringify(value) ?? '').length);
+  }
+  return bytes;
 }
 
 /** The schemas Snowplow Enrich gives the events that are not self-describing. */

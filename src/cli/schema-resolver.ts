@@ -2,12 +2,11 @@
 // them with ajv, set up as PROTOCOL.md §8 says: draft-04, the `self` keyword, formats, the Iglu meta-schema.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve as resolvePath, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import AjvDraft04Module from 'ajv-draft-04';
 import addFormatsModule from 'ajv-formats';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { IGLU_URI } from '../payload/schemas.js';
 import { messageOf } from '../testing/decode.js';
 
 const Ajv = AjvDraft04Module.default;
@@ -15,6 +14,21 @@ const addFormats = addFormatsModule.default;
 
 const META_SCHEMA_KEY = 'http://iglucentral.com/schemas/com.snowplowanalytics.self-desc/schema/jsonschema/1-0-0';
 const META_SCHEMA_PATH = 'com.snowplowanalytics.self-desc/schema/jsonschema/1-0-0';
+/** Failed lookups are remembered, but only this many (the newest): unknown URIs arrive from the network. */
+const MAX_REMEMBERED_MISSES = 1_000;
+
+/**
+ * An Iglu URI, strictly: `iglu:VENDOR/NAME/FORMAT/MODEL-REVISION-ADDITION`, where the vendor is dot-separated labels of
+ * letters, digits, `_` and `-` (so never `.` or `..`), name and format are one such label, and the version is
+ * SchemaVer (model from 1, no leading zeros). Each part becomes a path segment or a URL segment, so nothing else may pass.
+ */
+const STRICT_IGLU_URI = /^iglu:([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)\/([A-Za-z0-9_-]+)\/([A-Za-z0-9_-]+)\/([1-9][0-9]*-(?:0|[1-9][0-9]*)-(?:0|[1-9][0-9]*))$/;
+
+/** The four path segments of a strictly valid Iglu URI (see {@link STRICT_IGLU_URI}), or `undefined`. */
+export function igluPathOf(uri: string): readonly [string, string, string, string] | undefined {
+  const match = STRICT_IGLU_URI.exec(uri);
+  return match ? [match[1]!, match[2]!, match[3]!, match[4]!] : undefined;
+}
 
 /** Where schemas come from. */
 export interface SchemaSources {
@@ -44,11 +58,12 @@ export const builtinSchemasDir = (): string => join(packageSchemasDir(), 'iglu-c
 /** The schemas of the `npm start` demo (`com.rxplow.demo`). */
 export const demoSchemasDir = (): string => join(packageSchemasDir(), 'demo');
 
-/** Resolves Iglu URIs to compiled validators; every lookup (found or not) is cached. */
+/** Resolves strictly valid Iglu URIs to compiled validators; every schema found is cached, and the latest 1 000 misses. */
 export class SchemaResolver {
   readonly #sources: SchemaSources;
   readonly #ajv: InstanceType<typeof Ajv>;
   readonly #cache = new Map<string, Promise<Resolved>>();
+  readonly #misses: string[] = [];
   readonly #fetch: typeof globalThis.fetch;
 
   constructor(sources: SchemaSources, fetchImpl: typeof globalThis.fetch = globalThis.fetch) {
@@ -72,23 +87,28 @@ export class SchemaResolver {
   }
 
   resolve(uri: string): Promise<Resolved> {
-    let resolved = this.#cache.get(uri);
-    if (!resolved) {
-      resolved = this.#load(uri);
-      this.#cache.set(uri, resolved);
-    }
+    const cached = this.#cache.get(uri);
+    if (cached) return cached;
+    const segments = igluPathOf(uri);
+    if (!segments) return Promise.resolve({ ok: false, error: `not a valid Iglu URI: ${JSON.stringify(uri)} (expected iglu:VENDOR/NAME/FORMAT/M-R-A)` });
+    const resolved = this.#load(uri, segments);
+    this.#cache.set(uri, resolved);
+    void resolved.then((result) => {
+      if (result.ok) return;
+      this.#misses.push(uri);
+      if (this.#misses.length > MAX_REMEMBERED_MISSES) this.#cache.delete(this.#misses.shift()!);
+    });
     return resolved;
   }
 
-  async #load(uri: string): Promise<Resolved> {
-    if (!IGLU_URI.test(uri)) return { ok: false, error: `not an Iglu URI: ${JSON.stringify(uri)}` };
-    const path = uri.slice('iglu:'.length);
+  async #load(uri: string, segments: readonly string[]): Promise<Resolved> {
+    const path = segments.join('/');
     let text: string | undefined;
     const problems: string[] = [];
     const lookups = [
-      ...this.#sources.schemaDirs.map((dir) => () => readLocal(dir, path)),
+      ...this.#sources.schemaDirs.map((dir) => () => readLocal(dir, segments)),
       ...this.#sources.igluUrls.map((url) => () => this.#readRemote(url, path)),
-      ...(this.#sources.builtinSchemas ? [() => readLocal(builtinSchemasDir(), path)] : []),
+      ...(this.#sources.builtinSchemas ? [() => readLocal(builtinSchemasDir(), segments)] : []),
     ];
     for (const lookup of lookups) {
       const found = await lookup();
@@ -126,9 +146,12 @@ export class SchemaResolver {
   }
 }
 
-async function readLocal(dir: string, path: string): Promise<string | { problem?: string }> {
+async function readLocal(dir: string, segments: readonly string[]): Promise<string | { problem?: string }> {
+  const root = resolvePath(dir);
+  const file = resolvePath(root, ...segments);
+  if (!file.startsWith(root + sep)) return { problem: `${dir}: refused a path outside the folder` }; // cannot happen with strict segments
   try {
-    return await readFile(join(dir, ...path.split('/')), 'utf8');
+    return await readFile(file, 'utf8');
   } catch (error) {
     const code = (error as { code?: string }).code;
     return code === 'ENOENT' || code === 'ENOTDIR' ? {} : { problem: `${dir}: ${messageOf(error)}` };

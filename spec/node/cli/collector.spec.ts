@@ -148,7 +148,7 @@ describe('rxplow collector (programmatic, over loopback HTTP)', () => {
         title: 'a body over 1 MB → 413',
         send: (c) => fetch(`${c.url}${TP2}`, { method: 'POST', body: `{"x":"${'a'.repeat(1_100_000)}"}`, headers: { 'Content-Type': 'application/json' } }),
         status: 413,
-        error: /^body of 1100008 bytes is over the limit of 1000000 bytes$/,
+        error: /^body of 1100008 bytes is over the limit of 1000000 bytes \(maxBodyBytes, --max-body-bytes\)$/,
       },
       {
         title: 'invalid base64 in ue_px → 200 and a bad event',

@@ -2,7 +2,9 @@
 import { expect } from 'chai';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { parseCommandLine } from '../../../src/cli/args.js';
+import { HELP, parseCommandLine, USAGE, type Parsed } from '../../../src/cli/args.js';
+import { COLLECTOR_DEFAULTS } from '../../../src/cli/defaults.js';
+import { VERSION } from '../../../src/version.js';
 import { baseEvent, DEMO_SCHEMAS, REPO_ROOT, micro } from './support.js';
 
 interface Child {
@@ -76,11 +78,31 @@ describe('rxplow CLI (child process)', function () {
   });
 
   it('prints usage and exits 2 on bad arguments', async () => {
-    for (const args of [[], ['serve'], ['collector', '--port', 'abc'], ['collector', '--bogus']]) {
+    const cases: [string[], string][] = [
+      [[], 'Usage: rxplow <command>'],
+      [['serve'], 'Usage: rxplow <command>'],
+      [['collector', '--port', 'abc'], 'Usage: rxplow collector [options]'],
+      [['collector', '--bogus'], 'Usage: rxplow collector [options]'],
+      [['collector', '--max-stored-events', '0'], 'Usage: rxplow collector [options]'],
+    ];
+    for (const [args, usage] of cases) {
       const exit = await run(args).exited;
       expect(exit.code, args.join(' ')).to.equal(2);
-      expect(exit.stderr).to.include('Usage: rxplow collector [options]');
+      expect(exit.stderr).to.include(usage);
     }
+  });
+
+  it('--version prints the version; --help and collector --help print usage, exit 0', async () => {
+    const version = run(['--version']);
+    expect(await version.nextLine()).to.equal(VERSION);
+    expect((await version.exited).code).to.equal(0);
+    expect(await run(['-v']).nextLine()).to.equal(VERSION);
+    const help = run(['--help']);
+    expect(await help.nextLine()).to.equal('Usage: rxplow <command> [options]');
+    expect((await help.exited).code).to.equal(0);
+    const collectorHelp = run(['collector', '--help']);
+    expect(await collectorHelp.nextLine()).to.equal('Usage: rxplow collector [options]');
+    expect((await collectorHelp.exited).code).to.equal(0);
   });
 
   it('exits 1 with a message when a schema folder is missing', async () => {
@@ -91,22 +113,54 @@ describe('rxplow CLI (child process)', function () {
 });
 
 describe('rxplow CLI arguments', () => {
-  it('reads every flag, with repeatable --schemas and --iglu', () => {
-    const { options } = parseCommandLine([
+  const collectorOptions = (parsed: Parsed) => {
+    if (parsed.command !== 'collector') throw new Error(`expected the collector command, got ${parsed.command}`);
+    return parsed.options;
+  };
+
+  it('reads every flag, with repeatable --schemas, --iglu and --allow-host', () => {
+    const options = collectorOptions(parseCommandLine([
       'collector', '--port', '0', '--host', '::1', '--schemas', 'a', '--schemas', 'b', '--iglu', 'http://127.0.0.1:1/', '--post-path', '/x',
-      '--json', '--no-builtin-schemas', '--max-body-bytes', '10',
-    ]);
+      '--json', '--no-builtin-schemas', '--max-body-bytes', '10', '--max-events-per-request', '11', '--max-stored-events', '12',
+      '--max-stored-bytes', '13', '--allow-host', 'collector', '--allow-host', '[fd00::1]',
+    ]));
     expect(options).to.deep.equal({
-      port: 0, host: '::1', schemaDirs: ['a', 'b'], igluUrls: ['http://127.0.0.1:1/'], builtinSchemas: false, postPath: '/x', json: true, maxBodyBytes: 10,
+      port: 0, host: '::1', schemaDirs: ['a', 'b'], igluUrls: ['http://127.0.0.1:1/'], builtinSchemas: false, postPath: '/x', json: true,
+      maxBodyBytes: 10, maxEventsPerRequest: 11, maxStoredEvents: 12, maxStoredBytes: 13, allowedHosts: ['collector', '[fd00::1]'],
     });
   });
 
   it('has the documented defaults', () => {
-    expect(parseCommandLine(['collector']).options).to.deep.include({ port: 9090, host: '127.0.0.1', builtinSchemas: true, json: false, maxBodyBytes: 1_000_000 });
+    expect(collectorOptions(parseCommandLine(['collector']))).to.deep.include({
+      port: 9090, host: '127.0.0.1', builtinSchemas: true, json: false, maxBodyBytes: 1_000_000, maxEventsPerRequest: 10_000,
+      maxStoredEvents: 10_000, maxStoredBytes: 50_000_000, allowedHosts: [],
+    });
   });
 
-  it('rejects a bad --post-path, --iglu or --port', () => {
-    for (const args of [['--post-path', 'x'], ['--iglu', 'ftp://x'], ['--port', '70000']]) {
+  it('--help lists every option with its default', () => {
+    expect(parseCommandLine(['--help'])).to.deep.equal({ command: 'help', text: HELP });
+    expect(parseCommandLine(['-h'])).to.deep.equal({ command: 'help', text: HELP });
+    expect(parseCommandLine(['collector', '--help'])).to.deep.equal({ command: 'help', text: USAGE });
+    expect(parseCommandLine(['--version'])).to.deep.equal({ command: 'version' });
+    for (const flag of [
+      '--port N', '--host ADDR', '--schemas DIR', '--iglu URL', '--no-builtin-schemas', '--post-path PATH', '--json', '--max-body-bytes N',
+      '--max-events-per-request N', '--max-stored-events N', '--max-stored-bytes N', '--allow-host NAME', '-h, --help',
+    ]) {
+      expect(USAGE, flag).to.include(`  ${flag} `);
+    }
+    for (const value of [COLLECTOR_DEFAULTS.cliPort, COLLECTOR_DEFAULTS.host, COLLECTOR_DEFAULTS.maxBodyBytes, COLLECTOR_DEFAULTS.maxEventsPerRequest,
+      COLLECTOR_DEFAULTS.maxStoredEvents, COLLECTOR_DEFAULTS.maxStoredBytes]) {
+      expect(USAGE).to.include(`(default: ${value})`);
+    }
+    // every flag but --help has a "(default: …)" line right under it
+    const flags = USAGE.split('\n').filter((line) => /^ {2}-/.test(line) && !line.includes('--help'));
+    const defaults = USAGE.split('\n').filter((line) => /^ +\(default: .+\)$/.test(line));
+    expect(defaults).to.have.length(flags.length);
+    expect(HELP).to.include('--version').and.include('--help').and.include('collector');
+  });
+
+  it('rejects a bad --post-path, --iglu, --port, --allow-host or limit', () => {
+    for (const args of [['--post-path', 'x'], ['--iglu', 'ftp://x'], ['--port', '70000'], ['--allow-host', 'a:1'], ['--max-body-bytes', '0'], ['--max-events-per-request', '-1']]) {
       expect(() => parseCommandLine(['collector', ...args]), args.join(' ')).to.throw();
     }
   });

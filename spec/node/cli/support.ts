@@ -1,4 +1,5 @@
 // Helpers for the collector specs: a quiet collector, the Micro API over HTTP, raw requests, and a real tracker.
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { startCollector, type CollectorOptions, type RunningCollector } from '../../../src/cli/collector.js';
 import type { BadEvent, GoodEvent } from '../../../src/cli/records.js';
@@ -51,3 +52,26 @@ export function trackerFor(collector: { readonly url: string }, options: Emitter
 export const baseEvent = (e: string, extra: Record<string, string> = {}): Record<string, string> => ({
   e, p: 'web', tv: 'spec-1', eid: '1b4e28ba-2fa1-41d2-883f-0016d3cca427', ...extra,
 });
+
+/** What {@link rawRequest} answers. */
+export interface RawResponse {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: string;
+}
+
+/** One request with node:http (which, unlike fetch, may set `Host`, `Origin`, `Sec-Fetch-Site`), on a fresh connection. */
+export function rawRequest(
+  base: string, path: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${base}${path}`, { method: options.method ?? 'GET', headers: options.headers ?? {}, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
