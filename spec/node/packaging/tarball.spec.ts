@@ -13,7 +13,11 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string; scripts: Record<string, string> };
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string; version: string; scripts: Record<string, string>; exports: Record<string, unknown> };
+/** Every entry of the exports map as a specifier: `rxplow`, `rxplow/testing`, ... */
+const entries = Object.keys(pkg.exports)
+  .filter((key) => key !== './package.json')
+  .map((key) => (key === '.' ? pkg.name : `${pkg.name}/${key.slice(2)}`));
 const rxjsVersion = (JSON.parse(readFileSync(join(root, 'node_modules/rxjs/package.json'), 'utf8')) as { version: string }).version;
 
 /** The environment for child processes: no tsx loader or npm lifecycle settings leaking in from this run. */
@@ -117,6 +121,15 @@ describe('packaging (npm pack → install → use)', function () {
       ].join('\n'),
     );
     expect(ok(run(process.execPath, ['cjs.cjs'], app), 'node cjs.cjs')).to.equal(`rxplow-${pkg.version} se`);
+  });
+
+  it(`every entry of the exports map loads with import and with require (${entries.join(', ')})`, () => {
+    const list = JSON.stringify(entries);
+    const esm = `for (const e of ${list}) console.log(e, Object.keys(await import(e)).length > 0);`;
+    const cjs = `for (const e of ${list}) console.log(e, Object.keys(require(e)).length > 0);`;
+    const expected = entries.map((e) => `${e} true`).join('\n');
+    expect(ok(run(process.execPath, ['--input-type=module', '-e', esm], app), 'import every entry')).to.equal(expected);
+    expect(ok(run(process.execPath, ['-e', cjs], app), 'require every entry')).to.equal(expected);
   });
 
   it('typechecks for ESM and CJS consumers (moduleResolution NodeNext, strict)', () => {
