@@ -8,7 +8,8 @@ export type RxplowErrorCode =
   | 'http-status'
   | 'network'
   | 'timeout'
-  | 'aborted';
+  | 'aborted'
+  | 'unexpected';
 
 export abstract class RxplowError extends Error {
   abstract readonly code: RxplowErrorCode;
@@ -94,10 +95,30 @@ export class AbortedError extends RxplowError {
 }
 
 function describeCause(cause: unknown): string {
+  try {
+    return describe(cause);
+  } catch {
+    return 'an unprintable error';
+  }
+}
+
+function describe(cause: unknown): string {
   if (cause instanceof Error) {
     const inner = (cause as { cause?: unknown }).cause;
     const code = (inner as { code?: unknown } | undefined)?.code;
     return typeof code === 'string' ? `${cause.message} (${code})` : cause.message;
   }
   return String(cause);
+}
+
+/**
+ * Something threw where nothing should (a bug in rxplow, a hostile `transport`, an event filter or a global-context
+ * generator that threw). The events concerned are `dropped` with reason `error` and this error; the emitter goes on.
+ */
+export class UnexpectedError extends RxplowError {
+  override readonly name = 'UnexpectedError';
+  readonly code = 'unexpected';
+  constructor(where: string, cause: unknown) {
+    super(`${where}: ${describeCause(cause)}`, { cause });
+  }
 }

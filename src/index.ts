@@ -1,7 +1,7 @@
 // The public API of rxplow. Named exports only; types with `export type`.
 export { VERSION, TRACKER_VERSION } from './version.js';
 export {
-  RxplowError, InvalidEventError, InvalidOptionsError, HttpStatusError, NetworkError, TimeoutError, AbortedError, isRxplowError,
+  RxplowError, InvalidEventError, InvalidOptionsError, HttpStatusError, NetworkError, TimeoutError, AbortedError, UnexpectedError, isRxplowError,
 } from './errors.js';
 export type { RxplowErrorCode } from './errors.js';
 
@@ -10,13 +10,16 @@ export type { SelfDescribing } from './payload/self-describing-json.js';
 export type { Payload } from './payload/payload.js';
 export type { JsonValue } from './payload/json.js';
 export { SCHEMAS } from './payload/schemas.js';
+export { ALL_EVENTS, EVENT_DEFINITIONS } from './events/registry.js';
+export { DEFINITION, defineEvent, eventConstructor } from './events/definition.js';
+export type { EventDefinition, EventOf, WireEvent, WireFields, EventCode, BuildContext } from './events/definition.js';
 
 export {
   pageView, pagePing, structEvent, selfDescribingEvent, screenView, mobileScreenView, ecommerceTransaction, linkClick,
   addToCart, removeFromCart, formFocusOrChange, formSubmission, siteSearch, adImpression, adClick, adConversion,
   socialInteraction, consentGranted, consentWithdrawn, timing, applicationError,
 } from './events/index.js';
-export type { TrackerEvent, EventKind, EventFields } from './events/index.js';
+export type { TrackerEvent, EventKind, EventFields, EventRegistry } from './events/index.js';
 export type { PageViewFields, PagePingFields, LinkClickFields, FormFocusOrChangeFields, FormSubmissionFields, FormElement, FormNodeName, FormInputType, SiteSearchFields } from './events/web.js';
 export type { StructEventFields, SelfDescribingEventFields } from './events/structured.js';
 export type { ScreenViewFields, MobileScreenViewFields } from './events/screen.js';
@@ -25,16 +28,26 @@ export type { AdImpressionFields, AdClickFields, AdConversionFields, CostModel }
 export type { ConsentGrantedFields, ConsentWithdrawnFields } from './events/consent.js';
 export type { SocialInteractionFields, TimingFields, ErrorFields, ProgrammingLanguage } from './events/engagement.js';
 
+export { createTracker, CoreTracker } from './tracker/core.js';
+export type { TrackRequest, TrackerScope, TrackerView } from './tracker/core.js';
 export { Tracker } from './tracker/tracker.js';
-export type { TrackRequest, ShutdownOptions } from './tracker/tracker.js';
-export type { TrackerOptions, TrackOptions } from './tracker/options.js';
+export type { TrackerOptions, TrackOptions, FilteredEvent } from './tracker/options.js';
+export type { GlobalContext, GlobalContextGenerator, GlobalContextEvent, ConditionalGlobalContext } from './tracker/global-contexts.js';
 export type { SubjectFields, Platform } from './tracker/subject-fields.js';
 
 export { Emitter } from './emitter/emitter.js';
-export { EMITTER_DEFAULTS } from './emitter/options.js';
+export { EMITTER_DEFAULTS, MAX_DURATION_MS } from './emitter/options.js';
+export type { Sink, Admission, AcceptedEvent, RejectedEvent } from './emitter/sink.js';
+export type { Transport, TransportResponse, CollectorRequest } from './emitter/transport.js';
+export { createKyTransport } from './emitter/ky-transport.js';
+export type { KyTransportOptions } from './emitter/ky-transport.js';
+export { deliverBatch } from './emitter/deliver.js';
+export type { DeliveryEnvironment, Settlement } from './emitter/deliver.js';
+export type { QueuedEvent } from './emitter/batch.js';
 /** Turns an Observable (e.g. `tracker.outcomes`) into an async iterable for `for await` (from rxjs-for-await). */
 export { eachValueFrom } from 'rxjs-for-await';
 export type { EmitterOptions, RetryOptions } from './emitter/options.js';
 export type {
   DeliveryOutcome, SentOutcome, RetryingOutcome, FailedOutcome, DroppedOutcome, FinalOutcome, DropReason, DeliveryError, DeliveryReport,
+  ShutdownOptions,
 } from './emitter/outcome.js';

@@ -1,14 +1,14 @@
-// The Emitter on virtual time: a cold-Observable transport (internals.transport) under TestScheduler for retries,
+// The Emitter on virtual time: a cold-Observable transport (the `transport` option) under TestScheduler for retries,
 // backoff, Retry-After and batching timers; a hand-answered transport for flush and shutdown.
 import { expect } from 'chai';
-import { map, of, type Observable } from 'rxjs';
+import { map, of, Subject, type Observable } from 'rxjs';
 import type { RunHelpers, TestScheduler } from 'rxjs/testing';
 import { Emitter } from '../../src/emitter/emitter.js';
 import type { EmitterOptions } from '../../src/emitter/options.js';
 import type { DeliveryOutcome } from '../../src/emitter/outcome.js';
 import { AbortedError, NetworkError, TimeoutError } from '../../src/errors.js';
 import type { Payload } from '../../src/payload/payload.js';
-import { chaiTestScheduler, manualTransport, scriptedTransport, type Reply } from '../support/transports.js';
+import { chaiTestScheduler, connectPayloads, manualTransport, scriptedTransport, type Reply } from '../support/transports.js';
 
 const event = (eid: string, extra: Record<string, string> = {}): Payload => ({ e: 'se', eid, tv: 'test', p: 'srv', ...extra });
 const events = { a: event('a'), b: event('b'), c: event('c'), d: event('d'), e: event('e') };
@@ -42,7 +42,7 @@ describe('Emitter on virtual time', () => {
   function virtualEmitter(helpers: RunHelpers, replies: readonly Reply[], options: EmitterOptions = {}, latency = 2) {
     const now = (): number => testScheduler.now();
     const { transport, requests } = scriptedTransport(helpers.cold, now, replies, latency);
-    const emitter = new Emitter('http://c.test', { ...BASE_OPTIONS, ...options }, { transport, now, random: () => 0 });
+    const emitter = new Emitter('http://c.test', { ...BASE_OPTIONS, ...options, retry: { ...(BASE_OPTIONS.retry as object), jitter: () => 0, ...(options.retry as object) }, transport });
     const outcomes: Observable<ReturnType<typeof summary>> = emitter.outcomes.pipe(map(summary));
     return { emitter, requests, outcomes };
   }
@@ -50,7 +50,7 @@ describe('Emitter on virtual time', () => {
   it('retries after exponential backoff with jitter, with a new stm per attempt, then reports sent', () => {
     testScheduler.run((helpers) => {
       const { emitter, requests, outcomes } = virtualEmitter(helpers, [503, 503, 200]);
-      emitter.attach(helpers.hot('-a', events));
+      connectPayloads(emitter, helpers.hot('-a', events));
       // a at 1; 503 at 3, wait 5 (½ of 10); 503 at 10, wait 10 (½ of 20); 200 at 22.
       helpers.expectObservable(outcomes).toBe('---r 6ms R 11ms s', { r: retrying(1, 5, 'a'), R: retrying(2, 10, 'a'), s: sent(3, 'a') });
       helpers.flush();
@@ -64,7 +64,7 @@ describe('Emitter on virtual time', () => {
     testScheduler.run((helpers) => {
       const { emitter } = virtualEmitter(helpers, [503, 500, 502, 200]);
       emitter.outcomes.subscribe((o) => seen.push(o));
-      emitter.attach(helpers.hot('-a', events));
+      connectPayloads(emitter, helpers.hot('-a', events));
     });
     expect(seen.map(summary)).to.deep.equal([retrying(1, 5, 'a'), retrying(2, 10, 'a'), retrying(3, 20, 'a'), sent(4, 'a')]);
     expect(seen.slice(0, 3).map((o) => (o.kind === 'retrying' ? o.status : 0))).to.deep.equal([503, 500, 502]);
@@ -76,7 +76,7 @@ describe('Emitter on virtual time', () => {
       const { emitter, requests } = virtualEmitter(helpers, [{ status: 429, retryAfter: '1' }, { status: 503, retryAfter: date }], {
         retry: { maxDelayMs: 5_000 },
       });
-      emitter.attach(helpers.hot('-a', events));
+      connectPayloads(emitter, helpers.hot('-a', events));
       helpers.expectObservable(emitter.outcomes.pipe(map((o) => (o.kind === 'retrying' ? o.delayMs : o.kind)))).toBe('---x 1001ms y 996ms s', {
         x: 1_000, y: 995, s: 'sent',
       });
@@ -88,7 +88,7 @@ describe('Emitter on virtual time', () => {
   it('caps Retry-After at maxDelayMs', () => {
     testScheduler.run((helpers) => {
       const { emitter, requests } = virtualEmitter(helpers, [{ status: 503, retryAfter: '3600' }], { retry: { maxDelayMs: 50 } });
-      emitter.attach(helpers.hot('-a', events));
+      connectPayloads(emitter, helpers.hot('-a', events));
       helpers.flush();
       expect(requests.map((r) => r.at)).to.deep.equal([1, 53]);
     });
@@ -97,7 +97,7 @@ describe('Emitter on virtual time', () => {
   it('reports failed, willRetry false, once limit retries are used up', () => {
     testScheduler.run((helpers) => {
       const { emitter, requests, outcomes } = virtualEmitter(helpers, [503, 503, 503, 200], { retry: { limit: 2, baseDelayMs: 10 } });
-      emitter.attach(helpers.hot('-a', events));
+      connectPayloads(emitter, helpers.hot('-a', events));
       helpers.expectObservable(outcomes).toBe('---r 6ms R 11ms f', { r: retrying(1, 5, 'a'), R: retrying(2, 10, 'a'), f: failed(3, 'a') });
       helpers.flush();
       expect(requests).to.have.length(3);
@@ -108,7 +108,7 @@ describe('Emitter on virtual time', () => {
     it(`fails at once on ${typeof reply === 'number' ? reply : 'an aborted request'}: one attempt, no retry`, () => {
       testScheduler.run((helpers) => {
         const { emitter, requests, outcomes } = virtualEmitter(helpers, [reply]);
-        emitter.attach(helpers.hot('-a', events));
+        connectPayloads(emitter, helpers.hot('-a', events));
         helpers.expectObservable(outcomes).toBe('---f', { f: failed(1, 'a') });
         helpers.flush();
         expect(requests).to.have.length(1);
@@ -121,7 +121,7 @@ describe('Emitter on virtual time', () => {
     testScheduler.run((helpers) => {
       const { emitter } = virtualEmitter(helpers, [new NetworkError('http://c.test'), new TimeoutError('http://c.test', 5), 200]);
       emitter.outcomes.subscribe((o) => seen.push(o));
-      emitter.attach(helpers.hot('-a', events));
+      connectPayloads(emitter, helpers.hot('-a', events));
     });
     expect(seen.map((o) => (o.kind === 'retrying' ? [o.error.code, o.status] : [o.kind, o.attempt]))).to.deep.equal([
       ['network', undefined], ['timeout', undefined], ['sent', 3],
@@ -131,7 +131,7 @@ describe('Emitter on virtual time', () => {
   it('splits a batch the collector answers 413 into halves, each sent once, one after the other', () => {
     testScheduler.run((helpers) => {
       const { emitter, requests, outcomes } = virtualEmitter(helpers, [413], { bufferSize: 4 });
-      emitter.attach(helpers.hot('-(abcd)', events));
+      connectPayloads(emitter, helpers.hot('-(abcd)', events));
       // The second half goes when the first is answered: a split stays within the batch's concurrency slot.
       helpers.expectObservable(outcomes).toBe('-----x-y', { x: sent(2, 'a', 'b'), y: sent(2, 'c', 'd') });
       helpers.flush();
@@ -142,7 +142,7 @@ describe('Emitter on virtual time', () => {
   it('sends a partial batch flushIntervalMs after its first event', () => {
     testScheduler.run((helpers) => {
       const { emitter, requests, outcomes } = virtualEmitter(helpers, [], { bufferSize: 10, flushIntervalMs: 100 });
-      emitter.attach(helpers.hot('-a 48ms b', events));
+      connectPayloads(emitter, helpers.hot('-a 48ms b', events));
       helpers.expectObservable(outcomes).toBe('- 100ms --s', { s: sent(1, 'a', 'b') });
       helpers.flush();
       expect(requests.map((r) => r.at)).to.deep.equal([101]);
@@ -152,7 +152,7 @@ describe('Emitter on virtual time', () => {
   it('keeps at most `concurrency` requests in flight', () => {
     testScheduler.run((helpers) => {
       const { emitter, requests } = virtualEmitter(helpers, [], { concurrency: 2 }, 10);
-      emitter.attach(helpers.hot('-(abcde)', events));
+      connectPayloads(emitter, helpers.hot('-(abcde)', events));
       helpers.flush();
       expect(requests.map((r) => r.at)).to.deep.equal([1, 1, 11, 11, 21]);
     });
@@ -161,7 +161,7 @@ describe('Emitter on virtual time', () => {
   it('drops what does not fit in maxQueueSize as queue-full, at once, and delivers the rest', () => {
     testScheduler.run((helpers) => {
       const { emitter, outcomes } = virtualEmitter(helpers, [], { concurrency: 1, maxQueueSize: 2 }, 10);
-      emitter.attach(helpers.hot('-(abcd)', events));
+      connectPayloads(emitter, helpers.hot('-(abcd)', events));
       helpers.expectObservable(outcomes).toBe('-(xy) 6ms a 9ms b', {
         x: dropped('queue-full', 'c'), y: dropped('queue-full', 'd'), a: sent(1, 'a'), b: sent(1, 'b'),
       });
@@ -171,7 +171,7 @@ describe('Emitter on virtual time', () => {
   it('drops an event too large for maxPostBytes as oversize and never sends it', () => {
     testScheduler.run((helpers) => {
       const { emitter, requests, outcomes } = virtualEmitter(helpers, [], { maxPostBytes: 300 });
-      emitter.attach(helpers.hot('-ab', { a: event('a', { se_la: 'x'.repeat(300) }), b: event('b') }));
+      connectPayloads(emitter, helpers.hot('-ab', { a: event('a', { se_la: 'x'.repeat(300) }), b: event('b') }));
       helpers.expectObservable(outcomes).toBe('-x--s', { x: dropped('oversize', 'a'), s: sent(1, 'b') });
       helpers.flush();
       expect(requests).to.have.length(1);
@@ -183,8 +183,8 @@ describe('Emitter on virtual time', () => {
       const slow = virtualEmitter(helpers, [503, 503, 503], {}, 50);
       const fast = virtualEmitter(helpers, []);
       const source = helpers.hot('-ab', events);
-      slow.emitter.attach(source);
-      fast.emitter.attach(source);
+      connectPayloads(slow.emitter, source);
+      connectPayloads(fast.emitter, source);
       helpers.expectObservable(fast.outcomes).toBe('---xy', { x: sent(1, 'a'), y: sent(1, 'b') });
       helpers.flush();
       expect(fast.requests).to.have.length(2);
@@ -195,7 +195,7 @@ describe('Emitter on virtual time', () => {
 describe('Emitter flush and shutdown (hand-answered transport)', () => {
   function manualEmitter(options: EmitterOptions = {}) {
     const manual = manualTransport();
-    const emitter = new Emitter('http://c.test', { bufferSize: 10, flushIntervalMs: 60_000, retry: { baseDelayMs: 0 }, ...options }, { transport: manual.transport });
+    const emitter = new Emitter('http://c.test', { bufferSize: 10, flushIntervalMs: 60_000, retry: { baseDelayMs: 0 }, ...options, transport: manual.transport });
     const outcomes: DeliveryOutcome[] = [];
     emitter.outcomes.subscribe((o) => outcomes.push(o));
     return { ...manual, emitter, outcomes };
@@ -205,7 +205,7 @@ describe('Emitter flush and shutdown (hand-answered transport)', () => {
 
   it('resolves flush only when a retried event has its final outcome', async () => {
     const { emitter, call, outcomes } = manualEmitter();
-    emitter.attach(of(events.a));
+    connectPayloads(emitter, of(events.a));
     const flushed = emitter.flush();
     (await call(0)).respond(503);
     const retry = await call(1);
@@ -224,9 +224,11 @@ describe('Emitter flush and shutdown (hand-answered transport)', () => {
 
   it('resolves overlapping flushes each when the events before it are final', async () => {
     const { emitter, call } = manualEmitter();
-    emitter.attach(of(events.a));
+    const source = new Subject<Payload>();
+    connectPayloads(emitter, source);
+    source.next(events.a);
     const first = emitter.flush();
-    emitter.attach(of(events.b));
+    source.next(events.b);
     const second = emitter.flush();
     const [forA, forB] = [await call(0), await call(1)];
     forB.respond(200);
@@ -238,7 +240,10 @@ describe('Emitter flush and shutdown (hand-answered transport)', () => {
 
   it('at the shutdown deadline aborts the request in flight and the pending retry: dropped abandoned, counted', async () => {
     const { emitter, call, calls, outcomes } = manualEmitter({ bufferSize: 1, retry: { baseDelayMs: 60_000, maxDelayMs: 60_000 } });
-    emitter.attach(of(events.a, events.b));
+    const source = new Subject<Payload>();
+    connectPayloads(emitter, source);
+    source.next(events.a);
+    source.next(events.b);
     (await call(0)).respond(503); // a waits a minute to retry
     const inFlight = await call(1); // b is never answered
     const report = await emitter.shutdown({ timeoutMs: 20 });
@@ -247,7 +252,7 @@ describe('Emitter flush and shutdown (hand-answered transport)', () => {
     const last = outcomes.at(-1)!;
     expect(summary(last)).to.deep.equal(dropped('abandoned', 'a', 'b'));
     expect(last.kind === 'dropped' && last.error?.code).to.equal('aborted');
-    emitter.attach(of(events.c));
+    source.next(events.c);
     expect(summary(outcomes.at(-1)!)).to.deep.equal(dropped('shutdown', 'c'));
     expect(await emitter.shutdown()).to.equal(report);
     expect(calls).to.have.length(2);

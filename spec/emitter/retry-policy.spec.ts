@@ -15,6 +15,7 @@ const policyArb: fc.Arbitrary<ResolvedRetryOptions> = fc.record({
   maxAgeMs: fc.integer({ min: 0, max: 600_000 }),
   retryStatusCodes: fc.uniqueArray(fc.integer({ min: 100, max: 599 }), { maxLength: 4 }),
   dontRetryStatusCodes: fc.constantFrom(EMITTER_DEFAULTS.retry.dontRetryStatusCodes, [] as number[], [500, 503]),
+  jitter: fc.constant(true),
 });
 const retryAfterArb = fc.oneof(
   fc.constant(null),

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { of } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { Emitter } from '../../src/emitter/emitter.js';
-import type { Transport } from '../../src/emitter/ky-transport.js';
+import type { Transport } from '../../src/emitter/transport.js';
 import type { DeliveryOutcome } from '../../src/emitter/outcome.js';
 import { Tracker } from '../../src/tracker/tracker.js';
 
@@ -16,7 +16,7 @@ describe('emitter/scheduler option', () => {
       sentAt.push(scheduler.now());
       return of({ status: replies[sentAt.length - 1] ?? 200, retryAfter: null });
     };
-    const emitter = new Emitter('https://c.test', { bufferSize: 10, flushIntervalMs: 100, retry: { baseDelayMs: 40 }, scheduler }, { transport, random: () => 0.999 });
+    const emitter = new Emitter('https://c.test', { bufferSize: 10, flushIntervalMs: 100, retry: { baseDelayMs: 40, jitter: () => 0.999 }, scheduler, transport });
     const outcomes: DeliveryOutcome['kind'][] = [];
     emitter.outcomes.subscribe((o) => outcomes.push(o.kind));
     const tracker = new Tracker(emitter);

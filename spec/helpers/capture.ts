@@ -1,6 +1,7 @@
 // A tracker with no emitter whose every built payload is recorded: fresh per test.
 import { NEVER, type Observable } from 'rxjs';
-import type { InvalidEventError } from '../../src/errors.js';
+import { InvalidEventError } from '../../src/errors.js';
+import type { Admission, Sink } from '../../src/emitter/sink.js';
 import type { Payload } from '../../src/payload/payload.js';
 import type { TrackerOptions } from '../../src/tracker/options.js';
 import { Tracker } from '../../src/tracker/tracker.js';
@@ -18,11 +19,10 @@ export function createCapturingTracker(overrides: TrackerOptions = {}): Capturin
   return { tracker, payloads };
 }
 
-type EmitterLike = Parameters<Tracker['addEmitter']>[0];
 
-/** A stand-in for an Emitter that records the payloads it is handed (the real Emitter lives in src/emitter). */
+/** A stand-in sink that records the payloads it is handed (the real Emitter lives in src/emitter). */
 export interface RecordingEmitter {
-  readonly emitter: EmitterLike;
+  readonly emitter: Sink;
   /** The payloads it was handed. */
   readonly received: Payload[];
   /** The errors of events fed through `tracker.input` that could not be built. */
@@ -32,12 +32,16 @@ export interface RecordingEmitter {
 export function createRecordingEmitter(): RecordingEmitter {
   const received: Payload[] = [];
   const invalid: InvalidEventError[] = [];
-  const stub = {
+  const stub: Sink = {
+    name: 'recording',
     outcomes: NEVER,
-    attach: (payloads: Observable<Payload>) => payloads.subscribe((p) => received.push(p)),
-    dropInvalid: (error: InvalidEventError) => invalid.push(error),
+    connect: (admissions: Observable<Admission>) =>
+      admissions.subscribe((a) => {
+        if (a.kind === 'event') received.push(a.payload);
+        else if (a.error instanceof InvalidEventError) invalid.push(a.error);
+      }),
     flush: () => Promise.resolve(),
     shutdown: () => Promise.resolve({ sent: 0, failed: 0, dropped: 0, abandoned: 0 }),
   };
-  return { emitter: stub as unknown as EmitterLike, received, invalid };
+  return { emitter: stub, received, invalid };
 }

@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import { startCollector, type RunningCollector } from '../../src/cli/collector.js';
 import type { BadEvent } from '../../src/cli/records.js';
-import { EVENT_DEFINITIONS } from '../../src/events/index.js';
+import { EVENT_DEFINITIONS } from '../../src/events/registry.js';
 import { base64UrlEncode } from '../../src/payload/base64.js';
 import { Emitter, SelfDescribingJson, Tracker, type EmitterOptions, type TrackerOptions } from '../../src/index.js';
 import { EVENT_SAMPLES, MINIMAL_SAMPLES, SAMPLE_CONTEXT, SAMPLE_SUBJECT, SP, trackSample } from '../fixtures/events.js';

@@ -119,7 +119,7 @@ export const DIFFERENCES: readonly Difference[] = [
  * buildSelfDescribingEvent, so rxplow's own defaults (generated screen id, programmingLanguage JAVASCRIPT) have no
  * counterpart there. Their minimal samples are covered by the payload and schema specs instead.
  */
-const NO_ORACLE_FOR_DEFAULTS: ReadonlySet<EventKind> = new Set(['mobileScreenView', 'error']);
+const NO_ORACLE_FOR_DEFAULTS: ReadonlySet<EventKind> = new Set(['mobileScreenView', 'applicationError']);
 
 interface OracleBuild {
   readonly builders: readonly PayloadBuilder[];
@@ -137,7 +137,7 @@ const ORACLE: { readonly [K in EventKind]: (fields: EventFields<K>) => OracleBui
   pageView: (f) => ({ builders: [buildPageView(same(f))] }),
   pagePing: (f) => ({ builders: [buildPagePing(same(f))] }),
   structEvent: (f) => ({ builders: [buildStructEvent(same(f))] }),
-  selfDescribing: (f) => ({ builders: [selfDescribing(f.event.schema, f.event.data as object)] }),
+  selfDescribingEvent: (f) => ({ builders: [selfDescribing(f.event.schema, f.event.data as object)] }),
   screenView: (f) => ({ builders: [buildScreenView(same(f))] }),
   mobileScreenView: (f) => ({ builders: [selfDescribing('iglu:com.snowplowanalytics.mobile/screen_view/jsonschema/1-0-0', f)] }),
   ecommerceTransaction: ({ items, ...transaction }) => ({
@@ -165,7 +165,7 @@ const ORACLE: { readonly [K in EventKind]: (fields: EventFields<K>) => OracleBui
     return { builders: [built.event], entities: built.context };
   },
   timing: (f) => ({ builders: [selfDescribing(`${SP}/timing/jsonschema/1-0-0`, f)] }),
-  error: (f) => ({ builders: [selfDescribing(`${SP}/application_error/jsonschema/1-0-1`, f)] }),
+  applicationError: (f) => ({ builders: [selfDescribing(`${SP}/application_error/jsonschema/1-0-1`, f)] }),
 };
 
 type Timestamping = 'trueTimestamp' | 'deviceTimestamp';

@@ -1,9 +1,12 @@
-// The TestScheduler and stand-in transports for Emitter specs that do not need HTTP (the `internals.transport` seam).
+// The TestScheduler and stand-in transports for Emitter specs that do not need HTTP (the `transport` option).
 import { expect } from 'chai';
 import { Observable, Subject } from 'rxjs';
 import { TestScheduler, type RunHelpers } from 'rxjs/testing';
 import type { CollectorRequest } from '../../src/emitter/request.js';
-import type { Transport, TransportResponse } from '../../src/emitter/ky-transport.js';
+import type { Transport, TransportResponse } from '../../src/emitter/transport.js';
+import type { Emitter } from '../../src/emitter/emitter.js';
+import type { Payload } from '../../src/payload/payload.js';
+import { map, type Observable as Obs, type Subscription } from 'rxjs';
 import type { DeliveryError } from '../../src/emitter/outcome.js';
 
 /** A TestScheduler that compares with chai's deep equality. */
@@ -94,4 +97,9 @@ export function manualTransport(): ManualTransport {
       });
     });
   return { transport, calls, call };
+}
+
+/** Connects an emitter to a stream of bare payloads, as a tracker would (each one an accepted event). */
+export function connectPayloads(emitter: Emitter, payloads: Obs<Payload>): Subscription {
+  return emitter.connect(payloads.pipe(map((payload) => ({ kind: 'event' as const, payload }))));
 }

@@ -180,7 +180,7 @@ describe('bad input', () => {
       });
 
       it(`${sample.title} given something that is not an object: InvalidEventError`, () => {
-        expectRejected((t) => trackSample(t, sample, undefined, sample.kind === 'selfDescribing' ? { event: 'x' } : 'x'), sample.kind === 'selfDescribing' ? 'event' : 'fields');
+        expectRejected((t) => trackSample(t, sample, undefined, sample.kind === 'selfDescribingEvent' ? { event: 'x' } : 'x'), sample.kind === 'selfDescribingEvent' ? 'event' : 'fields');
       });
 
       for (const c of OPTION_CASES) {

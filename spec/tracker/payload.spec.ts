@@ -2,7 +2,7 @@
 // envelopes. Runs in Node and in the browser.
 import { expect } from 'chai';
 import { validate as isUuid, version as uuidVersion } from 'uuid';
-import { EVENT_DEFINITIONS } from '../../src/events/index.js';
+import { EVENT_DEFINITIONS } from '../../src/events/registry.js';
 import { base64UrlDecode } from '../../src/payload/base64.js';
 import type { Payload } from '../../src/payload/payload.js';
 import { SelfDescribingJson } from '../../src/payload/self-describing-json.js';

@@ -1,46 +1,39 @@
 import ky from 'ky';
 import { Observable } from 'rxjs';
-import { AbortedError, NetworkError, TimeoutError } from '../errors.js';
-import type { CollectorRequest } from './request.js';
+import { AbortedError, NetworkError } from '../errors.js';
+import type { Transport, TransportResponse } from './transport.js';
 
 const UTF8 = new TextEncoder();
 
-/** What the transport reports of a response: the status and the `Retry-After` header. */
-export interface TransportResponse {
-  readonly status: number;
-  readonly retryAfter: string | null;
+/** Options of {@link createKyTransport}. */
+export interface KyTransportOptions {
+  /** The fetch ky calls. @default globalThis.fetch */
+  readonly fetch?: typeof globalThis.fetch | undefined;
+  /** The request's credentials mode (browsers): `'include'` keeps the collector's network-user-id cookie. @default 'include' */
+  readonly credentials?: RequestCredentials | undefined;
+  /** Browsers: let the request outlive the page (`fetch` `keepalive`, bodies up to 64 KiB in flight per page). @default false */
+  readonly keepalive?: boolean | undefined;
 }
 
 /**
- * Sends one request. Emits one response (any status) and completes, or errors with a NetworkError / TimeoutError.
- * Unsubscribing aborts the request. The seam where specs on virtual time put a cold Observable instead.
+ * The default transport, and the only module that knows ky. ky's own retry and timeout are off: retries are RxJS's
+ * and the emitter times each attempt on its scheduler. The response body is never read: it is cancelled as soon as
+ * the status is known, so a trickling or huge answer costs nothing and keeps nothing alive.
  */
-export type Transport = (request: CollectorRequest) => Observable<TransportResponse>;
-
-export interface KyTransportOptions {
-  /** Per attempt, covering the response body too. */
-  readonly timeoutMs: number;
-  readonly fetch: typeof globalThis.fetch | undefined;
-}
-
-/** The only module that knows ky. ky's own retry and timeout are off: retries are RxJS's, the timeout covers the body. */
-export function createKyTransport(options: KyTransportOptions): Transport {
+export function createKyTransport(options: KyTransportOptions = {}): Transport {
   const client = ky.create({
     retry: 0,
     timeout: false,
     throwHttpErrors: false,
     redirect: 'manual',
-    credentials: 'omit',
+    credentials: options.credentials ?? 'include',
+    ...(options.keepalive ? { keepalive: true } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
   return (request) =>
     new Observable<TransportResponse>((subscriber) => {
       const controller = new AbortController();
-      let timedOut = false;
-      const timer = setTimeout(() => {
-        timedOut = true;
-        controller.abort();
-      }, options.timeoutMs);
+      let settled = false;
       const send = async (): Promise<TransportResponse> => {
         const response = await client(request.url, {
           method: request.method,
@@ -49,32 +42,36 @@ export function createKyTransport(options: KyTransportOptions): Transport {
           body: request.body === undefined ? null : UTF8.encode(request.body),
           signal: controller.signal,
         });
-        await response.arrayBuffer();
+        discardBody(response);
         // A redirect is not followed: with `redirect: 'manual'`, browsers report it as status 0, type opaqueredirect.
         const status = response.type === 'opaqueredirect' ? 302 : response.status;
         return { status, retryAfter: response.headers.get('retry-after') };
       };
-      let settled = false;
       send().then(
         (response) => {
           settled = true;
-          clearTimeout(timer);
           subscriber.next(response);
           subscriber.complete();
         },
         (error: unknown) => {
           settled = true;
-          clearTimeout(timer);
           if (subscriber.closed) return;
-          if (timedOut) subscriber.error(new TimeoutError(request.url, options.timeoutMs));
-          else if (controller.signal.aborted) subscriber.error(new AbortedError('request aborted'));
-          else subscriber.error(new NetworkError(request.url, { cause: error }));
+          subscriber.error(controller.signal.aborted ? new AbortedError('request aborted') : new NetworkError(request.url, { cause: error }));
         },
       );
       return () => {
-        clearTimeout(timer);
         // Abort only what is still running: aborting a finished request costs an AbortError and undici's clean-up.
         if (!settled) controller.abort();
       };
     });
+}
+
+/** Cancels a response body nobody will read; a body that cannot be cancelled (already used, locked) is left alone. */
+function discardBody(response: Response): void {
+  try {
+    const body = response.body;
+    if (body && !body.locked) body.cancel().catch(() => undefined);
+  } catch {
+    // An exotic Response from a custom fetch: nothing to release.
+  }
 }

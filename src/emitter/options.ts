@@ -1,6 +1,7 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { InvalidOptionsError } from '../errors.js';
 import * as c from '../payload/checks.js';
+import type { Transport } from './transport.js';
 
 /** Retry settings of an emitter. */
 export interface RetryOptions {
@@ -16,6 +17,11 @@ export interface RetryOptions {
   readonly retryStatusCodes?: readonly number[] | undefined;
   /** Statuses never retried. @default [400, 401, 403, 410, 422] */
   readonly dontRetryStatusCodes?: readonly number[] | undefined;
+  /**
+   * Jitter on backoff delays: `true` spreads each delay over [½·delay, delay] with `Math.random`; `false` waits the
+   * full delay; a function supplies the random number in [0, 1) (for reproducible runs). @default true
+   */
+  readonly jitter?: boolean | (() => number) | undefined;
 }
 
 /** Options of `new Emitter(endpoint, options)`. */
@@ -38,16 +44,33 @@ export interface EmitterOptions {
   readonly maxGetBytes?: number | undefined;
   /** Requests in flight at once (the Python tracker's `thread_count`). @default 4 */
   readonly concurrency?: number | undefined;
-  /** Per-attempt timeout in ms, covering the response body. @default 10_000 */
+  /**
+   * Per-attempt timeout in ms, from the start of the request to its status, on a timer the emitter owns (on its
+   * `scheduler`): it holds even for a `fetch` that ignores its AbortSignal. The response body is never read.
+   * At most 2_147_483_647 (about 24.8 days), like every duration option. @default 10_000
+   */
   readonly timeoutMs?: number | undefined;
   /** Retry policy, or a number as shorthand for `{ limit }`. */
   readonly retry?: number | RetryOptions | undefined;
   /** Decides which HTTP statuses mean delivered. @default 2xx and 3xx */
   readonly isSuccess?: ((status: number) => boolean) | undefined;
-  /** Extra request headers. Values may not contain line breaks. @default {} */
+  /**
+   * Extra request headers. Names must be HTTP tokens and values Latin-1 without NUL or line breaks; headers the
+   * runtime owns (`Content-Length`, `Host`, `Connection`, `Transfer-Encoding`, …) are refused. @default {}
+   */
   readonly headers?: Readonly<Record<string, string>> | undefined;
   /** The fetch to use: for proxies, edge runtimes, tests (`rxplow/testing`'s collector). @default globalThis.fetch */
   readonly fetch?: typeof globalThis.fetch | undefined;
+  /**
+   * How requests are sent. Default: ky ({@link createKyTransport}) over `fetch`, with `credentials`. A custom
+   * transport replaces both `fetch` and `credentials`.
+   */
+  readonly transport?: Transport | undefined;
+  /**
+   * The fetch credentials mode (browsers). `'include'`, as Snowplow's browser tracker, keeps the collector's
+   * network-user-id cookie (the collector must answer CORS with credentials); `'omit'` sends no cookies. @default 'include'
+   */
+  readonly credentials?: 'omit' | 'same-origin' | 'include' | undefined;
   /** Sends `SP-Anonymous: *` so the collector does not record IP or cookies. @default false */
   readonly anonymous?: boolean | undefined;
   /** Undelivered events this emitter may hold (queued, in flight or waiting to retry); beyond it, events are `dropped` (`queue-full`). @default 100_000 */
@@ -63,7 +86,8 @@ export interface EmitterOptions {
 
 export const GET_PATH = '/i';
 
-export const EMITTER_DEFAULTS = {
+/** Every emitter option's default (frozen). */
+export const EMITTER_DEFAULTS = /* @__PURE__ */ deepFreeze({
   method: 'post',
   protocol: 'https',
   postPath: '/com.snowplowanalytics.snowplow/tp2',
@@ -74,6 +98,7 @@ export const EMITTER_DEFAULTS = {
   concurrency: 4,
   timeoutMs: 10_000,
   maxQueueSize: 100_000,
+  credentials: 'include',
   retry: {
     limit: 5,
     baseDelayMs: 200,
@@ -81,8 +106,17 @@ export const EMITTER_DEFAULTS = {
     maxAgeMs: 600_000,
     retryStatusCodes: [] as readonly number[],
     dontRetryStatusCodes: [400, 401, 403, 410, 422] as readonly number[],
+    jitter: true as boolean | (() => number),
   },
-} as const;
+} as const);
+
+function deepFreeze<T extends object>(value: T): T {
+  for (const key of Object.keys(value)) {
+    const item = (value as Record<string, unknown>)[key];
+    if (typeof item === 'object' && item !== null) deepFreeze(item);
+  }
+  return Object.freeze(value);
+}
 
 export type ResolvedRetryOptions = { readonly [K in keyof RetryOptions]-?: Exclude<RetryOptions[K], undefined> };
 
@@ -102,19 +136,55 @@ export interface ResolvedEmitterOptions {
   readonly isSuccess: (status: number) => boolean;
   readonly headers: Readonly<Record<string, string>>;
   readonly fetch: typeof globalThis.fetch | undefined;
+  readonly transport: Transport | undefined;
+  readonly credentials: 'omit' | 'same-origin' | 'include';
   readonly maxQueueSize: number;
   readonly name: string;
   readonly scheduler: SchedulerLike;
 }
 
+/** The longest delay a JS timer can wait (2^31 − 1 ms, about 24.8 days); longer ones fire at once. */
+export const MAX_DURATION_MS = 2_147_483_647;
+
 const positiveInteger = c.optional(c.positiveInteger);
 const nonNegativeInteger = c.optional(c.nonNegativeInteger);
 const statusList = c.optional(c.arrayOf(c.integer));
-const noLineBreaks = c.matching(/^[^\r\n]*$/, 'a header value without line breaks');
+
+/** A duration in ms: an integer in [min, 2^31 − 1], so a timer can honour it exactly. */
+const duration = (min: number): c.Check<number | undefined> =>
+  c.optional((value, field) => {
+    const ms = c.integer(value, field);
+    return ms >= min && ms <= MAX_DURATION_MS ? ms : c.reject(field, `expected a duration in ms between ${min} and ${MAX_DURATION_MS}, got ${ms}`);
+  });
+
+/** Headers the runtime sets itself: fetch refuses or silently drops them, so they could never be sent. */
+const FORBIDDEN_HEADERS = new Set([
+  'accept-charset', 'accept-encoding', 'access-control-request-headers', 'access-control-request-method', 'connection',
+  'content-length', 'cookie2', 'date', 'dnt', 'expect', 'host', 'keep-alive', 'origin', 'referer', 'te', 'trailer',
+  'transfer-encoding', 'upgrade', 'via', 'content-type',
+]);
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** Latin-1 without NUL, CR or LF, no leading or trailing whitespace (fetch would strip it). */
+const HEADER_VALUE = /^(?:[^\0\r\n\t \u0100-\uffff](?:[^\0\r\n\u0100-\uffff]*[^\0\r\n\t \u0100-\uffff])?)?$/;
+
+const checkHeaders: c.Check<Record<string, string> | undefined> = c.optional((value, field) => {
+  const headers = c.jsonObject(value, field);
+  for (const name in headers) {
+    if (!HEADER_NAME.test(name)) c.reject(`${field} name`, `not a valid header name: ${JSON.stringify(name)}`);
+    const lower = name.toLowerCase();
+    if (FORBIDDEN_HEADERS.has(lower) || lower.startsWith('proxy-') || lower.startsWith('sec-')) {
+      c.reject(`${field}.${name}`, 'set by the runtime (or by rxplow, for Content-Type): it cannot be sent');
+    }
+    const text = c.string(headers[name], `${field}.${name}`);
+    if (!HEADER_VALUE.test(text)) c.reject(`${field}.${name}`, 'a header value must be Latin-1 without NUL, line breaks, or surrounding spaces');
+  }
+  return headers as Record<string, string>;
+});
 
 const RETRY_CHECKS: c.Checks<RetryOptions> = {
-  limit: nonNegativeInteger, baseDelayMs: nonNegativeInteger, maxDelayMs: nonNegativeInteger, maxAgeMs: nonNegativeInteger,
+  limit: nonNegativeInteger, baseDelayMs: duration(0), maxDelayMs: duration(0), maxAgeMs: duration(0),
   retryStatusCodes: statusList, dontRetryStatusCodes: statusList,
+  jitter: c.optional((value, field) => (typeof value === 'function' ? (value as () => number) : c.boolean(value, field))),
 };
 
 const EMITTER_CHECKS: c.Checks<EmitterOptions> = {
@@ -123,22 +193,17 @@ const EMITTER_CHECKS: c.Checks<EmitterOptions> = {
   port: c.optional((value, field) => (c.positiveInteger(value, field) <= 65_535 ? (value as number) : c.reject(field, 'expected a port ≤ 65535'))),
   postPath: c.optional(c.matching(/^\/\S*$/, 'a path starting with "/"')),
   bufferSize: positiveInteger,
-  flushIntervalMs: nonNegativeInteger,
+  flushIntervalMs: duration(0),
   maxPostBytes: positiveInteger,
   maxGetBytes: positiveInteger,
   concurrency: positiveInteger,
-  timeoutMs: positiveInteger,
+  timeoutMs: duration(1),
   retry: c.optional((value, field) => (typeof value === 'number' ? c.nonNegativeInteger(value, field) : c.objectOf(RETRY_CHECKS)(value, field))),
   isSuccess: c.optional(c.func<(status: number) => boolean>),
-  headers: c.optional((value, field) => {
-    const headers = c.jsonObject(value, field);
-    for (const key in headers) {
-      c.matching(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'a header name')(key, `${field} name`);
-      noLineBreaks(headers[key], `${field}.${key}`);
-    }
-    return headers as Record<string, string>;
-  }),
+  headers: checkHeaders,
   fetch: c.optional(c.func<typeof fetch>),
+  transport: c.optional(c.func<Transport>),
+  credentials: c.optional(c.oneOf(['omit', 'same-origin', 'include'])),
   anonymous: c.optional(c.boolean),
   maxQueueSize: c.optional((value, field) => (value === Infinity ? Infinity : c.positiveInteger(value, field))),
   name: c.optional(c.nonEmptyString),
@@ -172,6 +237,8 @@ export function resolveEmitterOptions(endpoint: string, options: EmitterOptions 
     isSuccess: o.isSuccess ?? isDefaultSuccess,
     headers: Object.freeze(headers),
     fetch: o.fetch,
+    transport: o.transport,
+    credentials: o.credentials ?? EMITTER_DEFAULTS.credentials,
     maxQueueSize: o.maxQueueSize ?? EMITTER_DEFAULTS.maxQueueSize,
     name: o.name ?? `${method.toUpperCase()} ${url}`,
     scheduler: o.scheduler ?? asyncScheduler,
@@ -190,6 +257,9 @@ function toBaseUrl(endpoint: unknown, protocol: string, port: number | undefined
     throw new InvalidOptionsError('endpoint', `not a valid host or URL: "${endpoint}"`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidOptionsError('endpoint', `only http and https are supported, got "${url.protocol}"`);
+  if (url.username || url.password) {
+    throw new InvalidOptionsError('endpoint', 'may not carry credentials (user:password@): fetch cannot send them; use the `headers` option (e.g. Authorization)');
+  }
   if (url.search || url.hash) throw new InvalidOptionsError('endpoint', 'may not have a query string or fragment');
   if (port !== undefined && !endpoint.includes('://')) url.port = String(port);
   return url.origin + url.pathname.replace(/\/+$/, '');

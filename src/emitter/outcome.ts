@@ -1,4 +1,4 @@
-import type { AbortedError, HttpStatusError, InvalidEventError, NetworkError, TimeoutError } from '../errors.js';
+import type { AbortedError, HttpStatusError, InvalidEventError, NetworkError, TimeoutError, UnexpectedError } from '../errors.js';
 import type { Payload } from '../payload/payload.js';
 
 /** Why an event was never sent. */
@@ -12,7 +12,11 @@ export type DropReason =
   /** `shutdown()` reached its deadline before the event had a final outcome. */
   | 'abandoned'
   /** It came through `tracker.input` and could not be built (the error says why). */
-  | 'invalid';
+  | 'invalid'
+  /** The tracker's `filter` option rejected it. */
+  | 'filtered'
+  /** Something threw while it was being admitted, batched, built or sent (an `UnexpectedError` says what). */
+  | 'error';
 
 /** Why a request failed. */
 export type DeliveryError = HttpStatusError | NetworkError | TimeoutError | AbortedError;
@@ -62,8 +66,8 @@ export interface FailedOutcome extends OutcomeBase {
 export interface DroppedOutcome extends OutcomeBase {
   readonly kind: 'dropped';
   readonly reason: DropReason;
-  /** For `invalid`, what was wrong; for `abandoned`, the abort. */
-  readonly error: InvalidEventError | AbortedError | undefined;
+  /** For `invalid`, what was wrong; for `abandoned`, the abort; for `error`, what threw. */
+  readonly error: InvalidEventError | AbortedError | UnexpectedError | undefined;
   readonly willRetry: false;
 }
 
@@ -81,8 +85,18 @@ export interface DeliveryReport {
   readonly sent: number;
   /** Events that failed for good. */
   readonly failed: number;
-  /** Events never sent: oversize, queue full, invalid, or tracked after shutdown began. */
+  /** Events never sent: oversize, queue full, invalid, filtered, error, or tracked after shutdown began. */
   readonly dropped: number;
   /** Events still undelivered when `shutdown()` reached its deadline. */
   readonly abandoned: number;
+}
+
+/** Options of `shutdown()`. */
+export interface ShutdownOptions {
+  /**
+   * How long to wait for pending events, in ms, before aborting requests and retries (their events are `dropped`,
+   * reason `abandoned`). `Infinity`: no deadline, wait for every final outcome. An integer in [0, 2^31 − 1] or
+   * `Infinity`; anything else throws an `InvalidOptionsError` at the call. @default 10_000
+   */
+  readonly timeoutMs?: number | undefined;
 }

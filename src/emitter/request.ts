@@ -1,6 +1,6 @@
-import type { Payload } from '../payload/payload.js';
 import { utf8ByteLength } from '../payload/base64.js';
-import { SCHEMAS } from '../payload/schemas.js';
+import type { Payload } from '../payload/payload.js';
+import { PAYLOAD_DATA_SCHEMA } from '../payload/schemas.js';
 import type { QueuedEvent } from './batch.js';
 
 /** A request to a collector, as plain data: building it does no I/O and reads no clock (`sentAt` is passed in). */
@@ -11,44 +11,27 @@ export interface CollectorRequest {
   readonly body: string | undefined;
 }
 
-const POST_PREFIX = `{"schema":"${SCHEMAS.payloadData}","data":[`;
+const POST_PREFIX = `{"schema":"${PAYLOAD_DATA_SCHEMA}","data":[`;
 const POST_SUFFIX = ']}';
 /** Bytes of the POST envelope around the events (the `payload_data` schema and the brackets). */
 export const POST_ENVELOPE_BYTES = POST_PREFIX.length + POST_SUFFIX.length;
-/** Bytes `"stm":"<13 digits>"` adds to an event, with its separators. */
+/** Bytes `,"stm":"<13 digits>"` adds to an event. */
 export const STM_BYTES = ',"stm":"0000000000000"'.length;
 const CONTENT_TYPE = 'application/json; charset=utf-8';
 
-
-/** Printable ASCII but `"` and `\\`: JSON.stringify writes such a string as it is, between quotes, 1 byte a character. */
-const PLAIN_JSON_STRING = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
-const jsonStringBytes = (text: string): number => (PLAIN_JSON_STRING.test(text) ? text.length + 2 : utf8ByteLength(JSON.stringify(text)));
-
 /**
- * UTF-8 bytes of `JSON.stringify(payload)` (an event's form in a POST body), without building the text: O(payload) and no allocation for the usual
- * ASCII fields; any other value is measured through JSON.stringify, so the count is always exact.
+ * A payload's POST form, serialised once when an emitter accepts it: its JSON text and what it adds to a body
+ * (UTF-8 bytes, with this attempt's `stm` and the comma between events), so batches are packed by bytes and a body
+ * is never built larger than `maxPostBytes`.
  */
-export function postJsonBytes(payload: Payload): number {
-  let bytes = 2; // the braces
-  let fields = 0;
-  for (const key in payload) {
-    const value: unknown = payload[key];
-    let valueBytes: number;
-    if (typeof value === 'string') valueBytes = jsonStringBytes(value);
-    else {
-      const json = JSON.stringify(value) as string | undefined;
-      if (json === undefined) continue; // JSON.stringify leaves such values out
-      valueBytes = utf8ByteLength(json);
-    }
-    bytes += jsonStringBytes(key) + 1 + valueBytes;
-    fields++;
-  }
-  return bytes + Math.max(0, fields - 1); // the commas
+export function encodeForPost(payload: Payload): { readonly encoded: string; readonly bytes: number } {
+  const encoded = JSON.stringify(payload);
+  return { encoded, bytes: utf8ByteLength(encoded) + STM_BYTES + 1 };
 }
 
 /**
  * GET form of a payload: its query string, without `stm` (added per attempt, first). `co`/`cx` go last, so a
- * truncated URL loses contexts before core fields.
+ * truncated URL loses contexts before core fields. Payload strings are well-formed (the tracker makes them so).
  */
 export function encodeForGet(payload: Payload): string {
   let head = '';
@@ -61,17 +44,24 @@ export function encodeForGet(payload: Payload): string {
   return (head + tail).slice(1);
 }
 
-/** A POST of `events` (each already carrying this attempt's `stm`), in one `payload_data` envelope. */
-export function buildPostRequest(url: string, headers: Readonly<Record<string, string>>, events: readonly Payload[]): CollectorRequest {
-  // One JSON.stringify over the envelope: V8's fast path for arrays of like-shaped objects beats encoding events one by one.
-  const body = JSON.stringify({ schema: SCHEMAS.payloadData, data: events });
-  return { url, method: 'POST', headers: { ...headers, 'Content-Type': CONTENT_TYPE }, body };
+/** A POST of queued events (each serialised when accepted) with this attempt's `stm`, in one `payload_data` envelope. */
+export function buildPostRequest(url: string, headers: Readonly<Record<string, string>>, items: readonly QueuedEvent[], sentAt: number): CollectorRequest {
+  const stm = `,"stm":"${sentAt}"}`;
+  let body = POST_PREFIX;
+  for (let i = 0; i < items.length; i++) {
+    const json = items[i]!.encoded ?? JSON.stringify(items[i]!.payload);
+    // `{...}` → `{...,"stm":"<sentAt>"}`: the payload's own text, never parsed or re-serialised.
+    body += (i === 0 ? '' : ',') + json.slice(0, -1) + stm;
+  }
+  return { url, method: 'POST', headers: { ...headers, 'Content-Type': CONTENT_TYPE }, body: body + POST_SUFFIX };
 }
 
 export function buildGetRequest(url: string, headers: Readonly<Record<string, string>>, item: QueuedEvent, sentAt: number): CollectorRequest {
   return { url: `${url}?stm=${sentAt}&${item.encoded ?? encodeForGet(item.payload)}`, method: 'GET', headers, body: undefined };
 }
 
-/** The events as a request carries them: each payload with that attempt's `stm`. */
-export const eventsAsSent = (items: readonly QueuedEvent[], sentAt: number): Payload[] =>
-  items.map((item) => ({ ...item.payload, stm: String(sentAt) }));
+/** The events as a request carries them: each payload with that attempt's `stm` (fresh, frozen copies). */
+export const eventsAsSent = (items: readonly QueuedEvent[], sentAt: number): Payload[] => {
+  const stm = String(sentAt);
+  return items.map((item) => Object.freeze({ ...item.payload, stm }));
+};

@@ -1,7 +1,7 @@
 import { InvalidEventError } from '../errors.js';
 import * as c from '../payload/checks.js';
-import { SCHEMAS } from '../payload/schemas.js';
-import { selfDescribingWire, type EventDefinition } from './definition.js';
+import { AD_CLICK_SCHEMA, AD_CONVERSION_SCHEMA, AD_IMPRESSION_SCHEMA } from '../payload/schemas.js';
+import { defineEvent, eventConstructor, selfDescribingWire } from './definition.js';
 
 /** How an ad is paid for. */
 export type CostModel = 'cpa' | 'cpc' | 'cpm';
@@ -56,14 +56,14 @@ export interface AdConversionFields extends AdFields {
   readonly initialValue?: number | undefined;
 }
 
-const optionalString = c.optional(c.string);
+const optionalString = /* @__PURE__ */ c.optional(c.string);
 const nonNegativeNumber: c.Check<number> = (value, field) => {
   if (c.finiteNumber(value, field) < 0) throw new InvalidEventError(field, `expected a number ≥ 0, got ${String(value)}`);
   return value as number;
 };
 const AD_CHECKS = {
   advertiserId: optionalString, campaignId: optionalString,
-  costModel: c.optional(c.oneOf(['cpa', 'cpc', 'cpm'])), cost: c.optional(nonNegativeNumber),
+  costModel: /* @__PURE__ */ c.optional(/* @__PURE__ */ c.oneOf(['cpa', 'cpc', 'cpm'])), cost: /* @__PURE__ */ c.optional(nonNegativeNumber),
 };
 const PLACEMENT_CHECKS = { ...AD_CHECKS, impressionId: optionalString, zoneId: optionalString, bannerId: optionalString };
 
@@ -80,23 +80,35 @@ const atLeastOneField = (fields: AdFields): void => {
   costNeedsModel(fields);
 };
 
-export const AD_IMPRESSION: EventDefinition<AdImpressionFields> = {
+export const AD_IMPRESSION = /* @__PURE__ */ defineEvent<AdImpressionFields, 'adImpression'>({
+  kind: 'adImpression',
   checks: { ...PLACEMENT_CHECKS, targetUrl: optionalString },
   refine: atLeastOneField,
-  toWire: (f) => selfDescribingWire(SCHEMAS.adImpression, f),
-};
+  toWire: (f) => selfDescribingWire(AD_IMPRESSION_SCHEMA, f),
+});
 
-export const AD_CLICK: EventDefinition<AdClickFields> = {
+/** Builds an ad-impression event as plain data. */
+export const adImpression = /* @__PURE__ */ eventConstructor(AD_IMPRESSION);
+
+export const AD_CLICK = /* @__PURE__ */ defineEvent<AdClickFields, 'adClick'>({
+  kind: 'adClick',
   checks: { ...PLACEMENT_CHECKS, targetUrl: c.nonEmptyString, clickId: optionalString },
   refine: costNeedsModel,
-  toWire: (f) => selfDescribingWire(SCHEMAS.adClick, f),
-};
+  toWire: (f) => selfDescribingWire(AD_CLICK_SCHEMA, f),
+});
 
-export const AD_CONVERSION: EventDefinition<AdConversionFields> = {
+/** Builds an ad-click event as plain data. */
+export const adClick = /* @__PURE__ */ eventConstructor(AD_CLICK);
+
+export const AD_CONVERSION = /* @__PURE__ */ defineEvent<AdConversionFields, 'adConversion'>({
+  kind: 'adConversion',
   checks: {
     ...AD_CHECKS, conversionId: optionalString, category: optionalString, action: optionalString,
-    property: optionalString, initialValue: c.optional(nonNegativeNumber),
+    property: optionalString, initialValue: /* @__PURE__ */ c.optional(nonNegativeNumber),
   },
   refine: atLeastOneField,
-  toWire: (f) => selfDescribingWire(SCHEMAS.adConversion, f),
-};
+  toWire: (f) => selfDescribingWire(AD_CONVERSION_SCHEMA, f),
+});
+
+/** Builds an ad-conversion event as plain data. */
+export const adConversion = /* @__PURE__ */ eventConstructor(AD_CONVERSION);

@@ -1,6 +1,6 @@
 import * as c from '../payload/checks.js';
-import { SCHEMAS } from '../payload/schemas.js';
-import { selfDescribingWire, type EventDefinition } from './definition.js';
+import { CONSENT_DOCUMENT_SCHEMA, CONSENT_GRANTED_SCHEMA, CONSENT_WITHDRAWN_SCHEMA } from '../payload/schemas.js';
+import { defineEvent, eventConstructor, selfDescribingWire } from './definition.js';
 
 /** The consent document a consent event refers to; sent as a `consent_document` 1-0-0 entity. */
 interface ConsentDocumentFields {
@@ -28,23 +28,31 @@ export interface ConsentWithdrawnFields extends ConsentDocumentFields {
 
 const DOCUMENT_CHECKS = {
   // consent_document's maxLength limits.
-  id: c.stringUpTo(36, c.nonEmptyString), version: c.stringUpTo(36, c.nonEmptyString),
-  name: c.optional(c.stringUpTo(60)), description: c.optional(c.stringUpTo(10_000)),
+  id: /* @__PURE__ */ c.stringUpTo(36, c.nonEmptyString), version: /* @__PURE__ */ c.stringUpTo(36, c.nonEmptyString),
+  name: /* @__PURE__ */ c.optional(/* @__PURE__ */ c.stringUpTo(60)), description: /* @__PURE__ */ c.optional(/* @__PURE__ */ c.stringUpTo(10_000)),
 };
 
-const documentEntity = (data: ConsentDocumentFields) => ({ schema: SCHEMAS.consentDocument, data });
+const documentEntity = (data: ConsentDocumentFields) => ({ schema: CONSENT_DOCUMENT_SCHEMA, data });
 
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
-export const CONSENT_GRANTED: EventDefinition<ConsentGrantedFields> = {
+export const CONSENT_GRANTED = /* @__PURE__ */ defineEvent<ConsentGrantedFields, 'consentGranted'>({
+  kind: 'consentGranted',
   checks: {
     ...DOCUMENT_CHECKS,
-    expiry: c.optional(c.matching(ISO_DATE_TIME, 'an ISO 8601 date-time such as 2026-12-31T23:59:59Z')),
+    expiry: /* @__PURE__ */ c.optional(/* @__PURE__ */ c.matching(ISO_DATE_TIME, 'an ISO 8601 date-time such as 2026-12-31T23:59:59Z')),
   },
-  toWire: ({ expiry, ...document }) => selfDescribingWire(SCHEMAS.consentGranted, { expiry }, [documentEntity(document)]),
-};
+  toWire: ({ expiry, ...document }) => selfDescribingWire(CONSENT_GRANTED_SCHEMA, { expiry }, [documentEntity(document)]),
+});
 
-export const CONSENT_WITHDRAWN: EventDefinition<ConsentWithdrawnFields> = {
-  checks: { ...DOCUMENT_CHECKS, all: c.optional(c.boolean) },
-  toWire: ({ all, ...document }) => selfDescribingWire(SCHEMAS.consentWithdrawn, { all: all ?? false }, [documentEntity(document)]),
-};
+/** Builds a consent-granted event as plain data. */
+export const consentGranted = /* @__PURE__ */ eventConstructor(CONSENT_GRANTED);
+
+export const CONSENT_WITHDRAWN = /* @__PURE__ */ defineEvent<ConsentWithdrawnFields, 'consentWithdrawn'>({
+  kind: 'consentWithdrawn',
+  checks: { ...DOCUMENT_CHECKS, all: /* @__PURE__ */ c.optional(c.boolean) },
+  toWire: ({ all, ...document }) => selfDescribingWire(CONSENT_WITHDRAWN_SCHEMA, { all: all ?? false }, [documentEntity(document)]),
+});
+
+/** Builds a consent-withdrawn event as plain data. */
+export const consentWithdrawn = /* @__PURE__ */ eventConstructor(CONSENT_WITHDRAWN);

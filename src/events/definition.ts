@@ -22,12 +22,42 @@ export interface BuildContext {
   readonly newId: () => string;
 }
 
-/** One event kind: the checker table for its fields and the pure mapping to wire events. */
-export interface EventDefinition<F> {
+/**
+ * One event kind: its `kind` tag, the checker table for its fields and the pure mapping to wire events. Each
+ * constructor (`pageView`, `structEvent`, …) stamps its definition on the events it makes, so a tracker needs no
+ * registry and a bundler keeps only the definitions an app uses.
+ */
+export interface EventDefinition<F = unknown, K extends string = string> {
+  readonly kind: K;
   readonly checks: Checks<F>;
   readonly toWire: (fields: F, context: BuildContext) => WireEvent | readonly WireEvent[];
   /** An extra rule over the checked fields as a whole (e.g. "at least one property"). */
-  readonly refine?: (fields: F) => void;
+  readonly refine?: ((fields: F) => void) | undefined;
+}
+
+/**
+ * The key under which an event made by a constructor carries its definition. A symbol: `for…in`, `Object.keys` and
+ * `JSON.stringify` skip it, so events stay plain, serialisable data; a spread copy keeps it.
+ */
+export const DEFINITION: unique symbol = Symbol.for('rxplow.eventDefinition') as never;
+
+/** An event as plain data: a `kind` tag plus that kind's fields (and, when made by a constructor, its definition). */
+export type EventOf<F, K extends string> = { readonly kind: K } & F;
+
+/** Declares an event kind (pure: unused definitions are dropped by bundlers). */
+export const defineEvent = <F, K extends string>(definition: EventDefinition<F, K>): EventDefinition<F, K> => definition;
+
+/** The constructor of a kind: `(fields) => ({ kind, ...fields })`, carrying the definition under {@link DEFINITION}. */
+export function eventConstructor<F, K extends string>(definition: EventDefinition<F, K>): (fields: F) => EventOf<F, K> {
+  const { kind } = definition;
+  return (fields) => ({ ...fields, kind, [DEFINITION]: definition }) as EventOf<F, K>;
+}
+
+/** The definition an event carries, when it was made by a constructor and still says the same kind. */
+export function definitionOf(event: unknown): EventDefinition | undefined {
+  if (typeof event !== 'object' || event === null) return undefined;
+  const definition = (event as { [DEFINITION]?: EventDefinition })[DEFINITION];
+  return definition !== undefined && definition.kind === (event as { kind?: unknown }).kind ? definition : undefined;
 }
 
 /** Validates `input` and maps it to wire events. Throws InvalidEventError on bad input. */

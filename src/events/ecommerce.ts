@@ -1,6 +1,6 @@
 import * as c from '../payload/checks.js';
-import { SCHEMAS } from '../payload/schemas.js';
-import { selfDescribingWire, type EventDefinition, type WireEvent } from './definition.js';
+import { ADD_TO_CART_SCHEMA, REMOVE_FROM_CART_SCHEMA } from '../payload/schemas.js';
+import { defineEvent, eventConstructor, selfDescribingWire, type WireEvent } from './definition.js';
 
 /** One item of an ecommerce transaction, sent as its own `e=ti` event. */
 export interface TransactionItem {
@@ -56,17 +56,18 @@ export interface CartFields {
   readonly currency?: string | undefined;
 }
 
-const optionalString = c.optional(c.string);
-const optionalNumber = c.optional(c.finiteNumber);
+const optionalString = /* @__PURE__ */ c.optional(c.string);
+const optionalNumber = /* @__PURE__ */ c.optional(c.finiteNumber);
 
-export const ECOMMERCE_TRANSACTION: EventDefinition<EcommerceTransactionFields> = {
+export const ECOMMERCE_TRANSACTION = /* @__PURE__ */ defineEvent<EcommerceTransactionFields, 'ecommerceTransaction'>({
+  kind: 'ecommerceTransaction',
   checks: {
     orderId: c.nonEmptyString, total: c.finiteNumber, affiliation: optionalString, tax: optionalNumber,
     shipping: optionalNumber, city: optionalString, state: optionalString, country: optionalString, currency: optionalString,
-    items: c.optional(
-      c.arrayOf(
-        c.objectOf<TransactionItem>({
-          sku: c.nonEmptyString, price: c.finiteNumber, quantity: c.optional(c.integer), name: optionalString, category: optionalString,
+    items: /* @__PURE__ */ c.optional(
+      /* @__PURE__ */ c.arrayOf(
+        /* @__PURE__ */ c.objectOf<TransactionItem>({
+          sku: c.nonEmptyString, price: c.finiteNumber, quantity: /* @__PURE__ */ c.optional(c.integer), name: optionalString, category: optionalString,
         }),
       ),
     ),
@@ -85,19 +86,30 @@ export const ECOMMERCE_TRANSACTION: EventDefinition<EcommerceTransactionFields> 
     }));
     return [transaction, ...items];
   },
-};
+});
+
+/** Builds an ecommerce transaction (with its items) as plain data. */
+export const ecommerceTransaction = /* @__PURE__ */ eventConstructor(ECOMMERCE_TRANSACTION);
 
 const CART_CHECKS = {
   sku: c.nonEmptyString, quantity: c.finiteNumber, name: optionalString, category: optionalString,
   unitPrice: optionalNumber, currency: optionalString,
 };
 
-export const ADD_TO_CART: EventDefinition<CartFields> = {
+export const ADD_TO_CART = /* @__PURE__ */ defineEvent<CartFields, 'addToCart'>({
+  kind: 'addToCart',
   checks: CART_CHECKS,
-  toWire: (f) => selfDescribingWire(SCHEMAS.addToCart, f),
-};
+  toWire: (f) => selfDescribingWire(ADD_TO_CART_SCHEMA, f),
+});
 
-export const REMOVE_FROM_CART: EventDefinition<CartFields> = {
+/** Builds an add-to-cart event as plain data. */
+export const addToCart = /* @__PURE__ */ eventConstructor(ADD_TO_CART);
+
+export const REMOVE_FROM_CART = /* @__PURE__ */ defineEvent<CartFields, 'removeFromCart'>({
+  kind: 'removeFromCart',
   checks: CART_CHECKS,
-  toWire: (f) => selfDescribingWire(SCHEMAS.removeFromCart, f),
-};
+  toWire: (f) => selfDescribingWire(REMOVE_FROM_CART_SCHEMA, f),
+});
+
+/** Builds a remove-from-cart event as plain data. */
+export const removeFromCart = /* @__PURE__ */ eventConstructor(REMOVE_FROM_CART);

@@ -1,6 +1,6 @@
 import * as c from '../payload/checks.js';
-import { SCHEMAS } from '../payload/schemas.js';
-import { selfDescribingWire, type EventDefinition } from './definition.js';
+import { APPLICATION_ERROR_SCHEMA, SOCIAL_INTERACTION_SCHEMA, TIMING_SCHEMA } from '../payload/schemas.js';
+import { defineEvent, eventConstructor, selfDescribingWire } from './definition.js';
 
 /** A social interaction (`social_interaction` 1-0-0), e.g. a like or a share. */
 export interface SocialInteractionFields {
@@ -57,35 +57,47 @@ export interface ErrorFields {
   readonly isFatal?: boolean | undefined;
 }
 
-const optionalString = c.optional(c.string);
+const optionalString = /* @__PURE__ */ c.optional(c.string);
 // application_error's limits: strings up to 1024 characters, integers up to 2^31 − 1.
-const shortString = c.optional(c.stringUpTo(1024));
-const optionalIndex = c.optional((value: unknown, field: string) =>
+const shortString = /* @__PURE__ */ c.optional(/* @__PURE__ */ c.stringUpTo(1024));
+const optionalIndex = /* @__PURE__ */ c.optional((value: unknown, field: string) =>
   c.nonNegativeInteger(value, field) <= 2_147_483_647 ? (value as number) : c.reject(field, 'at most 2147483647 allowed'),
 );
 const cut = (text: string | undefined, max: number) => (text !== undefined && text.length > max ? text.slice(0, max) : text);
 
-export const SOCIAL_INTERACTION: EventDefinition<SocialInteractionFields> = {
+export const SOCIAL_INTERACTION = /* @__PURE__ */ defineEvent<SocialInteractionFields, 'socialInteraction'>({
+  kind: 'socialInteraction',
   checks: { action: c.nonEmptyString, network: c.nonEmptyString, target: optionalString },
-  toWire: (f) => selfDescribingWire(SCHEMAS.socialInteraction, f),
-};
+  toWire: (f) => selfDescribingWire(SOCIAL_INTERACTION_SCHEMA, f),
+});
 
-export const TIMING: EventDefinition<TimingFields> = {
+/** Builds a social-interaction event as plain data. */
+export const socialInteraction = /* @__PURE__ */ eventConstructor(SOCIAL_INTERACTION);
+
+export const TIMING = /* @__PURE__ */ defineEvent<TimingFields, 'timing'>({
+  kind: 'timing',
   checks: { category: c.nonEmptyString, variable: c.nonEmptyString, timing: c.finiteNumber, label: optionalString },
-  toWire: (f) => selfDescribingWire(SCHEMAS.timing, f),
-};
+  toWire: (f) => selfDescribingWire(TIMING_SCHEMA, f),
+});
 
-export const APPLICATION_ERROR: EventDefinition<ErrorFields> = {
+/** Builds a timing event as plain data. */
+export const timing = /* @__PURE__ */ eventConstructor(TIMING);
+
+export const APPLICATION_ERROR = /* @__PURE__ */ defineEvent<ErrorFields, 'applicationError'>({
+  kind: 'applicationError',
   checks: {
-    message: c.nonEmptyString, programmingLanguage: c.optional(c.oneOf(PROGRAMMING_LANGUAGES)), stackTrace: optionalString,
+    message: c.nonEmptyString, programmingLanguage: /* @__PURE__ */ c.optional(/* @__PURE__ */ c.oneOf(PROGRAMMING_LANGUAGES)), stackTrace: optionalString,
     fileName: shortString, lineNumber: optionalIndex, lineColumn: optionalIndex, exceptionName: shortString,
-    className: shortString, threadName: shortString, threadId: optionalIndex, isFatal: c.optional(c.boolean),
+    className: shortString, threadName: shortString, threadId: optionalIndex, isFatal: /* @__PURE__ */ c.optional(c.boolean),
   },
   toWire: (f) =>
-    selfDescribingWire(SCHEMAS.applicationError, {
+    selfDescribingWire(APPLICATION_ERROR_SCHEMA, {
       ...f,
       programmingLanguage: f.programmingLanguage ?? 'JAVASCRIPT',
       message: cut(f.message, 2048),
       stackTrace: cut(f.stackTrace, 8192),
     }),
-};
+});
+
+/** Builds an application-error event as plain data. */
+export const applicationError = /* @__PURE__ */ eventConstructor(APPLICATION_ERROR);

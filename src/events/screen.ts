@@ -1,7 +1,7 @@
 import { InvalidEventError } from '../errors.js';
 import * as c from '../payload/checks.js';
-import { SCHEMAS } from '../payload/schemas.js';
-import { selfDescribingWire, type EventDefinition } from './definition.js';
+import { MOBILE_SCREEN_VIEW_SCHEMA, SCREEN_VIEW_SCHEMA } from '../payload/schemas.js';
+import { defineEvent, eventConstructor, selfDescribingWire } from './definition.js';
 
 /** A screen view in the legacy `com.snowplowanalytics.snowplow/screen_view` 1-0-0 schema. At least one field is required. */
 export interface ScreenViewFields {
@@ -29,20 +29,28 @@ export interface MobileScreenViewFields {
   readonly transitionType?: string | undefined;
 }
 
-const optionalString = c.optional(c.string);
+const optionalString = /* @__PURE__ */ c.optional(c.string);
 
-export const SCREEN_VIEW: EventDefinition<ScreenViewFields> = {
+export const SCREEN_VIEW = /* @__PURE__ */ defineEvent<ScreenViewFields, 'screenView'>({
+  kind: 'screenView',
   checks: { name: optionalString, id: optionalString },
   refine: (f) => {
     if (f.name === undefined && f.id === undefined) throw new InvalidEventError('name', 'a screen view needs a name or an id');
   },
-  toWire: (f) => selfDescribingWire(SCHEMAS.screenView, f),
-};
+  toWire: (f) => selfDescribingWire(SCREEN_VIEW_SCHEMA, f),
+});
 
-export const MOBILE_SCREEN_VIEW: EventDefinition<MobileScreenViewFields> = {
+/** Builds a legacy screen-view event as plain data. */
+export const screenView = /* @__PURE__ */ eventConstructor(SCREEN_VIEW);
+
+export const MOBILE_SCREEN_VIEW = /* @__PURE__ */ defineEvent<MobileScreenViewFields, 'mobileScreenView'>({
+  kind: 'mobileScreenView',
   checks: {
-    name: c.nonEmptyString, id: c.optional(c.uuid), type: optionalString, previousName: optionalString,
-    previousId: c.optional(c.uuid), previousType: optionalString, transitionType: optionalString,
+    name: c.nonEmptyString, id: /* @__PURE__ */ c.optional(c.uuid), type: optionalString, previousName: optionalString,
+    previousId: /* @__PURE__ */ c.optional(c.uuid), previousType: optionalString, transitionType: optionalString,
   },
-  toWire: (f, context) => selfDescribingWire(SCHEMAS.mobileScreenView, { ...f, id: f.id ?? context.newId() }),
-};
+  toWire: (f, context) => selfDescribingWire(MOBILE_SCREEN_VIEW_SCHEMA, { ...f, id: f.id ?? context.newId() }),
+});
+
+/** Builds a mobile screen-view event as plain data. */
+export const mobileScreenView = /* @__PURE__ */ eventConstructor(MOBILE_SCREEN_VIEW);

@@ -1,6 +1,6 @@
 import * as c from '../payload/checks.js';
 import { checkSelfDescribing, type SelfDescribing } from '../payload/self-describing-json.js';
-import type { EventDefinition } from './definition.js';
+import { defineEvent, DEFINITION, eventConstructor, type EventOf } from './definition.js';
 
 /** A structured event (`e=se`), Snowplow's legacy custom event. */
 export interface StructEventFields {
@@ -22,15 +22,24 @@ export interface SelfDescribingEventFields {
   readonly event: SelfDescribing;
 }
 
-export const STRUCT_EVENT: EventDefinition<StructEventFields> = {
+export const STRUCT_EVENT = /* @__PURE__ */ defineEvent<StructEventFields, 'structEvent'>({
+  kind: 'structEvent',
   checks: {
     category: c.nonEmptyString, action: c.nonEmptyString,
-    label: c.optional(c.string), property: c.optional(c.string), value: c.optional(c.finiteNumber),
+    label: /* @__PURE__ */ c.optional(c.string), property: /* @__PURE__ */ c.optional(c.string), value: /* @__PURE__ */ c.optional(c.finiteNumber),
   },
   toWire: (f) => ({ e: 'se', fields: { se_ca: f.category, se_ac: f.action, se_la: f.label, se_pr: f.property, se_va: f.value } }),
-};
+});
 
-export const SELF_DESCRIBING: EventDefinition<SelfDescribingEventFields> = {
+/** Builds a structured event as plain data. */
+export const structEvent = /* @__PURE__ */ eventConstructor(STRUCT_EVENT);
+
+export const SELF_DESCRIBING = /* @__PURE__ */ defineEvent<SelfDescribingEventFields, 'selfDescribingEvent'>({
+  kind: 'selfDescribingEvent',
   checks: { event: checkSelfDescribing },
   toWire: (f) => ({ e: 'ue', unstruct: f.event }),
-};
+});
+
+/** Builds a self-describing event as plain data from a SelfDescribingJson (or `{schema, data}`). */
+export const selfDescribingEvent = (event: SelfDescribing): EventOf<SelfDescribingEventFields, 'selfDescribingEvent'> =>
+  ({ kind: 'selfDescribingEvent', event, [DEFINITION]: SELF_DESCRIBING }) as EventOf<SelfDescribingEventFields, 'selfDescribingEvent'>;

@@ -1,7 +1,7 @@
 import { InvalidEventError } from '../errors.js';
 import * as c from '../payload/checks.js';
-import { SCHEMAS } from '../payload/schemas.js';
-import { selfDescribingWire, type EventDefinition } from './definition.js';
+import { CHANGE_FORM_SCHEMA, FOCUS_FORM_SCHEMA, LINK_CLICK_SCHEMA, SITE_SEARCH_SCHEMA, SUBMIT_FORM_SCHEMA } from '../payload/schemas.js';
+import { defineEvent, eventConstructor, selfDescribingWire } from './definition.js';
 
 /** A page view (`e=pv`). */
 export interface PageViewFields {
@@ -101,22 +101,27 @@ export interface SiteSearchFields {
   readonly pageResults?: number | undefined;
 }
 
-const optionalString = c.optional(c.string);
-const optionalClasses = c.optional(c.arrayOf(c.string));
-const optionalInteger = c.optional(c.integer);
-const formType = c.optional(c.oneOf(FORM_INPUT_TYPES));
+const optionalString = /* @__PURE__ */ c.optional(c.string);
+const optionalClasses = /* @__PURE__ */ c.optional(/* @__PURE__ */ c.arrayOf(c.string));
+const optionalInteger = /* @__PURE__ */ c.optional(c.integer);
+const formType = /* @__PURE__ */ c.optional(/* @__PURE__ */ c.oneOf(FORM_INPUT_TYPES));
 // The form schemas' maxLength limits, checked here so a too-long value is a typed error, not a bad event later.
-const formIdCheck = c.stringUpTo(4096);
-const formValue: c.Check<string | null> = (value, field) => (value === undefined || value === null ? null : c.stringUpTo(65_535)(value, field));
+const formIdCheck = /* @__PURE__ */ c.stringUpTo(4096);
+const formValue: c.Check<string | null> = (value, field) => (value === undefined || value === null ? null : /* @__PURE__ */ c.stringUpTo(65_535)(value, field));
 
 const PAGE_CHECKS = { pageUrl: c.nonEmptyString, pageTitle: optionalString, referrer: optionalString };
 
-export const PAGE_VIEW: EventDefinition<PageViewFields> = {
+export const PAGE_VIEW = /* @__PURE__ */ defineEvent<PageViewFields, 'pageView'>({
+  kind: 'pageView',
   checks: PAGE_CHECKS,
   toWire: (f) => ({ e: 'pv', fields: { url: f.pageUrl, page: f.pageTitle, refr: f.referrer } }),
-};
+});
 
-export const PAGE_PING: EventDefinition<PagePingFields> = {
+/** Builds a page-view event as plain data, for `tracker.track()` or an Observable fed to `tracker.input`. */
+export const pageView = /* @__PURE__ */ eventConstructor(PAGE_VIEW);
+
+export const PAGE_PING = /* @__PURE__ */ defineEvent<PagePingFields, 'pagePing'>({
+  kind: 'pagePing',
   checks: { ...PAGE_CHECKS, minXOffset: optionalInteger, maxXOffset: optionalInteger, minYOffset: optionalInteger, maxYOffset: optionalInteger },
   toWire: (f) => ({
     e: 'pp',
@@ -125,55 +130,74 @@ export const PAGE_PING: EventDefinition<PagePingFields> = {
       pp_mix: f.minXOffset, pp_max: f.maxXOffset, pp_miy: f.minYOffset, pp_may: f.maxYOffset,
     },
   }),
-};
+});
 
-export const LINK_CLICK: EventDefinition<LinkClickFields> = {
+/** Builds a page-ping event as plain data. */
+export const pagePing = /* @__PURE__ */ eventConstructor(PAGE_PING);
+
+export const LINK_CLICK = /* @__PURE__ */ defineEvent<LinkClickFields, 'linkClick'>({
+  kind: 'linkClick',
   checks: {
     targetUrl: c.nonEmptyString, elementId: optionalString, elementClasses: optionalClasses,
     elementTarget: optionalString, elementContent: optionalString,
   },
-  toWire: (f) => selfDescribingWire(SCHEMAS.linkClick, f),
-};
+  toWire: (f) => selfDescribingWire(LINK_CLICK_SCHEMA, f),
+});
 
-export const FORM_FOCUS_OR_CHANGE: EventDefinition<FormFocusOrChangeFields> = {
+/** Builds a link-click event as plain data. */
+export const linkClick = /* @__PURE__ */ eventConstructor(LINK_CLICK);
+
+export const FORM_FOCUS_OR_CHANGE = /* @__PURE__ */ defineEvent<FormFocusOrChangeFields, 'formFocusOrChange'>({
+  kind: 'formFocusOrChange',
   checks: {
-    schema: c.oneOf(['change_form', 'focus_form']), formId: formIdCheck, elementId: formIdCheck,
-    nodeName: c.oneOf(FORM_NODE_NAMES), type: formType, elementClasses: optionalClasses, value: formValue,
+    schema: /* @__PURE__ */ c.oneOf(['change_form', 'focus_form']), formId: formIdCheck, elementId: formIdCheck,
+    nodeName: /* @__PURE__ */ c.oneOf(FORM_NODE_NAMES), type: formType, elementClasses: optionalClasses, value: formValue,
   },
   // focus_form names the input type `elementType`; change_form names it `type` (both schemas forbid other keys).
   toWire: ({ schema, value, type, ...rest }) =>
     schema === 'change_form'
-      ? selfDescribingWire(SCHEMAS.changeForm, { ...rest, type, value: value ?? null })
-      : selfDescribingWire(SCHEMAS.focusForm, { ...rest, elementType: type, value: value ?? null }),
-};
+      ? selfDescribingWire(CHANGE_FORM_SCHEMA, { ...rest, type, value: value ?? null })
+      : selfDescribingWire(FOCUS_FORM_SCHEMA, { ...rest, elementType: type, value: value ?? null }),
+});
 
-export const FORM_SUBMISSION: EventDefinition<FormSubmissionFields> = {
+/** Builds a form focus or change event as plain data. */
+export const formFocusOrChange = /* @__PURE__ */ eventConstructor(FORM_FOCUS_OR_CHANGE);
+
+export const FORM_SUBMISSION = /* @__PURE__ */ defineEvent<FormSubmissionFields, 'formSubmission'>({
+  kind: 'formSubmission',
   checks: {
     formId: formIdCheck,
     formClasses: optionalClasses,
-    elements: c.optional(
-      c.arrayOf(c.objectOf<FormElement>({ name: c.stringUpTo(65_535), value: formValue, nodeName: c.oneOf(FORM_NODE_NAMES), type: formType })),
+    elements: /* @__PURE__ */ c.optional(
+      /* @__PURE__ */ c.arrayOf(/* @__PURE__ */ c.objectOf<FormElement>({ name: /* @__PURE__ */ c.stringUpTo(65_535), value: formValue, nodeName: /* @__PURE__ */ c.oneOf(FORM_NODE_NAMES), type: formType })),
     ),
   },
-  toWire: (f) => selfDescribingWire(SCHEMAS.submitForm, f),
-};
+  toWire: (f) => selfDescribingWire(SUBMIT_FORM_SCHEMA, f),
+});
+
+/** Builds a form submission event as plain data. */
+export const formSubmission = /* @__PURE__ */ eventConstructor(FORM_SUBMISSION);
 
 const filterValue: c.Check<string | boolean> = (value, field) =>
   typeof value === 'boolean' ? value : c.string(value, field);
 
-export const SITE_SEARCH: EventDefinition<SiteSearchFields> = {
+export const SITE_SEARCH = /* @__PURE__ */ defineEvent<SiteSearchFields, 'siteSearch'>({
+  kind: 'siteSearch',
   checks: {
-    terms: c.arrayOf(c.string),
-    filters: c.optional((value, field) => {
+    terms: /* @__PURE__ */ c.arrayOf(c.string),
+    filters: /* @__PURE__ */ c.optional((value, field) => {
       const object = c.jsonObject(value, field);
       for (const key in object) filterValue(object[key], `${field}.${key}`);
       return object as Record<string, string | boolean>;
     }),
-    totalResults: c.optional(c.nonNegativeInteger),
-    pageResults: c.optional(c.nonNegativeInteger),
+    totalResults: /* @__PURE__ */ c.optional(c.nonNegativeInteger),
+    pageResults: /* @__PURE__ */ c.optional(c.nonNegativeInteger),
   },
   refine: (f) => {
     if (f.terms.length === 0) throw new InvalidEventError('terms', 'at least one search term is required (the schema says minItems 1)');
   },
-  toWire: (f) => selfDescribingWire(SCHEMAS.siteSearch, f),
-};
+  toWire: (f) => selfDescribingWire(SITE_SEARCH_SCHEMA, f),
+});
+
+/** Builds a site-search event as plain data. */
+export const siteSearch = /* @__PURE__ */ eventConstructor(SITE_SEARCH);

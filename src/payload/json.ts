@@ -1,17 +1,31 @@
 import { InvalidEventError } from '../errors.js';
+import { wellFormedJson } from './well-formed.js';
 
 /** A value that survives `JSON.stringify` → `JSON.parse` unchanged. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue | undefined };
 
+/** Deepest nesting accepted in event data: far beyond any real event, far below any engine's stack limit. */
+export const MAX_JSON_DEPTH = 256;
+
 /**
- * Serialises `value` to JSON, or throws an {@link InvalidEventError} naming the first place that cannot be
- * serialised faithfully: circular references, BigInt, functions, symbols, non-finite numbers, or
- * objects that are not plain (Map, Set, class instances without `toJSON`). `undefined` object properties are
- * left out, as JSON.stringify does; `undefined` in an array is an error (it would silently become `null`).
+ * Serialises `value` to JSON text with well-formed Unicode, or throws an {@link InvalidEventError} naming the first
+ * place that cannot be serialised faithfully: circular references, BigInt, functions, symbols, non-finite numbers,
+ * objects that are not plain (Map, Set, class instances without `toJSON`), a `toJSON` that throws or returns
+ * nothing, a getter or Proxy trap that throws, nesting deeper than {@link MAX_JSON_DEPTH}. `undefined` object
+ * properties are left out, as JSON.stringify does; `undefined` in an array is an error (it would become `null`).
+ * Lone surrogates in strings become U+FFFD (see `well-formed.ts`).
  */
 export function toJson(value: unknown, path: string): string {
   assertJsonData(value, path);
-  return JSON.stringify(value);
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value) as string | undefined;
+  } catch (error) {
+    // Only a value that changes between two reads (a stateful getter, toJSON or Proxy) gets here.
+    throw new InvalidEventError(path, `cannot be serialised: ${messageOf(error)}`);
+  }
+  if (json === undefined) throw new InvalidEventError(path, 'serialises to nothing');
+  return wellFormedJson(json);
 }
 
 /** Throws an InvalidEventError unless `value` serialises to JSON faithfully (see {@link toJson}). */
@@ -19,7 +33,13 @@ export function assertJsonData(value: unknown, path: string): void {
   // Primitives at the top need no walk (and no state).
   if (typeof value !== 'object' || value === null) return checkPrimitive(value, path);
   const walk: Walk = { base: path, ancestors: [], keys: [] };
-  assertJson(value, walk);
+  try {
+    assertJson(value, walk);
+  } catch (error) {
+    if (error instanceof InvalidEventError) throw error;
+    // A getter, a Proxy trap or a toJSON threw: the walk's keys still point at where it happened.
+    throw new InvalidEventError(pathOf(walk), `reading the data threw: ${messageOf(error)}`);
+  }
 }
 
 /** The walk's state: the objects above the current one (for cycles) and the keys to it, turned into a path only on error. */
@@ -33,6 +53,14 @@ const pathOf = (walk: Walk): string =>
   walk.keys.reduce<string>((path, key) => (typeof key === 'number' ? `${path}[${key}]` : `${path}.${key}`), walk.base);
 
 const pathAt = (at: string | Walk): string => (typeof at === 'string' ? at : pathOf(at));
+
+function messageOf(error: unknown): string {
+  try {
+    return error instanceof Error ? error.message : String(error);
+  } catch {
+    return 'an unprintable error';
+  }
+}
 
 /** `at` is the path, or the walk to make it from: built only when there is an error to report. */
 function checkPrimitive(value: unknown, at: string | Walk): void {
@@ -52,29 +80,41 @@ function checkPrimitive(value: unknown, at: string | Walk): void {
 
 function assertJson(value: unknown, walk: Walk): void {
   if (typeof value !== 'object' || value === null) return checkPrimitive(value, walk);
+  if (walk.ancestors.length >= MAX_JSON_DEPTH) throw new InvalidEventError(pathOf(walk), `nested deeper than ${MAX_JSON_DEPTH} levels`);
   if (walk.ancestors.includes(value)) throw new InvalidEventError(pathOf(walk), 'circular reference');
-  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') {
-    if (value instanceof Date && Number.isNaN(value.getTime())) throw new InvalidEventError(pathOf(walk), 'invalid Date');
+  const toJSON = (value as { toJSON?: unknown }).toJSON;
+  if (typeof toJSON === 'function') {
+    if (value instanceof Date) {
+      if (Number.isNaN(value.getTime())) throw new InvalidEventError(pathOf(walk), 'invalid Date');
+      return;
+    }
+    // JSON.stringify uses what toJSON returns: check that instead (nothing at all would vanish silently).
+    const replaced: unknown = toJSON.call(value);
+    if (replaced === undefined) throw new InvalidEventError(pathOf(walk), 'toJSON() returned undefined');
+    walk.ancestors.push(value);
+    assertJson(replaced, walk);
+    walk.ancestors.pop();
     return;
   }
   walk.ancestors.push(value);
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       walk.keys.push(i);
-      if (value[i] === undefined) throw new InvalidEventError(pathOf(walk), 'undefined in an array');
-      assertJson(value[i], walk);
+      const item: unknown = value[i];
+      if (item === undefined) throw new InvalidEventError(pathOf(walk), 'undefined in an array');
+      assertJson(item, walk);
       walk.keys.pop();
     }
   } else {
     const proto = Object.getPrototypeOf(value) as unknown;
     if (proto !== Object.prototype && proto !== null) {
-      throw new InvalidEventError(pathOf(walk), `a ${(value as object).constructor?.name ?? 'non-plain'} object is not JSON data`);
+      const name = (value as object).constructor?.name;
+      throw new InvalidEventError(pathOf(walk), `a ${typeof name === 'string' && name ? name : 'non-plain'} object is not JSON data`);
     }
     for (const key in value) {
-      const item = (value as Record<string, unknown>)[key];
-      if (item === undefined) continue;
       walk.keys.push(key);
-      assertJson(item, walk);
+      const item = (value as Record<string, unknown>)[key];
+      if (item !== undefined) assertJson(item, walk);
       walk.keys.pop();
     }
   }

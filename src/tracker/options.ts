@@ -1,8 +1,20 @@
+import { asyncScheduler, type SchedulerLike } from 'rxjs';
+import type { EventRegistry } from '../events/registry.js';
+import type { Payload } from '../payload/payload.js';
 import * as c from '../payload/checks.js';
+import type { GlobalContext } from './global-contexts.js';
 import { checkSelfDescribing, type SelfDescribing } from '../payload/self-describing-json.js';
 import { SUBJECT_CHECKS, type SubjectFields } from './subject-fields.js';
 
-/** Options of `new Tracker(emitters, options)`. */
+/** What the `filter` option is told about an event. */
+export interface FilteredEvent {
+  /** The event's kind (`pageView`, …). */
+  readonly kind: string;
+  /** The finished payload. */
+  readonly payload: Payload;
+}
+
+/** Options of `createTracker(sinks, options)` and `new Tracker(emitters, options)`. */
 export interface TrackerOptions {
   /** Tracker namespace (`tna`), to tell several trackers apart. Default: not sent. */
   readonly namespace?: string | undefined;
@@ -16,6 +28,21 @@ export interface TrackerOptions {
   readonly encodeBase64?: boolean | undefined;
   /** The subject every event carries unless a call overrides it. Default: `{ platform: 'srv' }`. */
   readonly subject?: SubjectFields | undefined;
+  /**
+   * Definitions for events given as plain `{ kind, ...fields }` data (from JSON, `postMessage`, a worker): pass
+   * `ALL_EVENTS`, or an object of just the kinds you use. Events made by the constructors (`pageView({...})`) carry
+   * their definition and need none. Default: none for `createTracker`, `ALL_EVENTS` for the classic `Tracker`.
+   */
+  readonly events?: EventRegistry | undefined;
+  /** Entities added to every event (or to the events a rule selects); see `addGlobalContexts`. @default [] */
+  readonly globalContexts?: readonly GlobalContext[] | undefined;
+  /**
+   * Decides per event whether it is delivered. An event it rejects (or throws on) is not sent: every sink reports it
+   * `dropped` with reason `filtered` (or `error`). Default: every event is delivered.
+   */
+  readonly filter?: ((event: FilteredEvent) => boolean) | undefined;
+  /** The clock for `dtm` (`scheduler.now()`): a `TestScheduler` in specs. @default asyncScheduler */
+  readonly scheduler?: SchedulerLike | undefined;
 }
 
 /** Options every track method takes as its last argument. */
@@ -47,6 +74,12 @@ const TRACKER_OPTION_CHECKS: c.Checks<TrackerOptions> = {
   appId: c.optional(c.string),
   encodeBase64: c.optional(c.boolean),
   subject: c.optional(c.objectOf(SUBJECT_CHECKS)),
+  events: c.optional((value, field) => c.jsonObject(value, field) as unknown as EventRegistry),
+  globalContexts: c.optional((value, field) => (Array.isArray(value) ? (value as readonly GlobalContext[]) : c.reject(field, 'expected an array'))),
+  filter: c.optional(c.func<(event: FilteredEvent) => boolean>),
+  scheduler: c.optional((value, field) =>
+    typeof (value as Partial<SchedulerLike> | null)?.now === 'function' ? (value as SchedulerLike) : c.reject(field, 'expected an RxJS scheduler'),
+  ),
 };
 
 export interface ResolvedTrackerOptions {
@@ -54,6 +87,10 @@ export interface ResolvedTrackerOptions {
   readonly appId: string | undefined;
   readonly encodeBase64: boolean;
   readonly subject: SubjectFields;
+  readonly events: EventRegistry | undefined;
+  readonly globalContexts: readonly GlobalContext[];
+  readonly filter: ((event: FilteredEvent) => boolean) | undefined;
+  readonly scheduler: SchedulerLike;
 }
 
 /** Validates tracker options into a new frozen object; throws InvalidOptionsError naming the option. */
@@ -64,5 +101,9 @@ export function resolveTrackerOptions(options: TrackerOptions): ResolvedTrackerO
     appId: checked.appId,
     encodeBase64: checked.encodeBase64 ?? TRACKER_DEFAULTS.encodeBase64,
     subject: { platform: TRACKER_DEFAULTS.platform, ...checked.subject },
+    events: checked.events,
+    globalContexts: checked.globalContexts ?? [],
+    filter: checked.filter,
+    scheduler: checked.scheduler ?? asyncScheduler,
   });
 }
