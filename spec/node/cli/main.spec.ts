@@ -105,6 +105,31 @@ describe('rxplow CLI (child process)', function () {
     expect((await collectorHelp.exited).code).to.equal(0);
   });
 
+  it('survives `rxplow collector | head -1` (EPIPE): keeps serving, says so on stderr, stops cleanly', async () => {
+    const head = spawn('head', ['-1'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'collector', '--port', '0', '--json'], {
+      cwd: REPO_ROOT, stdio: ['ignore', head.stdin, 'pipe'],
+    });
+    head.stdin.destroy(); // the collector's stdout is the only writer; head the only reader
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    try {
+      const first = await new Promise<string>((resolve) => head.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString())));
+      const listening = JSON.parse(first) as { url: string };
+      await new Promise((resolve) => head.on('exit', resolve)); // from now on every line hits a closed pipe
+      for (let i = 0; i < 50; i++) expect((await fetch(`${listening.url}/i?${new URLSearchParams(baseEvent('pv'))}`)).status).to.equal(200);
+      expect(await micro.all(listening)).to.deep.equal({ total: 50, good: 50, bad: 0 });
+      expect(child.exitCode).to.equal(null);
+      expect(stderr).to.equal('rxplow collector: the output is closed (EPIPE): no more lines are printed; the collector keeps running\n');
+      child.kill('SIGTERM');
+      expect(await exited).to.equal(0);
+      expect(stderr.split('\n')).to.have.length(2); // nothing more, no stack trace
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+
   it('exits 1 with a message when a schema folder is missing', async () => {
     const exit = await run(['collector', '--port', '0', '--schemas', '/no/such/folder']).exited;
     expect(exit.code).to.equal(1);
