@@ -32,7 +32,7 @@ export const micro = {
     if (!response.ok) throw new Error(`GET /micro/${path}: ${response.status}`);
     return (await response.json()) as T;
   },
-  all: (c: { readonly url: string }) => micro.get<{ total: number; good: number; bad: number }>(c, 'all'),
+  all: (c: { readonly url: string }) => micro.get<{ total: number; good: number; bad: number; evicted?: number }>(c, 'all'),
   good: (c: { readonly url: string }, query = '') => micro.get<GoodEvent[]>(c, `good${query}`),
   bad: (c: { readonly url: string }, query = '') => micro.get<BadEvent[]>(c, `bad${query}`),
 };
