@@ -1,16 +1,16 @@
 // `rxplow collector`: a loopback Snowplow collector that validates every event against its Iglu schemas and serves
 // Snowplow Micro's REST API. Node only. Published as `rxplow/collector` (src/collector/index.ts).
-import { randomUUID } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { eventNameOf, messageOf, readRequestEvents, type RequestEvents } from '../testing/decode.js';
-import { allowedHostNames, microCorsHeaders, microRefusal, redactHeaders, trackingCorsHeaders } from './access.js';
+import { allowedHostNames, microCorsHeaders, microRefusal, trackingCorsHeaders } from './access.js';
 import { COLLECTOR_DEFAULTS } from './defaults.js';
-import { readBody, send, sendJson } from './http.js';
+import { preflight, readBody, send, sendJson } from './http.js';
 import { filtersFrom, filtersFromQuery, selectBad, selectGood } from './micro.js';
 import { Reporter, type CollectorSummary, type OutputStream } from './output.js';
-import { ANONYMOUS_NETWORK_USER_ID, approximateBytes, eventSchemaOf, toAtomicEvent, type BadEvent, type CollectorPayload, type GoodEvent } from './records.js';
+import { collectorPayload } from './request.js';
+import { approximateBytes, eventSchemaOf, toAtomicEvent, type BadEvent, type CollectorPayload, type GoodEvent } from './records.js';
 import { SchemaResolver } from './schema-resolver.js';
 import { RecordStore } from './store.js';
 import { validateEvent } from './validate.js';
@@ -76,8 +76,6 @@ export const TP2_PATH = '/com.snowplowanalytics.snowplow/tp2';
 const GET_PATH = '/i';
 const ALLOWED_CONTENT_TYPES = ['application/json', 'text/plain'];
 const PIXEL = Buffer.from('R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==', 'base64');
-/** A bad record keeps this much of its request's body. */
-const BODY_PREVIEW_BYTES = 10_000;
 /** A bad record keeps at most this many messages (and says how many more there were). */
 const MAX_ERRORS_PER_RECORD = 100;
 
@@ -365,38 +363,4 @@ class Collector {
       default: return sendJson(res, 404, { error: `unknown Micro endpoint ${url.pathname}: /micro/all, /micro/good, /micro/bad, /micro/reset` });
     }
   }
-}
-
-/** The request as Micro's `collectorPayload` describes it (credentials redacted); sets the `sp` cookie unless the request is anonymous. */
-function collectorPayload(req: IncomingMessage, url: URL, body: Buffer | undefined, res: ServerResponse): CollectorPayload {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-  const anonymous = headers['sp-anonymous'] !== undefined;
-  let networkUserId = ANONYMOUS_NETWORK_USER_ID;
-  if (!anonymous) {
-    const fromCookie = /(?:^|;\s*)sp=([0-9a-zA-Z-]{1,64})(?:;|$)/.exec(headers['cookie'] ?? '')?.[1];
-    networkUserId = fromCookie ?? randomUUID();
-    res.setHeader('Set-Cookie', `sp=${networkUserId}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly`);
-  }
-  return {
-    method: req.method ?? 'GET',
-    path: url.pathname,
-    querystring: url.search ? url.search.slice(1) : undefined,
-    contentType: headers['content-type'],
-    // Decoded from the bytes rather than sliced from the whole text, so that it does not keep the whole body alive.
-    body: body === undefined ? undefined : body.subarray(0, BODY_PREVIEW_BYTES).toString('utf8'),
-    headers: redactHeaders(headers),
-    timestamp: new Date().toISOString(),
-    ipAddress: anonymous ? undefined : req.socket.remoteAddress,
-    anonymous,
-    networkUserId,
-  };
-}
-
-function preflight(req: IncomingMessage, res: ServerResponse, methods: string, headers: readonly string[]): void {
-  const requested = (req.headers['access-control-request-headers'] ?? '').split(',').map((h) => h.trim()).filter((h) => /^[A-Za-z0-9-]{1,64}$/.test(h));
-  res.setHeader('Access-Control-Allow-Methods', methods);
-  res.setHeader('Access-Control-Allow-Headers', [...new Set([...headers, ...requested])].join(', '));
-  res.setHeader('Access-Control-Max-Age', '3600');
-  res.writeHead(204).end();
 }

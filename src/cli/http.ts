@@ -48,3 +48,12 @@ export function send(res: ServerResponse, status: number, contentType: string, b
 export function sendJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
   send(res, status, 'application/json; charset=utf-8', JSON.stringify(value), { 'Cache-Control': 'no-store', ...headers });
 }
+
+/** Answers a CORS preflight: these methods, these headers plus any well-formed requested ones, cached for an hour. */
+export function preflight(req: IncomingMessage, res: ServerResponse, methods: string, headers: readonly string[]): void {
+  const requested = (req.headers['access-control-request-headers'] ?? '').split(',').map((h) => h.trim()).filter((h) => /^[A-Za-z0-9-]{1,64}$/.test(h));
+  res.setHeader('Access-Control-Allow-Methods', methods);
+  res.setHeader('Access-Control-Allow-Headers', [...new Set([...headers, ...requested])].join(', '));
+  res.setHeader('Access-Control-Max-Age', '3600');
+  res.writeHead(204).end();
+}

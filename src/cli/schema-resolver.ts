@@ -1,5 +1,5 @@
 // Finds Iglu schemas (folders in the Iglu layout, static Iglu registries over HTTP, the bundled copies) and compiles
-// them with ajv, set up as PROTOCOL.md §8 says: draft-04, the `self` keyword, formats, the Iglu meta-schema.
+// them with ajv, set up as the Snowplow pipeline does: draft-04, the `self` keyword, formats, the Iglu meta-schema.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve as resolvePath, sep } from 'node:path';

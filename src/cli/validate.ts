@@ -1,4 +1,4 @@
-// Validates one tracker-protocol event the way the Snowplow pipeline does (PROTOCOL.md §8): payload_data, then the
+// Validates one tracker-protocol event the way the Snowplow pipeline does: payload_data, then the
 // unstruct_event and contexts envelopes, then every self-describing event and entity against its own schema.
 import { SCHEMAS } from '../payload/schemas.js';
 import { asSelfDescribing, decodeJsonField, EVENT_NAMES, type SelfDescribingData } from '../testing/decode.js';
