@@ -17,6 +17,7 @@ export interface CollectorSummary {
 
 /** Where output goes: anything with `write(text)`, e.g. `process.stdout`. */
 export interface OutputStream {
+  /** Called with one or more whole lines, each ending in `\n`; what it returns is ignored. */
   write(text: string): unknown;
 }
 

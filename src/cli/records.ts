@@ -4,9 +4,13 @@ import { eventNameOf } from '../testing/decode.js';
 
 /** The request an event came in, as Micro's `collectorPayload` / `rawEvent` describe it. */
 export interface CollectorPayload {
+  /** The HTTP method: `GET`, `POST`, … */
   readonly method: string;
+  /** The request's path, without the query string. */
   readonly path: string;
+  /** The query string without its `?`; `undefined` when there is none. */
   readonly querystring: string | undefined;
+  /** The `Content-Type` header, when sent. */
   readonly contentType: string | undefined;
   /** The body (POST), cut to its first 10 000 bytes. */
   readonly body: string | undefined;
@@ -32,11 +36,13 @@ export interface GoodEvent {
   readonly schema: string | undefined;
   /** The schemas of the event's context entities. */
   readonly contexts: readonly string[];
+  /** The event's fields as received (wire keys), and the request's method and path. */
   readonly rawEvent: { readonly parameters: Readonly<Record<string, unknown>>; readonly method: string; readonly path: string };
 }
 
 /** An event or request that failed validation (or could not be read), as `/micro/bad` returns it. */
 export interface BadEvent {
+  /** The request the event came in (or the unreadable request itself). */
   readonly collectorPayload: CollectorPayload;
   /** The event's parameters, when an event could be read from the request. */
   readonly rawEvent: { readonly parameters: Readonly<Record<string, unknown>> } | undefined;
@@ -44,6 +50,7 @@ export interface BadEvent {
   readonly errors: readonly string[];
   /** As in {@link GoodEvent}, when known. */
   readonly eventType: string | undefined;
+  /** As in {@link GoodEvent}, when known. */
   readonly schema: string | undefined;
   /** The HTTP status the request was answered with. */
   readonly status: number;
