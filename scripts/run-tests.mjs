@@ -20,6 +20,7 @@ const steps = [
   { name: 'build', cmd: ['scripts/build.mjs'] },
   { name: 'typecheck', cmd: [bin('typescript', 'bin/tsc'), '-p', 'tsconfig.json'] },
   { name: 'lint', cmd: [bin('eslint', 'bin/eslint.js'), '.'] },
+  { name: 'size budgets', cmd: ['scripts/size-check.mjs'] },
   {
     name: 'test:node',
     cmd: [bin('mocha', 'bin/mocha.js'), '--reporter', 'scripts/mocha-totals-reporter.cjs', '--reporter-option', `out=${mochaTotals}`],

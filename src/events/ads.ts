@@ -65,7 +65,7 @@ const AD_CHECKS = {
   advertiserId: optionalString, campaignId: optionalString,
   costModel: /* @__PURE__ */ c.optional(/* @__PURE__ */ c.oneOf(['cpa', 'cpc', 'cpm'])), cost: /* @__PURE__ */ c.optional(nonNegativeNumber),
 };
-const PLACEMENT_CHECKS = { ...AD_CHECKS, impressionId: optionalString, zoneId: optionalString, bannerId: optionalString };
+const PLACEMENT_CHECKS = /* @__PURE__ */ Object.assign({}, AD_CHECKS, { impressionId: optionalString, zoneId: optionalString, bannerId: optionalString });
 
 /** The schemas say `dependencies: {cost: [costModel]}`: a cost without its model would be rejected. */
 const costNeedsModel = (fields: AdFields): void => {
@@ -82,7 +82,7 @@ const atLeastOneField = (fields: AdFields): void => {
 
 export const AD_IMPRESSION = /* @__PURE__ */ defineEvent<AdImpressionFields, 'adImpression'>({
   kind: 'adImpression',
-  checks: { ...PLACEMENT_CHECKS, targetUrl: optionalString },
+  checks: /* @__PURE__ */ Object.assign({}, PLACEMENT_CHECKS, { targetUrl: optionalString }),
   refine: atLeastOneField,
   toWire: (f) => selfDescribingWire(AD_IMPRESSION_SCHEMA, f),
 });
@@ -92,7 +92,7 @@ export const adImpression = /* @__PURE__ */ eventConstructor(AD_IMPRESSION);
 
 export const AD_CLICK = /* @__PURE__ */ defineEvent<AdClickFields, 'adClick'>({
   kind: 'adClick',
-  checks: { ...PLACEMENT_CHECKS, targetUrl: c.nonEmptyString, clickId: optionalString },
+  checks: /* @__PURE__ */ Object.assign({}, PLACEMENT_CHECKS, { targetUrl: c.nonEmptyString, clickId: optionalString }),
   refine: costNeedsModel,
   toWire: (f) => selfDescribingWire(AD_CLICK_SCHEMA, f),
 });
@@ -102,10 +102,10 @@ export const adClick = /* @__PURE__ */ eventConstructor(AD_CLICK);
 
 export const AD_CONVERSION = /* @__PURE__ */ defineEvent<AdConversionFields, 'adConversion'>({
   kind: 'adConversion',
-  checks: {
-    ...AD_CHECKS, conversionId: optionalString, category: optionalString, action: optionalString,
+  checks: /* @__PURE__ */ Object.assign({}, AD_CHECKS, {
+    conversionId: optionalString, category: optionalString, action: optionalString,
     property: optionalString, initialValue: /* @__PURE__ */ c.optional(nonNegativeNumber),
-  },
+  }),
   refine: atLeastOneField,
   toWire: (f) => selfDescribingWire(AD_CONVERSION_SCHEMA, f),
 });

@@ -38,10 +38,9 @@ const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:
 
 export const CONSENT_GRANTED = /* @__PURE__ */ defineEvent<ConsentGrantedFields, 'consentGranted'>({
   kind: 'consentGranted',
-  checks: {
-    ...DOCUMENT_CHECKS,
+  checks: /* @__PURE__ */ Object.assign({}, DOCUMENT_CHECKS, {
     expiry: /* @__PURE__ */ c.optional(/* @__PURE__ */ c.matching(ISO_DATE_TIME, 'an ISO 8601 date-time such as 2026-12-31T23:59:59Z')),
-  },
+  }),
   toWire: ({ expiry, ...document }) => selfDescribingWire(CONSENT_GRANTED_SCHEMA, { expiry }, [documentEntity(document)]),
 });
 
@@ -50,7 +49,7 @@ export const consentGranted = /* @__PURE__ */ eventConstructor(CONSENT_GRANTED);
 
 export const CONSENT_WITHDRAWN = /* @__PURE__ */ defineEvent<ConsentWithdrawnFields, 'consentWithdrawn'>({
   kind: 'consentWithdrawn',
-  checks: { ...DOCUMENT_CHECKS, all: /* @__PURE__ */ c.optional(c.boolean) },
+  checks: /* @__PURE__ */ Object.assign({}, DOCUMENT_CHECKS, { all: /* @__PURE__ */ c.optional(c.boolean) }),
   toWire: ({ all, ...document }) => selfDescribingWire(CONSENT_WITHDRAWN_SCHEMA, { all: all ?? false }, [documentEntity(document)]),
 });
 

@@ -122,7 +122,7 @@ export const pageView = /* @__PURE__ */ eventConstructor(PAGE_VIEW);
 
 export const PAGE_PING = /* @__PURE__ */ defineEvent<PagePingFields, 'pagePing'>({
   kind: 'pagePing',
-  checks: { ...PAGE_CHECKS, minXOffset: optionalInteger, maxXOffset: optionalInteger, minYOffset: optionalInteger, maxYOffset: optionalInteger },
+  checks: /* @__PURE__ */ Object.assign({}, PAGE_CHECKS, { minXOffset: optionalInteger, maxXOffset: optionalInteger, minYOffset: optionalInteger, maxYOffset: optionalInteger }),
   toWire: (f) => ({
     e: 'pp',
     fields: {

@@ -1,30 +1,30 @@
 /**
  * Every Iglu URI rxplow writes. One named constant each, so a bundle keeps only the URIs of the events it uses;
- * {@link SCHEMAS} gathers them for callers who want a table.
+ * {@link SCHEMAS} gathers them for callers who want a table. Plain string literals, not templates over a shared
+ * prefix: a bundler cannot drop an unused template literal with a substitution (it might call `toString`).
  */
-const SP = 'iglu:com.snowplowanalytics.snowplow';
 
-export const PAYLOAD_DATA_SCHEMA = `${SP}/payload_data/jsonschema/1-0-4`;
-export const UNSTRUCT_EVENT_SCHEMA = `${SP}/unstruct_event/jsonschema/1-0-0`;
-export const CONTEXTS_SCHEMA = `${SP}/contexts/jsonschema/1-0-1`;
-export const SCREEN_VIEW_SCHEMA = `${SP}/screen_view/jsonschema/1-0-0`;
+export const PAYLOAD_DATA_SCHEMA = 'iglu:com.snowplowanalytics.snowplow/payload_data/jsonschema/1-0-4';
+export const UNSTRUCT_EVENT_SCHEMA = 'iglu:com.snowplowanalytics.snowplow/unstruct_event/jsonschema/1-0-0';
+export const CONTEXTS_SCHEMA = 'iglu:com.snowplowanalytics.snowplow/contexts/jsonschema/1-0-1';
+export const SCREEN_VIEW_SCHEMA = 'iglu:com.snowplowanalytics.snowplow/screen_view/jsonschema/1-0-0';
 export const MOBILE_SCREEN_VIEW_SCHEMA = 'iglu:com.snowplowanalytics.mobile/screen_view/jsonschema/1-0-0';
-export const LINK_CLICK_SCHEMA = `${SP}/link_click/jsonschema/1-0-1`;
-export const ADD_TO_CART_SCHEMA = `${SP}/add_to_cart/jsonschema/1-0-0`;
-export const REMOVE_FROM_CART_SCHEMA = `${SP}/remove_from_cart/jsonschema/1-0-0`;
-export const CHANGE_FORM_SCHEMA = `${SP}/change_form/jsonschema/1-0-0`;
-export const FOCUS_FORM_SCHEMA = `${SP}/focus_form/jsonschema/1-0-0`;
-export const SUBMIT_FORM_SCHEMA = `${SP}/submit_form/jsonschema/1-0-0`;
-export const SITE_SEARCH_SCHEMA = `${SP}/site_search/jsonschema/1-0-0`;
-export const AD_IMPRESSION_SCHEMA = `${SP}/ad_impression/jsonschema/1-0-0`;
-export const AD_CLICK_SCHEMA = `${SP}/ad_click/jsonschema/1-0-0`;
-export const AD_CONVERSION_SCHEMA = `${SP}/ad_conversion/jsonschema/1-0-0`;
-export const SOCIAL_INTERACTION_SCHEMA = `${SP}/social_interaction/jsonschema/1-0-0`;
-export const CONSENT_GRANTED_SCHEMA = `${SP}/consent_granted/jsonschema/1-0-0`;
-export const CONSENT_WITHDRAWN_SCHEMA = `${SP}/consent_withdrawn/jsonschema/1-0-0`;
-export const CONSENT_DOCUMENT_SCHEMA = `${SP}/consent_document/jsonschema/1-0-0`;
-export const TIMING_SCHEMA = `${SP}/timing/jsonschema/1-0-0`;
-export const APPLICATION_ERROR_SCHEMA = `${SP}/application_error/jsonschema/1-0-1`;
+export const LINK_CLICK_SCHEMA = 'iglu:com.snowplowanalytics.snowplow/link_click/jsonschema/1-0-1';
+export const ADD_TO_CART_SCHEMA = 'iglu:com.snowplowanalytics.snowplow/add_to_cart/jsonschema/1-0-0';
+export const REMOVE_FROM_CART_SCHEMA = 'iglu:com.snowplowanalytics.snowplow/remove_from_cart/jsonschema/1-0-0';
+export const CHANGE_FORM_SCHEMA = 'iglu:com.snowplowanalytics.snowplow/change_form/jsonschema/1-0-0';
+export const FOCUS_FORM_SCHEMA = 'iglu:com.snowplowanalytics.snowplow/focus_form/jsonschema/1-0-0';
+export const SUBMIT_FORM_SCHEMA = 'iglu:com.snowplowanalytics.snowplow/submit_form/jsonschema/1-0-0';
+export const SITE_SEARCH_SCHEMA = 'iglu:com.snowplowanalytics.snowplow/site_search/jsonschema/1-0-0';
+export const AD_IMPRESSION_SCHEMA = 'iglu:com.snowplowanalytics.snowplow/ad_impression/jsonschema/1-0-0';
+export const AD_CLICK_SCHEMA = 'iglu:com.snowplowanalytics.snowplow/ad_click/jsonschema/1-0-0';
+export const AD_CONVERSION_SCHEMA = 'iglu:com.snowplowanalytics.snowplow/ad_conversion/jsonschema/1-0-0';
+export const SOCIAL_INTERACTION_SCHEMA = 'iglu:com.snowplowanalytics.snowplow/social_interaction/jsonschema/1-0-0';
+export const CONSENT_GRANTED_SCHEMA = 'iglu:com.snowplowanalytics.snowplow/consent_granted/jsonschema/1-0-0';
+export const CONSENT_WITHDRAWN_SCHEMA = 'iglu:com.snowplowanalytics.snowplow/consent_withdrawn/jsonschema/1-0-0';
+export const CONSENT_DOCUMENT_SCHEMA = 'iglu:com.snowplowanalytics.snowplow/consent_document/jsonschema/1-0-0';
+export const TIMING_SCHEMA = 'iglu:com.snowplowanalytics.snowplow/timing/jsonschema/1-0-0';
+export const APPLICATION_ERROR_SCHEMA = 'iglu:com.snowplowanalytics.snowplow/application_error/jsonschema/1-0-1';
 
 /** Every Iglu URI rxplow writes, by name (frozen). */
 export const SCHEMAS = /* @__PURE__ */ Object.freeze({

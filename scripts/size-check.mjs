@@ -1,0 +1,217 @@
+// Size budgets (issue 11), checked by `npm test` and reported by `npm run bench` (bench/bundle-size.mjs uses this
+// module's probes; there is one probe implementation).
+//
+// Each probe is a tiny browser entry that imports from 'rxplow' (the package's own exports, i.e. the built
+// dist/esm) and is bundled by esbuild (bundle, minify, ESM, platform browser, target es2020, no legal comments),
+// then gzipped at level 9. rxjs is resolved twice: with esbuild's default conditions (rxjs's esm5 build + tslib)
+// and with the `es2015` condition, as Angular's build resolves it (rxjs's ES2015 build).
+//
+//   node scripts/size-check.mjs            table + probe A's per-module breakdown; exit 1 when a budget is exceeded
+//   node scripts/size-check.mjs --json     the measurements as JSON
+//   node scripts/size-check.mjs --all      the breakdown lists every module (default: the largest of each group)
+//   --target=es2022                        another esbuild target (for information; the budgets are checked at es2020)
+//   --probes=classic,snowplow              only these probes
+//   --root=DIR                             measure another checkout's built dist/esm (e.g. a worktree of an older commit)
+import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+export const RESOLUTIONS = {
+  default: [],
+  es2015: ['es2015'],
+};
+
+/** esbuild's target for every probe (the target the pre-budget baselines were measured with). */
+export const TARGET = 'es2020';
+
+const KIB = 1024;
+
+/**
+ * The probes. `budget` is per resolution, in bytes of min+gzip (level 9); a probe without a budget is measured for
+ * information (the Snowplow reference, used by `npm run bench`).
+ */
+export const PROBES = {
+  lean: {
+    label: 'A: createTracker + pageView + Emitter',
+    source: `import { createTracker, pageView, Emitter } from 'rxplow';
+createTracker(new Emitter('https://c.example.com'), { appId: 'a' }).track(pageView({ pageUrl: location.href }));
+`,
+    budget: { default: 17 * KIB, es2015: 17 * KIB },
+  },
+  classic: {
+    label: 'B: new Tracker(...).trackPageView',
+    // The entry the pre-wave baseline (24.0 / 22.3 KiB, bench/RESULTS.md of issue 6) was measured with.
+    source: `import { Emitter, Tracker } from 'rxplow';
+const tracker = new Tracker(new Emitter('collector.example.com', { method: 'post' }), { appId: 'probe' });
+tracker.trackPageView({ pageUrl: location.href, pageTitle: document.title });
+`,
+    // "No larger than before this wave" (issue 11): this probe measured at a29dc97, the commit before the lean core
+    // (`node scripts/size-check.mjs --root=<worktree of a29dc97> --probes=classic`): 24 620 B (24.04 KiB, shown as
+    // 24.0 in bench/RESULTS.md) and 22 896 B (22.36 KiB, shown as 22.3).
+    budget: { default: 24_620, es2015: 22_896 },
+  },
+  snowplow: {
+    label: '@snowplow/browser-tracker newTracker + trackPageView',
+    source: `import { newTracker, trackPageView } from '@snowplow/browser-tracker';
+newTracker('sp', 'collector.example.com', { appId: 'probe', eventMethod: 'post' });
+trackPageView();
+`,
+    budget: undefined,
+  },
+};
+
+/** Which group an esbuild input path belongs to: a package name, or `rxplow/<module>` for rxplow's own code. */
+export function owner(path) {
+  const m = path.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/g);
+  if (m) return m[m.length - 1].replace('node_modules/', '');
+  const i = path.indexOf('dist/esm/');
+  if (i >= 0) return 'rxplow/' + path.slice(i + 'dist/esm/'.length);
+  return path; // <stdin>: the probe itself
+}
+
+/** Newest mtime of the .ts files under a directory. */
+function newestTs(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestTs(path));
+    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds dist/ when dist/esm/index.js is missing or older than src (the probes import the built package). */
+export function ensureDist(log = console.error) {
+  const entry = join(ROOT, 'dist/esm/index.js');
+  if (existsSync(entry) && statSync(entry).mtimeMs >= newestTs(join(ROOT, 'src'))) return;
+  log('size-check: dist/esm is missing or older than src: npm run build');
+  const r = spawnSync(process.execPath, [join(ROOT, 'scripts/build.mjs')], { cwd: ROOT, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('size-check: npm run build failed');
+}
+
+/**
+ * Bundles one probe with one resolution. Returns the sizes and the esbuild metafile breakdown: bytes in the
+ * minified output per module, grouped by owner. gzip is not additive, so a module's gzip cost is estimated pro rata
+ * from its share of the minified bytes (`gzipEst`).
+ */
+export async function measureProbe(name, resolution, { target = TARGET, root = ROOT } = {}) {
+  const probe = PROBES[name];
+  const result = await build({
+    stdin: { contents: probe.source, resolveDir: root, sourcefile: `${name}-probe.mjs`, loader: 'js' },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    target,
+    write: false,
+    metafile: true,
+    legalComments: 'none',
+    logLevel: 'silent',
+    conditions: RESOLUTIONS[resolution],
+  });
+  const code = result.outputFiles[0].contents;
+  const gzipBytes = gzipSync(code, { level: 9 }).length;
+  const share = (bytes) => (bytes / code.length) * gzipBytes;
+  const modules = [];
+  const groups = new Map();
+  for (const [path, { bytesInOutput }] of Object.entries(Object.values(result.metafile.outputs)[0].inputs)) {
+    if (bytesInOutput === 0) continue;
+    const o = owner(path);
+    const group = o.startsWith('rxplow/') ? 'rxplow' : o;
+    groups.set(group, (groups.get(group) ?? 0) + bytesInOutput);
+    modules.push({ module: o.startsWith('rxplow/') ? o : path.replace(/^.*node_modules\//, ''), group, bytes: bytesInOutput, gzipEst: share(bytesInOutput) });
+  }
+  modules.sort((a, b) => b.bytes - a.bytes);
+  const budget = probe.budget?.[resolution];
+  return {
+    probe: name,
+    label: probe.label,
+    resolution,
+    target,
+    minBytes: code.length,
+    gzipBytes,
+    budget,
+    ok: budget === undefined ? undefined : gzipBytes <= budget,
+    groups: [...groups].map(([group, bytes]) => ({ group, bytes, gzipEst: share(bytes) })).sort((a, b) => b.bytes - a.bytes),
+    modules,
+  };
+}
+
+/** Every probe × every resolution. */
+export async function measureAll({ probes = Object.keys(PROBES), target = TARGET, root = ROOT } = {}) {
+  if (root === ROOT) ensureDist();
+  const out = [];
+  for (const name of probes) for (const resolution of Object.keys(RESOLUTIONS)) out.push(await measureProbe(name, resolution, { target, root }));
+  return out;
+}
+
+export const kib = (bytes) => (bytes / KIB).toFixed(2);
+
+/** The budget table (markdown). */
+export function sizeTable(results) {
+  return [
+    '| probe | rxjs resolution | min KiB | min+gzip KiB | budget KiB | ok |',
+    '|---|---|---|---|---|---|',
+    ...results.map(
+      (r) =>
+        `| ${r.label} | ${r.resolution} | ${kib(r.minBytes)} | **${kib(r.gzipBytes)}** | ${r.budget === undefined ? '–' : kib(r.budget)} | ${r.ok === undefined ? '(reference)' : r.ok ? 'ok' : '**OVER** by ' + kib(r.gzipBytes - r.budget)} |`,
+    ),
+  ].join('\n');
+}
+
+/**
+ * Probe A's breakdown (markdown): rxjs, ky, uuid, tslib as packages, then rxplow's own modules, with minified
+ * bytes and estimated gzip KiB for each resolution.
+ */
+export function breakdownTable(results, probe = 'lean', { all = false } = {}) {
+  const rs = results.filter((r) => r.probe === probe);
+  const rows = new Map(); // key -> per resolution { bytes, gzipEst }
+  const add = (key, r, bytes, gzipEst) => {
+    if (!rows.has(key)) rows.set(key, {});
+    rows.get(key)[r.resolution] = { bytes, gzipEst };
+  };
+  for (const r of rs) {
+    for (const g of r.groups) add(g.group === 'rxplow' ? 'rxplow (all its modules)' : g.group, r, g.bytes, g.gzipEst);
+    for (const m of r.modules) if (m.group === 'rxplow') add(m.module, r, m.bytes, m.gzipEst);
+  }
+  const first = rs[0]?.resolution;
+  const keys = [...rows.keys()];
+  const packages = keys.filter((k) => !k.startsWith('rxplow/'));
+  let own = keys.filter((k) => k.startsWith('rxplow/')).sort((a, b) => (rows.get(b)[first]?.bytes ?? 0) - (rows.get(a)[first]?.bytes ?? 0));
+  const hidden = all ? [] : own.slice(30);
+  if (!all) own = own.slice(0, 30);
+  const cells = (k) => rs.map((r) => { const c = rows.get(k)[r.resolution]; return c ? `${c.bytes} | ${(c.gzipEst / KIB).toFixed(2)}` : '– | –'; }).join(' | ');
+  const lines = [
+    `| module / package | ${rs.map((r) => `${r.resolution}: min bytes | ≈ gzip KiB`).join(' | ')} |`,
+    `|---|${rs.map(() => '---|---|').join('')}`,
+    ...packages.map((k) => `| ${k === 'rxplow (all its modules)' ? '**' + k + '**' : k} | ${cells(k)} |`),
+    ...own.map((k) => `| ${k} | ${cells(k)} |`),
+  ];
+  if (hidden.length) lines.push(`| (${hidden.length} smaller rxplow modules) | ${rs.map(() => '… | …').join(' | ')} |`);
+  return lines.join('\n');
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const args = process.argv.slice(2);
+  const opt = (name) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+  const results = await measureAll({ target: opt('target') ?? TARGET, root: opt('root') ?? ROOT, probes: opt('probes')?.split(',') });
+  if (args.includes('--json')) {
+    console.log(JSON.stringify(results, null, 2));
+  } else {
+    console.log(`size budgets (esbuild ${(await import('esbuild')).version}: bundle, minify, ESM, browser, ${results[0].target}; gzip level 9)\n`);
+    console.log(sizeTable(results));
+    if (results.some((r) => r.probe === 'lean')) console.log(`\nprobe A by module (esbuild metafile; gzip estimated pro rata from minified bytes):\n`);
+    if (results.some((r) => r.probe === 'lean')) console.log(breakdownTable(results, 'lean', { all: args.includes('--all') }));
+  }
+  const over = results.filter((r) => r.ok === false);
+  if (over.length) {
+    console.error(`\nsize-check: ${over.length} budget(s) exceeded: ${over.map((r) => `${r.probe}/${r.resolution} ${kib(r.gzipBytes)} > ${kib(r.budget)} KiB`).join('; ')}`);
+    process.exit(1);
+  }
+  console.log('\nsize-check: every budget met');
+}
