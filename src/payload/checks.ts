@@ -85,11 +85,22 @@ export const objectOf =
  */
 export function checkFields<F>(checks: Checks<F>, input: unknown, prefix = ''): F {
   if (typeof input !== 'object' || input === null) fail(prefix.slice(0, -1) || 'fields', `expected an object, got ${describe(input)}`);
-  const source = input as Record<string, unknown>;
+  let at = prefix.slice(0, -1) || 'fields';
+  try {
+    return checkObject(checks, input as Record<string, unknown>, prefix, (field) => (at = field));
+  } catch (error) {
+    if (error instanceof InvalidEventError) throw error;
+    // A getter or a Proxy trap of the caller's object threw: report where, as a typed error.
+    throw new InvalidEventError(at, `reading it threw: ${messageOf(error)}`);
+  }
+}
+
+function checkObject<F>(checks: Checks<F>, source: Record<string, unknown>, prefix: string, reading: (field: string) => void): F {
   const table = checks as Record<string, Check<unknown>>;
   let extra = false;
   for (const key in source) {
     if (key in table) continue;
+    reading(prefix + key);
     if (key !== 'kind' && source[key] !== undefined) fail(prefix + key, 'unknown field');
     extra = true;
   }
@@ -97,6 +108,7 @@ export function checkFields<F>(checks: Checks<F>, input: unknown, prefix = ''): 
   // caller's object itself is the result, with no allocation per event. Otherwise copy, from the first change on.
   let out: Record<string, unknown> | undefined = extra ? {} : undefined;
   for (const key in table) {
+    reading(prefix + key);
     const value = source[key];
     const checked = table[key]!(value, prefix + key);
     if (out === undefined && checked !== value) {
@@ -109,6 +121,14 @@ export function checkFields<F>(checks: Checks<F>, input: unknown, prefix = ''): 
     if (out !== undefined && checked !== undefined) out[key] = checked;
   }
   return (out ?? source) as F;
+}
+
+function messageOf(error: unknown): string {
+  try {
+    return error instanceof Error ? error.message : String(error);
+  } catch {
+    return 'an unprintable error';
+  }
 }
 
 function describe(value: unknown): string {

@@ -281,11 +281,11 @@ export class CoreTracker {
   }
 
   #trackQuietly(item: TrackerEvent | TrackRequest): void {
-    const request = item !== null && typeof item === 'object' && 'event' in item && !('kind' in item) ? item : { event: item as TrackerEvent };
     try {
+      const request = item !== null && typeof item === 'object' && 'event' in item && !('kind' in item) ? item : { event: item as TrackerEvent };
       this.#track(request.event, request.options, NO_SCOPE, undefined);
     } catch (error) {
-      const invalid = error instanceof InvalidEventError ? error : new InvalidEventError('event', String(error));
+      const invalid = error instanceof InvalidEventError ? error : new InvalidEventError('event', `reading it threw: ${describeError(error)}`);
       this.#admissions.next({ kind: 'rejected', reason: 'invalid', payload: undefined, error: invalid });
     }
   }
@@ -317,4 +317,12 @@ function resolveScope(base: ResolvedScope, scope: TrackerScope): ResolvedScope {
  */
 export function createTracker(sinks: Sink | readonly Sink[], options: TrackerOptions = {}): CoreTracker {
   return new CoreTracker(sinks, options);
+}
+
+function describeError(error: unknown): string {
+  try {
+    return error instanceof Error ? error.message : String(error);
+  } catch {
+    return 'an unprintable error';
+  }
 }
