@@ -1,7 +1,9 @@
-// npm run bench [-- --quick] [-- --reps=N] [-- --no-1m] [-- --no-write]
+// npm run bench [-- --quick] [-- --reps=N] [-- --no-1m] [-- --no-write] [-- --only=100k,d100k]
 // Side-by-side benchmark: rxplow vs @snowplow/node-tracker vs a plain-fetch floor, each run in a fresh driver
 // process against a fresh loopback sink (bench/sink.mjs). Prints a table of medians, ranges and ratios, checks the
-// targets of issue 6, and writes bench/RESULTS.md (unless --quick or --no-write; --write forces it).
+// targets of issues 6, 9 (defaults variant) and 11 (size budgets, scripts/size-check.mjs), and writes
+// bench/RESULTS.md (unless --quick, --only or --no-write; --write forces it).
+// RXPLOW_BENCH_DIST=<path to dist/esm/index.js> runs the rxplow driver on another build (before/after A/B runs).
 import { execSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, totalmem, availableParallelism } from 'node:os';
@@ -14,17 +16,20 @@ const flag = (name) => args.includes(`--${name}`);
 const value = (name) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const quick = flag('quick');
 const reps = Number(value('reps') ?? (quick ? 1 : 3));
+const only = value('only')?.split(',');
 const with1M = !quick && !flag('no-1m');
-const write = flag('write') || (!quick && !flag('no-write'));
+const write = flag('write') || (!quick && !only && !flag('no-write'));
 
+const DEFAULTS = { variant: 'defaults' };
 const SCENARIOS = [
   { id: '10k', label: 'N = 10k', n: 10_000, timeoutMs: 30_000 },
   { id: '100k', label: 'N = 100k', n: 100_000, timeoutMs: 90_000 },
+  { id: 'd100k', label: 'N = 100k, defaults variant (bufferSize 100, every other option at its default: maxPostBytes 40 000)', n: 100_000, timeoutMs: 90_000, options: DEFAULTS },
   { id: 'fault', label: 'Fault phase: 20% of requests 503, N = 10k', n: 10_000, faultRate: 0.2, timeoutMs: 30_000 },
   ...(with1M
     ? [{ id: '1M', label: 'N = 1M', n: 1_000_000, timeoutMs: 180_000, snowplow: { timeoutMs: 60_000, reps: 1 } }]
     : []),
-];
+].filter((sc) => !only || only.includes(sc.id));
 
 mkdirSync(join(BENCH_DIR, '.out'), { recursive: true });
 const t0 = Date.now();
@@ -39,14 +44,14 @@ for (let rep = 0; rep < reps; rep++) {
       const custom = driver === 'snowplow' ? sc.snowplow : undefined;
       if (custom?.reps !== undefined && rep >= custom.reps) continue;
       const timeoutMs = custom?.timeoutMs ?? sc.timeoutMs;
-      const r = await runOne({ driver, n: sc.n, faultRate: sc.faultRate ?? 0, seed: 42 + rep, timeoutMs });
+      const r = await runOne({ driver, n: sc.n, faultRate: sc.faultRate ?? 0, seed: 42 + rep, timeoutMs, options: sc.options });
       r.scenario = sc.id;
       r.rep = rep;
       r.timeoutMs = timeoutMs;
       results.push(r);
       const fmt = (x, d = 2) => (x === null || x === undefined ? '-' : x.toFixed(d));
       console.log(
-        `[${((Date.now() - t0) / 1000).toFixed(0).padStart(4)}s] rep ${rep + 1}/${reps} ${sc.id.padEnd(5)} ${driver.padEnd(8)} ${r.status.padEnd(8)}` +
+        `[${((Date.now() - t0) / 1000).toFixed(0).padStart(4)}s] rep ${rep + 1}/${reps} ${sc.id.padEnd(6)} ${driver.padEnd(8)} ${r.status.padEnd(8)}` +
           ` delivered ${fmt(r.deliveredS)} s  ${fmt(r.eventsPerS, 0)} ev/s  cpu ${fmt(r.cpuS)} s  rss ${fmt(r.peakRssMB, 0)} MB` +
           `  track ${fmt(r.trackUs)} µs  req ${r.requests ?? '-'}  unique ${r.unique ?? '-'}  dup ${r.duplicates ?? '-'}`,
       );
@@ -120,7 +125,8 @@ function target(name, measured, pass) {
   targets.push({ name, measured, pass });
 }
 const fx = (x) => (x === null ? 'n/a' : x.toFixed(2) + '×');
-{
+const has = (id) => SCENARIOS.some((sc) => sc.id === id);
+if (has('100k')) {
   const e = ['floor', 'rxplow', 'snowplow'].map((d) => agg('100k', d, 'eventsPerS'));
   const r1 = ratio(e[1], e[0]);
   const r2 = ratio(e[1], e[2]);
@@ -132,14 +138,22 @@ const fx = (x) => (x === null ? 'n/a' : x.toFixed(2) + '×');
     target(`N = 100k: ${label} ≤ ${limit === 1 ? 'the floor’s' : `${limit}× floor`}`, fx(r) + extra, r !== null && r <= limit);
   }
 }
-if (with1M) {
+if (has('d100k')) {
+  const r1 = ratio(agg('d100k', 'rxplow', 'eventsPerS'), agg('d100k', 'floor', 'eventsPerS'));
+  target('Defaults variant, N = 100k: events/s ≥ 0.8× floor (issue 9)', fx(r1), r1 !== null && r1 >= 0.8);
+  for (const [key, label, limit] of [['cpuS', 'CPU', 1.5], ['peakRssMB', 'peak RSS', 1.0]]) {
+    const r = ratio(agg('d100k', 'rxplow', key), agg('d100k', 'floor', key));
+    target(`Defaults variant, N = 100k: ${label} ≤ ${limit === 1 ? '1.0×' : `${limit}×`} floor (issue 9)`, fx(r), r !== null && r <= limit);
+  }
+}
+if (has('1M')) {
   const runs = results.filter((r) => r.scenario === '1M' && r.driver === 'rxplow');
   const once = runs.length > 0 && runs.every((r) => r.exactlyOnce && r.status === 'ok');
   target('N = 1M: every event delivered exactly once (default heap limit)', `${runs.filter((r) => r.exactlyOnce).length}/${runs.length} runs`, once);
   const r = ratio(agg('1M', 'rxplow', 'deliveredS'), agg('1M', 'floor', 'deliveredS'));
   target('N = 1M: time ≤ 1.3× floor', fx(r), r !== null && r <= 1.3);
 }
-{
+if (has('fault')) {
   const runs = results.filter((r) => r.scenario === 'fault' && r.driver === 'rxplow');
   const worst = runs.length && runs.every((r) => r.deliveredS !== null) ? Math.max(...runs.map((r) => r.deliveredS)) : null;
   const once = runs.length > 0 && runs.every((r) => r.exactlyOnce);
@@ -150,7 +164,25 @@ if (with1M) {
 // ---- bundle ----
 const bundles = await measureBundles();
 const bundle = bundleMarkdown(bundles);
-target('Bundle ≤ 15 KiB min+gzip (incl. rxjs, ky)', `${(bundles.rxplow.gzipBytes / 1024).toFixed(1)} KiB`, bundle.pass);
+for (const b of bundles.filter((r) => r.budget !== undefined)) {
+  target(`Bundle (issue 11) ${b.label}, rxjs ${b.resolution}: ≤ ${(b.budget / 1024).toFixed(2)} KiB min+gzip`, `${(b.gzipBytes / 1024).toFixed(2)} KiB`, b.ok);
+}
+
+// ---- the two 100k variants side by side (ratios to the floor, same run) ----
+const variantRows = [['100k', 'maxPostBytes raised to 200 000 (100 events per request)'], ['d100k', 'defaults (maxPostBytes 40 000)']]
+  .filter(([id]) => has(id))
+  .map(([id, label]) => {
+    const r = (key) => fx(ratio(agg(id, 'rxplow', key), agg(id, 'floor', key)));
+    const s = (key) => fx(ratio(agg(id, 'snowplow', key), agg(id, 'floor', key)));
+    return `| ${label} | ${r('eventsPerS')} | ${r('cpuS')} | ${r('peakRssMB')} | ${r('trackCpuUs')} | ${agg(id, 'rxplow', 'eventsPerRequest').median?.toFixed(1) ?? '–'} | ${s('eventsPerS')} | ${s('cpuS')} | ${s('peakRssMB')} |`;
+  });
+const variantTable = variantRows.length
+  ? [
+      '| N = 100k variant | rxplow events/s ÷ floor | rxplow CPU ÷ floor | rxplow peak RSS ÷ floor | rxplow burst CPU/track ÷ floor | rxplow events per request | Snowplow events/s ÷ floor | Snowplow CPU ÷ floor | Snowplow peak RSS ÷ floor |',
+      '|---|---|---|---|---|---|---|---|---|',
+      ...variantRows,
+    ].join('\n')
+  : '';
 
 const targetTable = ['| target | measured (ratio of medians, same run) | result |', '|---|---|---|', ...targets.map((t) => `| ${t.name} | ${t.measured} | **${t.pass ? 'PASS' : 'FAIL'}** |`)].join('\n');
 
@@ -187,7 +219,7 @@ try {
 }
 const md = `# rxplow benchmark results
 
-Generated by \`npm run bench\` (bench/run.mjs). Issue 6.
+Generated by \`npm run bench\` (bench/run.mjs). Issues 6, 9 (defaults variant) and 11 (size budgets).
 
 ${env}
 
@@ -210,6 +242,12 @@ ${env}
   default \`maxQueueSize\` (100 000) would drop a 1M burst as \`queue-full\`, so the 1M run passes \`maxQueueSize: N\`;
   \`maxPostBytes\` is raised so a batch is 100 events (100 of these events are ~70 KB, over the 40 KB default); retry
   settings are the defaults.
+- **Defaults variant** (issue 9; \`d100k\`): the same event and N = 100k, \`bufferSize: 100\` and every other option at
+  its default, so \`maxPostBytes\` is 40 000 and a 100-event batch (~70 KB) must be split by bytes (~57 events per
+  request). rxplow: \`new Emitter(url, { bufferSize: 100 })\`. Snowplow: \`bufferSize: 100\` and its default
+  \`maxPostBytes\` (40 000), still with the \`maxSize: N\` store (its default store would drop all but 1000 events).
+  Floor: the same 40 000-byte limit (see bench/NOTES.md): each event is serialised once when tracked, measured, and
+  packed into bodies of ≤ 40 000 bytes and ≤ 100 events.
 - Snowplow: \`newTracker\` + its own emitter, \`bufferSize: 100\`, \`maxPostBytes\` set so exactly 100 events fill a
   request (Snowplow fills requests by bytes only), and an in-memory event store with \`maxSize: N\`: its default
   store keeps only the newest 1000 events and would silently drop the rest of a burst. It has no periodic flush:
@@ -225,14 +263,21 @@ ${env}
 
 ${SCENARIOS.map(scenarioTable).join('\n\n')}
 
-## Targets (issue 6)
+### The two N = 100k variants, side by side
+
+${variantTable}
+
+## Targets (issues 6, 9, 11)
 
 ${targetTable}
 
-## Browser bundle size
+## Browser bundle size (issue 11 budgets)
 
-esbuild (bundle, minify, ESM, platform browser, es2020) of a page view + POST emitter entry, gzip level 9
-(bench/bundle-size.mjs; rxplow from dist/esm).
+The probes of scripts/size-check.mjs (also a step of \`npm test\`): esbuild (bundle, minify, ESM, platform browser,
+target ${bundle.target}, no legal comments) of a tiny entry importing from \`rxplow\` (the package's exports, i.e. the
+built dist/esm), gzip level 9; rxjs resolved with esbuild's default conditions (rxjs's esm5 build + tslib) and with
+the \`es2015\` condition (as Angular's build does). Budgets: probe A ≤ 17 KiB; probe B no larger than at a29dc97 (the
+commit before the lean core): 24 620 B / 22 896 B. @snowplow/browser-tracker is measured in the same run.
 
 ${bundle.markdown}
 
@@ -244,7 +289,7 @@ functions to bench/PROFILE.md.
 ${notes}
 `;
 
-console.log('\n' + SCENARIOS.map(scenarioTable).join('\n\n') + '\n\n## Targets\n\n' + targetTable + '\n\n' + bundle.markdown);
+console.log('\n' + SCENARIOS.map(scenarioTable).join('\n\n') + '\n\n' + variantTable + '\n\n## Targets\n\n' + targetTable + '\n\n' + bundle.markdown);
 if (write) {
   writeFileSync(join(BENCH_DIR, 'RESULTS.md'), md);
   console.log(`\nwrote bench/RESULTS.md (${elapsed.toFixed(0)} s)`);

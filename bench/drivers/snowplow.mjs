@@ -23,7 +23,9 @@ function postBytesFor100() {
   return Math.floor(bytes * (BATCH - 0.5));
 }
 
-await runDriver(({ host, port, n }) => {
+// Defaults variant (options.variant === 'defaults'): bufferSize 100 and Snowplow's default maxPostBytes (40 000); the
+// event store keeps maxSize N in both variants (its default would drop all but the newest 1000 of a burst).
+await runDriver(({ host, port, n, options }) => {
   let failures = 0;
   const tracker = nodeTracker.newTracker(
     { namespace: NAMESPACE, appId: APP_ID },
@@ -33,7 +35,7 @@ await runDriver(({ host, port, n }) => {
       port,
       eventMethod: 'post',
       bufferSize: BATCH,
-      maxPostBytes: postBytesFor100(),
+      ...(options.variant === 'defaults' ? {} : { maxPostBytes: postBytesFor100() }),
       eventStore: core.newInMemoryEventStore({ maxSize: Math.max(1000, n) }),
       onRequestFailure: () => failures++,
     },
