@@ -124,7 +124,7 @@ export class Emitter implements Sink {
     if (!this.#closed) this.#start();
   }
 
-  async #drainAndClose(timeoutMs: number): Promise<DeliveryReport> {
+  #drainAndClose(timeoutMs: number): Promise<DeliveryReport> {
     this.#closed = true;
     const deadline = timeoutMs === Infinity ? NEVER : timer(timeoutMs, this.#options.scheduler).pipe(map(() => 'deadline' as const));
     const drained = new Observable<'drained'>((subscriber) => {
@@ -133,14 +133,20 @@ export class Emitter implements Sink {
         subscriber.complete();
       });
     });
-    const ending = await new Promise<'drained' | 'deadline'>((resolve) => race(drained, deadline).pipe(take(1)).subscribe(resolve));
-    this.#pipeline?.unsubscribe();
-    const left = this.#ledger.remaining();
-    if (left.length > 0) {
-      const error = new AbortedError(ending === 'deadline' ? `shutdown deadline of ${timeoutMs} ms reached` : 'shutdown');
-      this.#publish({ outcome: dropped(this.name, 'abandoned', left.map((item) => item.payload), error), items: left });
-    }
-    return { ...this.#counts };
+    return new Promise((resolve) => {
+      // Settled in the timer's own callback, not after an await: at the deadline nothing else may run first.
+      race(drained, deadline)
+        .pipe(take(1))
+        .subscribe((ending) => {
+          this.#pipeline?.unsubscribe();
+          const left = this.#ledger.remaining();
+          if (left.length > 0) {
+            const error = new AbortedError(ending === 'deadline' ? `shutdown deadline of ${timeoutMs} ms reached` : 'shutdown');
+            this.#publish({ outcome: dropped(this.name, 'abandoned', left.map((item) => item.payload), error), items: left });
+          }
+          resolve({ ...this.#counts });
+        });
+    });
   }
 
   #admit(admission: Admission): void {
