@@ -177,6 +177,24 @@ describe('lean core: global contexts', () => {
   });
 });
 
+describe('lean core: the eventFields seam', () => {
+  it('adds wire fields per event, over the subject and under the event’s own; a throw drops the event (error)', () => {
+    const sink = recordingSink();
+    let sid = 's1';
+    const tracker = createTracker(sink, { subject: { userId: 'u' }, eventFields: ({ kind }) => ({ url: `auto:${kind}`, sid, uid: 'over', e: 'xx' }) });
+    tracker.track(structEvent({ category: 'c', action: 'a' }));
+    sid = 's2';
+    tracker.track(pageView({ pageUrl: 'https://own.example/' }));
+    expect(payloadsOf(sink).map((p) => [p['e'], p['url'], p['sid'], p['uid']])).to.deep.equal([
+      ['se', 'auto:structEvent', 's1', 'over'],
+      ['pv', 'https://own.example/', 's2', 'over'],
+    ]);
+    const failing = recordingSink();
+    createTracker(failing, { eventFields: () => { throw new Error('seam bug'); } }).track(pageView({ pageUrl: 'https://a.example/' }));
+    expect(failing.admissions[0]).to.include({ kind: 'rejected', reason: 'error' });
+  });
+});
+
 describe('lean core: per-request views', () => {
   it('adds the view’s subject and context to its own events only, through the same sinks', () => {
     const sink = recordingSink();

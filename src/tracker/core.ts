@@ -45,6 +45,8 @@ interface ResolvedScope {
 }
 
 const NO_OPTIONS: TrackOptions = {};
+/** Fields only the tracker and emitters write: the `eventFields` option cannot set them. */
+const RESERVED_FIELDS: ReadonlySet<string> = new Set(['e', 'eid', 'dtm', 'ttm', 'stm', 'tv', 'ue_px', 'ue_pr', 'cx', 'co']);
 const NO_SCOPE: ResolvedScope = { subject: undefined, context: [] };
 const newId = (): string => uuidv4();
 const BUILD_CONTEXT: BuildContext = { newId };
@@ -74,6 +76,7 @@ export class CoreTracker {
   readonly #encodeBase64: boolean;
   readonly #registry: EventRegistry | undefined;
   readonly #filter: ((event: FilteredEvent) => boolean) | undefined;
+  readonly #eventFields: ((event: { readonly kind: string }) => Readonly<Record<string, string>> | undefined) | undefined;
   readonly #scheduler: SchedulerLike;
   #rules: readonly GlobalContextRule[] = [];
   #subject: SubjectFields;
@@ -91,6 +94,7 @@ export class CoreTracker {
     this.#encodeBase64 = resolved.encodeBase64;
     this.#registry = resolved.events;
     this.#filter = resolved.filter;
+    this.#eventFields = resolved.eventFields;
     this.#scheduler = resolved.scheduler;
     this.#subject = resolved.subject;
     this.#common = this.#commonFields(this.#subject);
@@ -227,12 +231,14 @@ export class CoreTracker {
     const context = scope.context.length === 0 ? (checked.context ?? []) : [...(checked.context ?? []), ...scope.context];
     const failure: { error?: InvalidEventError | UnexpectedError; payload?: Payload } = {};
     const rules = this.#rules;
+    let common = subject ? this.#commonFields(subject) : this.#common;
+    if (this.#eventFields !== undefined) common = this.#withEventFields(common, definition.kind, failure);
     const payloads = assemblePayloads(wire, {
       eventId: checked.eventId ?? newId(),
       newId,
       deviceTimestamp: checked.deviceTimestamp ?? this.#scheduler.now(),
       trueTimestamp: checked.trueTimestamp,
-      common: subject ? this.#commonFields(subject) : this.#common,
+      common,
       context,
       encodeBase64: this.#encodeBase64,
       extraContext: rules.length === 0 ? undefined : (payload, w) => this.#globalContexts(rules, definition.kind, payload, w, failure),
@@ -244,6 +250,28 @@ export class CoreTracker {
       return;
     }
     for (const payload of payloads) this.#admit(definition.kind, payload);
+  }
+
+  /** The subject's wire fields with the `eventFields` option's over them; a failure is recorded, not thrown. */
+  #withEventFields(
+    common: Readonly<Record<string, string>>,
+    kind: string,
+    failure: { error?: InvalidEventError | UnexpectedError },
+  ): Readonly<Record<string, string>> {
+    let fields: Readonly<Record<string, string>> | undefined;
+    try {
+      fields = this.#eventFields!({ kind });
+    } catch (error) {
+      failure.error = new UnexpectedError('the eventFields option threw', error);
+      return common;
+    }
+    if (fields === undefined) return common;
+    const merged: Record<string, string> = { ...common };
+    for (const key in fields) {
+      const value = fields[key];
+      if (typeof value === 'string' && value !== '' && !RESERVED_FIELDS.has(key)) merged[key] = toWellFormed(value);
+    }
+    return merged;
   }
 
   /** Global contexts for one payload; a failure is recorded (not thrown), so the caller's `track()` never sees it. */

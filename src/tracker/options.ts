@@ -41,6 +41,13 @@ export interface TrackerOptions {
    * `dropped` with reason `filtered` (or `error`). Default: every event is delivered.
    */
   readonly filter?: ((event: FilteredEvent) => boolean) | undefined;
+  /**
+   * Wire fields computed per event (the seam a platform layer uses: `url`, `refr`, `duid`, `sid`, `vid`, …), given
+   * the event's kind. They go over the subject's fields and under the event's own (a page view's `url` wins);
+   * `e`, `eid`, `dtm`, `ttm`, `stm`, `tv` and the encoded JSON fields are the tracker's and are ignored.
+   * What it throws drops the event (`error`) at every sink. Default: none.
+   */
+  readonly eventFields?: ((event: { readonly kind: string }) => Readonly<Record<string, string>> | undefined) | undefined;
   /** The clock for `dtm` (`scheduler.now()`): a `TestScheduler` in specs. @default asyncScheduler */
   readonly scheduler?: SchedulerLike | undefined;
 }
@@ -77,6 +84,7 @@ const TRACKER_OPTION_CHECKS: c.Checks<TrackerOptions> = {
   events: c.optional((value, field) => c.jsonObject(value, field) as unknown as EventRegistry),
   globalContexts: c.optional((value, field) => (Array.isArray(value) ? (value as readonly GlobalContext[]) : c.reject(field, 'expected an array'))),
   filter: c.optional(c.func<(event: FilteredEvent) => boolean>),
+  eventFields: c.optional(c.func<(event: { readonly kind: string }) => Readonly<Record<string, string>> | undefined>),
   scheduler: c.optional((value, field) =>
     typeof (value as Partial<SchedulerLike> | null)?.now === 'function' ? (value as SchedulerLike) : c.reject(field, 'expected an RxJS scheduler'),
   ),
@@ -90,6 +98,7 @@ export interface ResolvedTrackerOptions {
   readonly events: EventRegistry | undefined;
   readonly globalContexts: readonly GlobalContext[];
   readonly filter: ((event: FilteredEvent) => boolean) | undefined;
+  readonly eventFields: ((event: { readonly kind: string }) => Readonly<Record<string, string>> | undefined) | undefined;
   readonly scheduler: SchedulerLike;
 }
 
@@ -104,6 +113,7 @@ export function resolveTrackerOptions(options: TrackerOptions): ResolvedTrackerO
     events: checked.events,
     globalContexts: checked.globalContexts ?? [],
     filter: checked.filter,
+    eventFields: checked.eventFields,
     scheduler: checked.scheduler ?? asyncScheduler,
   });
 }
