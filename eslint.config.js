@@ -1,10 +1,37 @@
-// ESLint 9 flat config. Fast: no type-aware rules.
+// ESLint 9 flat config. Fast: no type-aware rules. It also enforces the architecture (docs/architecture.md): which
+// folder of src/ may import which, and which third-party packages each may use.
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+/** Our folders, innermost first. */
+const FOLDERS = ['payload', 'events', 'emitter', 'tracker', 'testing', 'browser', 'collector', 'cli'];
+
+/**
+ * The import rules of one folder of src/: the folders of ours it may not import (`types` ones only with
+ * `import type`), and the packages it may not import. One rule object per folder, as flat config blocks replace a
+ * rule rather than merge it.
+ */
+function layer(folder, { forbid = [], typesOnly = [], packages = [], message }) {
+  const ours = (names) => names.flatMap((name) => [`../${name}/*`, `../${name}/**`, `./${name}/*`]);
+  const patterns = [];
+  if (forbid.length) patterns.push({ group: ours(forbid), message: `${folder}/ may not import ${forbid.join(', ')}/ (${message})` });
+  if (typesOnly.length) {
+    patterns.push({ group: ours(typesOnly), allowTypeImports: true, message: `${folder}/ may import only types from ${typesOnly.join(', ')}/ (${message})` });
+  }
+  if (packages.length) patterns.push({ group: packages, message: `${folder}/ may not use ${packages.join(', ')} (${message})` });
+  return {
+    files: [`src/${folder}/**/*.ts`],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns }] },
+  };
+}
+
+const NODE = ['node:*', 'fs', 'http', 'https', 'net', 'child_process', 'os', 'path'];
+const CLI_ONLY = ['ajv', 'ajv-*', 'ajv/*'];
+const outside = (...keep) => FOLDERS.filter((f) => !keep.includes(f));
+
 export default tseslint.config(
-  { ignores: ['dist/**', '.build/**', 'coverage/**', 'node_modules/**', 'bench/.out/**'] },
+  { ignores: ['dist/**', '.build/**', 'coverage/**', 'node_modules/**', 'bench/.out/**', 'examples/**/dist/**'] },
   {
     files: ['**/*.{js,mjs,cjs}'],
     extends: [js.configs.recommended],
@@ -21,6 +48,74 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     ignores: ['src/cli/**'],
     rules: { 'no-console': 'error' },
+  },
+  // The protocol core: no I/O, no clock, no RxJS, nothing else of ours.
+  layer('payload', { forbid: outside('payload'), packages: ['rxjs', 'rxjs/*', 'ky', 'uuid', ...NODE, ...CLI_ONLY], message: 'the protocol core is pure' }),
+  layer('events', { forbid: outside('payload', 'events'), packages: ['rxjs', 'rxjs/*', 'ky', 'uuid', ...NODE, ...CLI_ONLY], message: 'event definitions are pure data and functions' }),
+  // Delivery never knows the tracker; only emitter/ky-transport.ts imports ky.
+  layer('emitter', { forbid: outside('payload', 'emitter'), packages: ['uuid', ...NODE, ...CLI_ONLY], message: 'delivery depends on the protocol core only' }),
+  {
+    files: ['src/emitter/**/*.ts'],
+    ignores: ['src/emitter/ky-transport.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['../events/*', '../tracker/*', '../testing/*', '../browser/*', '../collector/*', '../cli/*'], message: 'emitter/ depends on payload/ only' },
+            { group: ['ky', 'uuid', ...NODE, ...CLI_ONLY], message: 'only emitter/ky-transport.ts imports ky' },
+          ],
+        },
+      ],
+    },
+  },
+  // The tracker depends on delivery through its types (Sink, outcomes) and the durations module only.
+  {
+    files: ['src/tracker/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['../testing/*', '../browser/*', '../collector/*', '../cli/*'], message: 'tracker/ may not import testing/, browser/, collector/ or cli/' },
+            { group: ['../emitter/*', '!../emitter/durations.js'], allowTypeImports: true, message: 'tracker/ may import only types from emitter/ (and emitter/durations.js)' },
+            { group: ['ky', ...NODE, ...CLI_ONLY], message: 'tracker/ may not use ky, Node modules or ajv' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/tracker/core.ts', 'src/tracker/options.ts', 'src/tracker/global-contexts.ts', 'src/tracker/assemble.ts', 'src/tracker/subject-fields.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['../testing/*', '../browser/*', '../collector/*', '../cli/*'], message: 'tracker/ may not import testing/, browser/, collector/ or cli/' },
+            { group: ['../emitter/*', '!../emitter/durations.js'], allowTypeImports: true, message: 'tracker/ may import only types from emitter/ (and emitter/durations.js)' },
+            { group: ['../events/registry.js', '../events/web.js', '../events/structured.js', '../events/screen.js', '../events/ecommerce.js', '../events/ads.js', '../events/consent.js', '../events/engagement.js'], allowTypeImports: true, message: 'the lean core must not pull event definitions into a bundle: only tracker/tracker.ts (the classic Tracker) may' },
+            { group: ['ky', ...NODE, ...CLI_ONLY], message: 'tracker/ may not use ky, Node modules or ajv' },
+          ],
+        },
+      ],
+    },
+  },
+  // rxplow/testing runs in browsers: fetch-compatible, no Node, no delivery internals.
+  layer('testing', { forbid: outside('payload', 'testing'), packages: ['ky', ...NODE, ...CLI_ONLY], message: 'the testing collector runs in Node and browsers' }),
+  // rxplow/browser: public modules of the core, never Node, the CLI or the collector.
+  layer('browser', { forbid: ['testing', 'collector', 'cli'], packages: [...NODE, ...CLI_ONLY], message: 'the browser layer builds on the core only' }),
+  layer('collector', { forbid: ['browser', 'testing'], packages: [], message: 'the collector entry re-exports the CLI collector' }),
+  layer('cli', { forbid: ['browser', 'testing'], packages: [], message: 'the CLI reads the protocol through payload/decode.ts' }),
+  // The main entry never reaches the browser layer, the collector or the CLI.
+  {
+    files: ['src/index.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['./browser/*', './collector/*', './cli/*', './testing/*'], message: 'the main entry may not import browser/, collector/, cli/ or testing/' }] },
+      ],
+    },
   },
   {
     files: ['spec/**/*.ts'],

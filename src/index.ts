@@ -36,7 +36,8 @@ export type { GlobalContext, GlobalContextGenerator, GlobalContextEvent, Conditi
 export type { SubjectFields, Platform } from './tracker/subject-fields.js';
 
 export { Emitter } from './emitter/emitter.js';
-export { EMITTER_DEFAULTS, MAX_DURATION_MS } from './emitter/options.js';
+export { EMITTER_DEFAULTS } from './emitter/options.js';
+export { MAX_DURATION_MS } from './emitter/durations.js';
 export type { Sink, Admission, AcceptedEvent, RejectedEvent } from './emitter/sink.js';
 export type { Transport, TransportResponse, CollectorRequest } from './emitter/transport.js';
 export { createKyTransport } from './emitter/ky-transport.js';

@@ -3,7 +3,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { eventNameOf, messageOf, readRequestEvents, type RequestEvents } from '../testing/decode.js';
+import { eventNameOf, messageOf, readRequestEvents, type RequestEvents } from '../payload/decode.js';
 import { allowedHostNames, microCorsHeaders, microRefusal, trackingCorsHeaders } from './access.js';
 import { COLLECTOR_DEFAULTS } from './defaults.js';
 import { preflight, readBody, send, sendJson } from './http.js';

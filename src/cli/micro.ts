@@ -1,5 +1,5 @@
 // Snowplow Micro's filters for /micro/good and /micro/bad, from a query string or a JSON body.
-import { EVENT_NAMES, schemaMatches } from '../testing/decode.js';
+import { EVENT_NAMES, schemaMatches } from '../payload/decode.js';
 import type { BadEvent, GoodEvent } from './records.js';
 
 /** Micro's filters. Every given filter must match. */

@@ -1,6 +1,6 @@
 // What the collector keeps of each event, in Snowplow Micro's shapes (`/micro/good`, `/micro/bad`).
-import type { SelfDescribingData } from '../testing/decode.js';
-import { eventNameOf } from '../testing/decode.js';
+import type { SelfDescribingData } from '../payload/decode.js';
+import { eventNameOf } from '../payload/decode.js';
 
 /** The request an event came in, as Micro's `collectorPayload` / `rawEvent` describe it. */
 export interface CollectorPayload {

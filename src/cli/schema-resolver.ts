@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import AjvDraft04Module from 'ajv-draft-04';
 import addFormatsModule from 'ajv-formats';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { messageOf } from '../testing/decode.js';
+import { messageOf } from '../payload/decode.js';
 
 const Ajv = AjvDraft04Module.default;
 const addFormats = addFormatsModule.default;

@@ -1,7 +1,7 @@
 // Validates one tracker-protocol event the way the Snowplow pipeline does: payload_data, then the
 // unstruct_event and contexts envelopes, then every self-describing event and entity against its own schema.
 import { SCHEMAS } from '../payload/schemas.js';
-import { asSelfDescribing, decodeJsonField, EVENT_NAMES, type SelfDescribingData } from '../testing/decode.js';
+import { asSelfDescribing, decodeJsonField, EVENT_NAMES, type SelfDescribingData } from '../payload/decode.js';
 import { formatAjvErrors, type SchemaResolver } from './schema-resolver.js';
 
 const SP = 'iglu:com.snowplowanalytics.snowplow/';

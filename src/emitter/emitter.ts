@@ -5,13 +5,13 @@ import { batchEvents, fitsAlone, type BatchLimits, type QueuedEvent } from './ba
 import { deliverBatch, unexpected, type DeliveryEnvironment, type Settlement } from './deliver.js';
 import { createKyTransport } from './ky-transport.js';
 import { PendingLedger } from './ledger.js';
-import { MAX_DURATION_MS, resolveEmitterOptions, type EmitterOptions, type ResolvedEmitterOptions } from './options.js';
+import { checkShutdownTimeout } from './durations.js';
+import { resolveEmitterOptions, type EmitterOptions, type ResolvedEmitterOptions } from './options.js';
 import type { DeliveryOutcome, DeliveryReport, DropReason, FailedOutcome, RetryingOutcome, SentOutcome, ShutdownOptions } from './outcome.js';
 import { buildGetRequest, buildPostRequest, encodeForGet, encodeForPost, POST_ENVELOPE_BYTES } from './request.js';
 import type { Admission, Sink } from './sink.js';
 
 const GET_QUERY_OVERHEAD = '?stm=0000000000000&'.length;
-const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 
 /**
  * Delivers a tracker's events to one collector over HTTP: batching by count, bytes and time, sending with retries,
@@ -200,12 +200,4 @@ function dropped(
   error: InvalidEventError | AbortedError | UnexpectedError | undefined,
 ): DeliveryOutcome {
   return { kind: 'dropped', emitter, events, attempt: 0, willRetry: false, reason, error };
-}
-
-/** `shutdown()`'s deadline, validated at the call: an integer in [0, 2^31 − 1] ms, or `Infinity` for none. */
-export function checkShutdownTimeout(timeoutMs: unknown): number {
-  if (timeoutMs === undefined) return DEFAULT_SHUTDOWN_TIMEOUT_MS;
-  if (timeoutMs === Infinity) return Infinity;
-  if (typeof timeoutMs === 'number' && Number.isInteger(timeoutMs) && timeoutMs >= 0 && timeoutMs <= MAX_DURATION_MS) return timeoutMs;
-  throw new InvalidOptionsError('timeoutMs', `expected an integer in [0, ${MAX_DURATION_MS}] ms, or Infinity for no deadline; got ${String(timeoutMs)}`);
 }

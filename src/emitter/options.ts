@@ -1,6 +1,7 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { InvalidOptionsError } from '../errors.js';
 import * as c from '../payload/checks.js';
+import { MAX_DURATION_MS } from './durations.js';
 import type { Transport } from './transport.js';
 
 /** Retry settings of an emitter. */
@@ -143,8 +144,6 @@ export interface ResolvedEmitterOptions {
   readonly scheduler: SchedulerLike;
 }
 
-/** The longest delay a JS timer can wait (2^31 − 1 ms, about 24.8 days); longer ones fire at once. */
-export const MAX_DURATION_MS = 2_147_483_647;
 
 const positiveInteger = c.optional(c.positiveInteger);
 const nonNegativeInteger = c.optional(c.nonNegativeInteger);

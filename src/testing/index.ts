@@ -3,5 +3,5 @@ export { createTestingCollector, describeEvent } from './testing-collector.js';
 export type {
   TestingCollector, TestingCollectorOptions, CollectedEvent, CollectedRequest, ResponseScript, ScriptedResponse, WaitForEventsOptions,
 } from './testing-collector.js';
-export { EVENT_NAMES } from './decode.js';
-export type { SelfDescribingData } from './decode.js';
+export { EVENT_NAMES } from '../payload/decode.js';
+export type { SelfDescribingData } from '../payload/decode.js';

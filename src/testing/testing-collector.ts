@@ -1,4 +1,4 @@
-import { eventNameOf, readRequestEvents, schemaMatches, unwrapEvent, type SelfDescribingData } from './decode.js';
+import { eventNameOf, readRequestEvents, schemaMatches, unwrapEvent, type SelfDescribingData } from '../payload/decode.js';
 
 /** How the collector answers one request. A bare number is shorthand for `{ status }`. */
 export interface ResponseScript {

@@ -1,6 +1,6 @@
 import { filter, map, mergeMap, ReplaySubject, Subject, type Observable, type Observer, type SchedulerLike } from 'rxjs';
 import { v4 as uuidv4 } from 'uuid';
-import { checkShutdownTimeout } from '../emitter/emitter.js';
+import { checkShutdownTimeout } from '../emitter/durations.js';
 import type { DeliveryOutcome, DeliveryReport, ShutdownOptions } from '../emitter/outcome.js';
 import type { Admission, Sink } from '../emitter/sink.js';
 import { InvalidEventError, InvalidOptionsError, UnexpectedError } from '../errors.js';

@@ -1,6 +1,6 @@
 // Reads tracker-protocol requests back into plain objects. Web-standard APIs only: shared by the in-process testing
 // collector (Node and browsers) and the `rxplow collector` CLI (Node), which adds schema validation on top.
-import { base64UrlDecode } from '../payload/base64.js';
+import { base64UrlDecode } from './base64.js';
 
 /** A self-describing JSON as found on the wire: an Iglu URI and the data it describes. */
 export interface SelfDescribingData {

@@ -1,0 +1,34 @@
+// The architecture rules of eslint.config.js (docs/architecture.md) bite: each forbidden import below is reported,
+// each allowed one is not. `npm test` lints the whole tree with the same rules.
+import { expect } from 'chai';
+import { ESLint } from 'eslint';
+
+const CASES: readonly { readonly file: string; readonly code: string; readonly allowed: boolean }[] = [
+  { file: 'src/payload/x.ts', code: "import { of } from 'rxjs';", allowed: false },
+  { file: 'src/payload/x.ts', code: "import { InvalidEventError } from '../errors.js';", allowed: true },
+  { file: 'src/events/x.ts', code: "import { Emitter } from '../emitter/emitter.js';", allowed: false },
+  { file: 'src/emitter/x.ts', code: "import ky from 'ky';", allowed: false },
+  { file: 'src/emitter/ky-transport.ts', code: "import ky from 'ky';", allowed: true },
+  { file: 'src/emitter/x.ts', code: "import { Tracker } from '../tracker/tracker.js';", allowed: false },
+  { file: 'src/tracker/core.ts', code: "import { Emitter } from '../emitter/emitter.js';", allowed: false },
+  { file: 'src/tracker/core.ts', code: "import type { Sink } from '../emitter/sink.js';", allowed: true },
+  { file: 'src/tracker/core.ts', code: "import { checkShutdownTimeout } from '../emitter/durations.js';", allowed: true },
+  { file: 'src/tracker/core.ts', code: "import { PAGE_VIEW } from '../events/web.js';", allowed: false },
+  { file: 'src/tracker/tracker.ts', code: "import { PAGE_VIEW } from '../events/web.js';", allowed: true },
+  { file: 'src/testing/x.ts', code: "import { createServer } from 'node:http';", allowed: false },
+  { file: 'src/browser/x.ts', code: "import { startCollector } from '../collector/index.js';", allowed: false },
+  { file: 'src/cli/x.ts', code: "import { createTestingCollector } from '../testing/index.js';", allowed: false },
+  { file: 'src/index.ts', code: "export { createBrowserTracker } from './browser/index.js';", allowed: false },
+];
+
+describe('architecture: import directions are enforced by eslint', function () {
+  this.timeout(60_000);
+  const eslint = new ESLint();
+  for (const { file, code, allowed } of CASES) {
+    it(`${allowed ? 'allows' : 'refuses'} in ${file}: ${code}`, async () => {
+      const [result] = await eslint.lintText(code, { filePath: file });
+      const restricted = result!.messages.filter((m) => m.ruleId === '@typescript-eslint/no-restricted-imports');
+      expect(restricted.map((m) => m.message), code).to.have.length(allowed ? 0 : 1);
+    });
+  }
+});
