@@ -20,6 +20,7 @@ const steps = [
   { name: 'build', cmd: ['scripts/build.mjs'] },
   { name: 'typecheck', cmd: [bin('typescript', 'bin/tsc'), '-p', 'tsconfig.json'] },
   { name: 'lint', cmd: [bin('eslint', 'bin/eslint.js'), '.'] },
+  { name: 'API reference (TypeDoc, undocumented exports fail)', cmd: [bin('typedoc', 'bin/typedoc'), '--options', 'scripts/typedoc.config.mjs'] },
   { name: 'size budgets', cmd: ['scripts/size-check.mjs'] },
   {
     name: 'test:node',

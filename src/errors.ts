@@ -11,7 +11,9 @@ export type RxplowErrorCode =
   | 'aborted'
   | 'unexpected';
 
+/** The base class of every rxplow error: switch on `code`, recognise with {@link isRxplowError}. */
 export abstract class RxplowError extends Error {
+  /** What kind of error this is. */
   abstract readonly code: RxplowErrorCode;
   /** Always `true`: lets {@link isRxplowError} recognise errors from another copy of rxplow. */
   readonly isRxplowError = true as const;

@@ -5,9 +5,9 @@ import type { Payload } from '../payload/payload.js';
 export interface QueuedEvent {
   readonly seq: number;
   readonly payload: Payload;
-  /** GET: its query string (without `stm`). POST: absent; the JSON is built with the request. */
+  /** GET: its query string (without `stm`). POST: its JSON text, serialised once when the emitter accepted it. */
   readonly encoded?: string | undefined;
-  /** GET: its URL bytes. POST: 0, as POST batches are cut by bytes when the request is built ({@link splitToFit}). */
+  /** What it adds to a request, in bytes: GET, its URL bytes; POST, its JSON with `stm` and a comma (UTF-8). */
   readonly bytes: number;
 }
 

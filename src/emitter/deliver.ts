@@ -24,8 +24,11 @@ export interface DeliveryEnvironment {
   readonly buildRequest: (items: readonly QueuedEvent[], sentAt: number) => CollectorRequest;
   /** Every timer (attempt timeouts, retry delays) and clock reading (`stm`, elapsed time) goes through it. */
   readonly scheduler: SchedulerLike;
+  /** Per-attempt timeout, in ms. */
   readonly timeoutMs: number;
+  /** The retry policy. */
   readonly retry: ResolvedRetryOptions;
+  /** Decides which HTTP statuses mean delivered. */
   readonly isSuccess: (status: number) => boolean;
   /** A number in [0, 1) for jitter. @default Math.random */
   readonly random?: (() => number) | undefined;

@@ -107,6 +107,7 @@ export const EMITTER_DEFAULTS = /* @__PURE__ */ deepFreeze({
     maxAgeMs: 600_000,
     retryStatusCodes: [] as readonly number[],
     dontRetryStatusCodes: [400, 401, 403, 410, 422] as readonly number[],
+    /** Spread backoff delays over [½·delay, delay] with `Math.random`. */
     jitter: true as boolean | (() => number),
   },
 } as const);
@@ -119,6 +120,7 @@ function deepFreeze<T extends object>(value: T): T {
   return Object.freeze(value);
 }
 
+/** Retry options with every default applied. */
 export type ResolvedRetryOptions = { readonly [K in keyof RetryOptions]-?: Exclude<RetryOptions[K], undefined> };
 
 export interface ResolvedEmitterOptions {

@@ -19,6 +19,7 @@ export interface WireEvent {
 
 /** What building an event may need from the tracker (ids for generated fields). */
 export interface BuildContext {
+  /** A fresh v4 UUID. */
   readonly newId: () => string;
 }
 
@@ -30,6 +31,7 @@ export interface BuildContext {
 export interface EventDefinition<F = unknown, K extends string = string> {
   readonly kind: K;
   readonly checks: Checks<F>;
+  /** Maps checked fields to wire events (pure). */
   readonly toWire: (fields: F, context: BuildContext) => WireEvent | readonly WireEvent[];
   /** An extra rule over the checked fields as a whole (e.g. "at least one property"). */
   readonly refine?: ((fields: F) => void) | undefined;

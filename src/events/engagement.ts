@@ -29,6 +29,7 @@ export const PROGRAMMING_LANGUAGES = [
   'JAVA', 'SCALA', 'KOTLIN', 'GROOVY', 'RUBY', 'GOLANG', 'JAVASCRIPT', 'PHP', 'PYTHON', 'OBJECTIVEC', 'SWIFT', 'C',
   'CPLUSPLUS', 'CSHARP', 'ACTIONSCRIPT', 'LUA', 'RUST', 'HASKELL', 'CLOJURE', 'ERLANG', 'ELIXIR', 'CRYSTAL', 'PONY', 'NIM',
 ] as const;
+/** A `programmingLanguage` of `application_error` (the schema's enum). */
 export type ProgrammingLanguage = (typeof PROGRAMMING_LANGUAGES)[number];
 
 /** An application error (`application_error` 1-0-1), as the Snowplow error-tracking plugin sends it. */

@@ -51,9 +51,8 @@ export const ALL_EVENTS: EventRegistry = /* @__PURE__ */ Object.freeze({
 
 /** Every event kind's tag. */
 export type EventKind = keyof typeof EVENT_DEFINITIONS;
-type FieldsOf<D> = D extends EventDefinition<infer F> ? F : never;
 /** The fields of the event kind `K`. */
-export type EventFields<K extends EventKind> = FieldsOf<(typeof EVENT_DEFINITIONS)[K]>;
+export type EventFields<K extends EventKind> = (typeof EVENT_DEFINITIONS)[K] extends EventDefinition<infer F> ? F : never;
 
 /** An event as plain data: a `kind` tag plus that kind's fields. Build one with the constructor functions. */
 export type TrackerEvent<K extends EventKind = EventKind> = K extends EventKind ? { readonly kind: K } & EventFields<K> : never;

@@ -46,7 +46,9 @@ export const FORM_INPUT_TYPES = [
   'button', 'checkbox', 'color', 'date', 'datetime', 'datetime-local', 'email', 'file', 'hidden', 'image', 'month',
   'number', 'password', 'radio', 'range', 'reset', 'search', 'submit', 'tel', 'text', 'time', 'url', 'week',
 ] as const;
+/** An element `nodeName` the form schemas allow. */
 export type FormNodeName = (typeof FORM_NODE_NAMES)[number];
+/** An input `type` the form schemas allow. */
 export type FormInputType = (typeof FORM_INPUT_TYPES)[number];
 
 /** A form element gaining focus (`focus_form` 1-0-0) or changing value (`change_form` 1-0-0). */

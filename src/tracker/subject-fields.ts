@@ -1,7 +1,9 @@
 import * as c from '../payload/checks.js';
 
 /** The platforms the tracker protocol defines (`p`). */
+/** The platform codes the tracker protocol allows (`p`). */
 export const PLATFORMS = ['web', 'mob', 'pc', 'srv', 'app', 'tv', 'cnsl', 'iot', 'headset'] as const;
+/** A tracker-protocol platform code (`p`). */
 export type Platform = (typeof PLATFORMS)[number];
 
 /**
