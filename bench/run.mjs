@@ -284,7 +284,7 @@ ${bundle.markdown}
 ## Profile
 
 \`node bench/profile.mjs\` runs the rxplow driver at N = 100k under \`node --cpu-prof\` and writes the top self-time
-functions to bench/PROFILE.md.
+functions to bench/PROFILE.md (\`--variant=defaults\`: the defaults variant, to bench/PROFILE-defaults.md).
 
 ${notes}
 `;
