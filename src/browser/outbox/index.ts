@@ -309,7 +309,8 @@ class BrowserOutbox implements OutboxSink {
       if (keep) this.#entries.get(id)!.kept = true;
       else this.#remove(id);
     }
-    if (changed && !keep) this.#scheduleWrite();
+    // Now, not in a microtask: a flush resolving on this outcome finds storage up to date.
+    if (changed && !keep) this.#writeNow();
   }
 
   #keeps(outcome: FinalOutcome): boolean {
