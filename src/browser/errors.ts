@@ -1,0 +1,54 @@
+import { filter, fromEvent, map, merge } from 'rxjs';
+import { applicationError, type ErrorFields } from '../events/engagement.js';
+import { accepts } from './link-clicks.js';
+import type { BrowserPlugin } from './tracker.js';
+
+/** Options of {@link errorTracking}. */
+export interface ErrorTrackingOptions {
+  /** Which errors are tracked: given the window's `error` event or the `unhandledrejection` event. Default: all. */
+  readonly filter?: ((event: ErrorEvent | PromiseRejectionEvent) => boolean) | undefined;
+}
+
+/**
+ * Error tracking (`applicationError`, `application_error` 1-0-1): the window's `error` events (uncaught exceptions)
+ * and `unhandledrejection` events (unhandled promise rejections). The error is reported, never swallowed.
+ *
+ * @example
+ * createBrowserTracker({ endpoint, plugins: [errorTracking()] });
+ */
+export function errorTracking(options: ErrorTrackingOptions = {}): BrowserPlugin {
+  return (tracker) =>
+    merge(fromEvent<ErrorEvent>(window, 'error'), fromEvent<PromiseRejectionEvent>(window, 'unhandledrejection'))
+      .pipe(
+        filter((event) => accepts(options.filter, event)),
+        map((event) => applicationError(event instanceof ErrorEvent ? fromErrorEvent(event) : fromThrown(event.reason))),
+      )
+      .subscribe(tracker.input);
+}
+
+function fromErrorEvent(event: ErrorEvent): ErrorFields {
+  const line = (value: number): number | undefined => (Number.isInteger(value) && value >= 0 ? value : undefined);
+  return {
+    ...fromThrown(event.error),
+    message: text(event.message) || fromThrown(event.error).message,
+    fileName: text(event.filename).slice(0, 1024) || undefined,
+    lineNumber: line(event.lineno),
+    lineColumn: line(event.colno),
+  };
+}
+
+/** The fields a thrown value gives: an Error's message, name and stack, or the value as text. */
+function fromThrown(thrown: unknown): ErrorFields {
+  if (thrown instanceof Error) {
+    return { message: text(thrown.message) || thrown.name || 'Error', exceptionName: text(thrown.name).slice(0, 1024) || undefined, stackTrace: text(thrown.stack) || undefined };
+  }
+  let message: string;
+  try {
+    message = typeof thrown === 'string' ? thrown : JSON.stringify(thrown) ?? String(thrown);
+  } catch {
+    message = Object.prototype.toString.call(thrown);
+  }
+  return { message: message.trim() === '' ? 'Unknown error' : message };
+}
+
+const text = (value: unknown): string => (typeof value === 'string' ? value : '');

@@ -1,0 +1,14 @@
+// rxplow/browser: the web tracker. Importing it reads no browser global (SSR-safe); the optional modules
+// (activityTracking, linkClickTracking, formTracking, errorTracking) are separate modules, so a bundle keeps only
+// the ones an app passes to `plugins` or `tracker.use()`.
+export { BrowserTracker, createBrowserTracker } from './tracker.js';
+export type { AnonymousTracking, BrowserPlugin, BrowserTrackerOptions, PageViewRecord } from './tracker.js';
+export type { AnonymousMode, CookieOptions, StorageKind } from './identity.js';
+export { activityTracking } from './activity.js';
+export type { ActivityTrackingOptions } from './activity.js';
+export { linkClickTracking } from './link-clicks.js';
+export type { LinkClickTrackingOptions } from './link-clicks.js';
+export { formTracking } from './forms.js';
+export type { FormTrackingOptions } from './forms.js';
+export { errorTracking } from './errors.js';
+export type { ErrorTrackingOptions } from './errors.js';
