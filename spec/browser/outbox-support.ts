@@ -87,7 +87,7 @@ export function counts(values: readonly string[]): Map<string, number> {
  * A window double for lifecycle and storage failure specs: an EventTarget (so fromEvent works) with a document that
  * is one too, the real localStorage and Web Locks unless replaced, and a count of listeners added minus removed.
  */
-export function fakeWindow(overrides: { localStorage?: () => Storage; locks?: LockManager | null } = {}): OutboxWindow & {
+export function fakeWindow(overrides: { localStorage?: () => Storage; locks?: LockManager | null } = {}): OutboxWindow & EventTarget & {
   readonly document: EventTarget & { visibilityState: DocumentVisibilityState };
   listeners(): number;
 } {
