@@ -110,7 +110,7 @@ export function fakeWindow(overrides: { localStorage?: () => Storage; locks?: Lo
   Object.defineProperty(win, 'localStorage', { get: overrides.localStorage ?? (() => window.localStorage) });
   const locks = overrides.locks === undefined ? navigator.locks : overrides.locks ?? undefined;
   Object.assign(win, { document, navigator: { locks }, listeners: () => listeners });
-  return win as unknown as OutboxWindow & { readonly document: typeof document; listeners(): number };
+  return win as unknown as OutboxWindow & EventTarget & { readonly document: typeof document; listeners(): number };
 }
 
 export { createTestingCollector };
