@@ -1,4 +1,4 @@
-import { catchError, concat, defer, map, mergeMap, Observable, of, throwError, timeout, timer, type SchedulerLike } from 'rxjs';
+import { catchError, concat, defer, map, mergeMap, Observable, of, race, throwError, timer, type SchedulerLike } from 'rxjs';
 import { HttpStatusError, isRxplowError, NetworkError, TimeoutError, UnexpectedError } from '../errors.js';
 import type { QueuedEvent } from './batch.js';
 import type { ResolvedRetryOptions } from './options.js';
@@ -61,8 +61,9 @@ export function deliverBatch(batch: readonly QueuedEvent[], env: DeliveryEnviron
       const sentAt = scheduler.now();
       const request = env.buildRequest(items, sentAt);
       const events = eventsAsSent(items, sentAt);
-      return env.transport(request).pipe(
-        timeout({ first: env.timeoutMs, scheduler, with: () => throwError(() => new TimeoutError(request.url, env.timeoutMs)) }),
+      // The attempt's deadline is our own timer: it holds whether or not the transport honours unsubscription.
+      const deadline = timer(env.timeoutMs, scheduler).pipe(mergeMap(() => throwError(() => new TimeoutError(request.url, env.timeoutMs))));
+      return race(env.transport(request), deadline).pipe(
         map((response): AttemptResult => ({ kind: 'response', status: response.status, retryAfter: response.retryAfter })),
         catchError((error: unknown) => of<AttemptResult>({ kind: 'error', error: toDeliveryError(error, request.url) })),
         mergeMap((result) => {

@@ -1,4 +1,4 @@
-import { filter, map, mergeMap, ReplaySubject, Subject, type Observable, type Observer, type SchedulerLike } from 'rxjs';
+import { filter, map, merge, mergeMap, Observable, Subject, type Observer, type SchedulerLike } from 'rxjs';
 import { v4 as uuidv4 } from 'uuid';
 import { checkShutdownTimeout } from '../emitter/durations.js';
 import type { DeliveryOutcome, DeliveryReport, ShutdownOptions } from '../emitter/outcome.js';
@@ -69,7 +69,7 @@ export class CoreTracker {
   readonly input: Observer<TrackerEvent | TrackRequest>;
 
   readonly #admissions = new Subject<Admission>();
-  readonly #sinkAdded = new ReplaySubject<Sink>();
+  readonly #sinkAdded = new Subject<Sink>();
   readonly #sinks: Sink[] = [];
   readonly #namespace: string | undefined;
   readonly #appId: string | undefined;
@@ -103,7 +103,10 @@ export class CoreTracker {
       filter((a) => a.payload !== undefined),
       map((a) => a.payload!),
     );
-    this.outcomes = this.#sinkAdded.pipe(mergeMap((sink) => sink.outcomes));
+    // Every sink's outcomes, the ones added later included: the sinks known at subscription, then each new one.
+    this.outcomes = new Observable<DeliveryOutcome>((subscriber) =>
+      merge(...this.#sinks.map((sink) => sink.outcomes), this.#sinkAdded.pipe(mergeMap((sink) => sink.outcomes))).subscribe(subscriber),
+    );
     this.input = {
       next: (item) => this.#trackQuietly(item),
       error: () => undefined,
