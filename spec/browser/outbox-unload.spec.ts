@@ -160,6 +160,28 @@ describe('browser outbox: unload drain (keepalive within a shared budget)', func
     await reloaded.sink.shutdown();
   });
 
+  it('mapRequest rewrites each request, keepalive ones included (how SP-Anonymous switches at runtime)', async () => {
+    const collector = createTestingCollector();
+    const spy = spyFetch(collector);
+    const win = fakeWindow();
+    let anonymous = false;
+    const { sink, track } = rig(collector, {
+      storageKey: key,
+      window: win,
+      mapRequest: (request) => (anonymous ? { ...request, headers: { ...request.headers, 'SP-Anonymous': '*' } } : request),
+      emitter: { fetch: spy.fetch, flushIntervalMs: 60_000 },
+    });
+    track(1);
+    await sink.flush();
+    anonymous = true;
+    win.dispatchEvent(new Event('pagehide'));
+    track(1);
+    await sink.flush();
+    expect(collector.requests.map((r) => r.headers['sp-anonymous'])).to.deep.equal([undefined, '*']);
+    expect(spy.sent.map((s) => s.keepalive)).to.deep.equal([false, true]);
+    await sink.shutdown();
+  });
+
   it('removes its listeners on shutdown() and dispose(): a later pagehide sends nothing', async () => {
     for (const end of ['shutdown', 'dispose'] as const) {
       const collector = createTestingCollector();

@@ -7,6 +7,7 @@ import { Emitter } from '../../emitter/emitter.js';
 import type { EmitterOptions } from '../../emitter/options.js';
 import type { DeliveryOutcome, DeliveryReport, DropReason, FinalOutcome, ShutdownOptions } from '../../emitter/outcome.js';
 import type { Admission, Sink } from '../../emitter/sink.js';
+import type { CollectorRequest } from '../../emitter/transport.js';
 import { InvalidOptionsError } from '../../errors.js';
 import { utf8ByteLength } from '../../payload/base64.js';
 import type { Payload } from '../../payload/payload.js';
@@ -71,6 +72,11 @@ export interface OutboxSinkOptions {
    * collector refused (other statuses) always leave it. @default true
    */
   readonly retainFailed?: boolean | undefined;
+  /**
+   * Rewrites each request just before it is sent, decided per request: how `createBrowserTracker` switches the
+   * `SP-Anonymous` header at runtime without giving up keepalive (a custom `emitter.transport` would). Default: none.
+   */
+  readonly mapRequest?: ((request: CollectorRequest) => CollectorRequest) | undefined;
   /** The scheduler of the inner emitter (unless `emitter.scheduler` is given) and of the outbox's clock. @default asyncScheduler */
   readonly scheduler?: SchedulerLike | undefined;
   /** The window to use (tests). @default globalThis.window; none (memory only, no listeners) on a server */
@@ -179,6 +185,7 @@ class BrowserOutbox implements OutboxSink {
       fetch: emitterOptions.fetch,
       credentials: emitterOptions.credentials,
       transport: emitterOptions.transport,
+      mapRequest: options.mapRequest,
       ledger: keepaliveLedger(this.#win ?? {}),
       budgetBytes,
       unloading: () => this.#unloading,

@@ -2,7 +2,7 @@
 // shared by every rxplow sink of the page, once it is being hidden or unloaded.
 import { defer, finalize, throwError, type Observable } from 'rxjs';
 import { createKyTransport } from '../../emitter/ky-transport.js';
-import type { Transport, TransportResponse } from '../../emitter/transport.js';
+import type { CollectorRequest, Transport, TransportResponse } from '../../emitter/transport.js';
 import { NetworkError } from '../../errors.js';
 
 /** The in-flight keepalive bytes of one page, shared by every rxplow sink on it (even two copies of rxplow). */
@@ -43,6 +43,8 @@ export interface UnloadTransportOptions {
   readonly budgetBytes: number;
   /** Whether the page is being hidden or unloaded: requests then go as `keepalive`, or not at all. */
   readonly unloading: () => boolean;
+  /** Rewrites each request just before it is sent (e.g. adds `SP-Anonymous: *` while anonymous tracking is on). */
+  readonly mapRequest?: ((request: CollectorRequest) => CollectorRequest) | undefined;
   /** Told the body size of every keepalive request sent (for tests and counters). */
   readonly onKeepalive?: ((bytes: number) => void) | undefined;
 }
@@ -59,8 +61,10 @@ export function createUnloadTransport(options: UnloadTransportOptions): Transpor
   const plain = options.transport ?? createKyTransport({ fetch: options.fetch, credentials: options.credentials });
   const keepalive = options.transport ?? createKyTransport({ fetch: options.fetch, credentials: options.credentials, keepalive: true });
   const { ledger, budgetBytes } = options;
-  return (request): Observable<TransportResponse> =>
+  const mapRequest = options.mapRequest ?? ((request: CollectorRequest) => request);
+  return (original): Observable<TransportResponse> =>
     defer(() => {
+      const request = mapRequest(original);
       if (!options.unloading()) return plain(request);
       const bytes = request.body === undefined ? 0 : UTF8.encode(request.body).length;
       if (ledger.inFlight + bytes > budgetBytes) {
