@@ -1,28 +1,36 @@
-// POST bytes: each event is serialised once when an emitter accepts it; the byte count it batches by must be exact,
-// and a body built from events packed by those counts never exceeds the limit (escapes, non-ASCII, odd keys).
+// POST bytes: each event is measured exactly when an emitter accepts it (postJsonBytes, without building its JSON),
+// and a body built from events packed by those counts never exceeds the limit (escapes, non-ASCII, lone
+// surrogates, odd keys).
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { decideAdd, type BatchLimits, type QueuedEvent } from '../../src/emitter/batch.js';
-import { buildPostRequest, encodeForPost, POST_ENVELOPE_BYTES, STM_BYTES } from '../../src/emitter/request.js';
+import { buildPostRequest, eventsAsSent, measureForPost, POST_ENVELOPE_BYTES, postJsonBytes, STM_BYTES } from '../../src/emitter/request.js';
 import { utf8ByteLength } from '../../src/payload/base64.js';
 
-const text = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)) }));
+const text = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' }), fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)) }));
 const payloadArb = fc.dictionary(text, text, { minKeys: 1 });
 const STM = 1_764_000_000_000;
 
 describe('POST bytes', () => {
-  it('counts an event as the UTF-8 bytes it adds to a body (its JSON, its stm, a comma)', () => {
-    fc.assert(
-      fc.property(payloadArb, (payload) => encodeForPost(payload).bytes === utf8ByteLength(JSON.stringify(payload)) + STM_BYTES + 1),
-      { numRuns: 1_000 },
-    );
+  it('postJsonBytes equals the UTF-8 length of JSON.stringify(payload) for any string payload', () => {
+    fc.assert(fc.property(fc.dictionary(text, text), (payload) => postJsonBytes(payload) === utf8ByteLength(JSON.stringify(payload))), { numRuns: 2_000 });
+  });
+
+  it('counts escapes, control characters, lone surrogates, non-ASCII and integer-like keys exactly', () => {
+    for (const payload of [{}, { a: '' }, { a: '\ud800' }, { '\u2028': '"\\\n\u0000\u007f\u0080é😀' }, { 1: 'x', b: 'y', 0: 'z' }]) {
+      expect(postJsonBytes(payload)).to.equal(utf8ByteLength(JSON.stringify(payload)));
+    }
+  });
+
+  it('an event adds its JSON, its stm and a comma to a body', () => {
+    fc.assert(fc.property(payloadArb, (payload) => measureForPost(payload).bytes === utf8ByteLength(JSON.stringify(payload)) + STM_BYTES + 1), { numRuns: 500 });
   });
 
   it('builds bodies that parse back to the payloads with their stm, and that fit when packed by those counts', () => {
     fc.assert(
       fc.property(fc.array(payloadArb, { minLength: 1, maxLength: 30 }), fc.integer({ min: 200, max: 4_000 }), (payloads, maxBytes) => {
         const limits: BatchLimits = { maxEvents: Infinity, maxBytes, emptyBytes: POST_ENVELOPE_BYTES };
-        const items: QueuedEvent[] = payloads.map((payload, seq) => ({ seq, payload, ...encodeForPost(payload) }));
+        const items: QueuedEvent[] = payloads.map((payload, seq) => ({ seq, payload, ...measureForPost(payload) }));
         let batch: QueuedEvent[] = [];
         let bytes = limits.emptyBytes;
         const batches: QueuedEvent[][] = [];
@@ -38,7 +46,7 @@ describe('POST bytes', () => {
         }
         if (batch.length > 0) batches.push(batch);
         for (const group of batches) {
-          const body = buildPostRequest('http://c.test/tp2', {}, group, STM).body!;
+          const body = buildPostRequest('http://c.test/tp2', {}, eventsAsSent(group, STM)).body!;
           expect(utf8ByteLength(body)).to.be.at.most(maxBytes);
           const parsed = JSON.parse(body) as { data: Record<string, string>[] };
           expect(parsed.data).to.deep.equal(group.map((item) => ({ ...item.payload, stm: String(STM) })));

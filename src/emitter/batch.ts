@@ -5,7 +5,7 @@ import type { Payload } from '../payload/payload.js';
 export interface QueuedEvent {
   readonly seq: number;
   readonly payload: Payload;
-  /** GET: its query string (without `stm`). POST: its JSON text, serialised once when the emitter accepted it. */
+  /** GET: its query string (without `stm`). POST: absent (the batch is serialised with each attempt's `stm`). */
   readonly encoded?: string | undefined;
   /** What it adds to a request, in bytes: GET, its URL bytes; POST, its JSON with `stm` and a comma (UTF-8). */
   readonly bytes: number;

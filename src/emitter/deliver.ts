@@ -1,5 +1,6 @@
 import { catchError, concat, defer, map, mergeMap, Observable, of, race, throwError, timer, type SchedulerLike } from 'rxjs';
 import { HttpStatusError, isRxplowError, NetworkError, TimeoutError, UnexpectedError } from '../errors.js';
+import type { Payload } from '../payload/payload.js';
 import type { QueuedEvent } from './batch.js';
 import type { ResolvedRetryOptions } from './options.js';
 import type { DeliveryError, DeliveryOutcome } from './outcome.js';
@@ -20,8 +21,8 @@ export interface DeliveryEnvironment {
   /** The collector URL, for errors. */
   readonly url: string;
   readonly transport: Transport;
-  /** Builds an attempt's request from its events and `stm`. */
-  readonly buildRequest: (items: readonly QueuedEvent[], sentAt: number) => CollectorRequest;
+  /** Builds an attempt's request from its queued events, the same events as sent (with `stm`), and `stm`. */
+  readonly buildRequest: (items: readonly QueuedEvent[], events: readonly Payload[], sentAt: number) => CollectorRequest;
   /** Every timer (attempt timeouts, retry delays) and clock reading (`stm`, elapsed time) goes through it. */
   readonly scheduler: SchedulerLike;
   /** Per-attempt timeout, in ms. */
@@ -59,8 +60,8 @@ export function deliverBatch(batch: readonly QueuedEvent[], env: DeliveryEnviron
   const attempt = (items: readonly QueuedEvent[], n: number): Observable<Settlement> =>
     defer(() => {
       const sentAt = scheduler.now();
-      const request = env.buildRequest(items, sentAt);
       const events = eventsAsSent(items, sentAt);
+      const request = env.buildRequest(items, events, sentAt);
       // The attempt's deadline is our own timer: it holds whether or not the transport honours unsubscription.
       const deadline = timer(env.timeoutMs, scheduler).pipe(mergeMap(() => throwError(() => new TimeoutError(request.url, env.timeoutMs))));
       return race(env.transport(request), deadline).pipe(

@@ -8,7 +8,7 @@ import { PendingLedger } from './ledger.js';
 import { checkShutdownTimeout } from './durations.js';
 import { resolveEmitterOptions, type EmitterOptions, type ResolvedEmitterOptions } from './options.js';
 import type { DeliveryOutcome, DeliveryReport, DropReason, FailedOutcome, RetryingOutcome, SentOutcome, ShutdownOptions } from './outcome.js';
-import { buildGetRequest, buildPostRequest, encodeForGet, encodeForPost, POST_ENVELOPE_BYTES } from './request.js';
+import { buildGetRequest, buildPostRequest, encodeForGet, measureForPost, POST_ENVELOPE_BYTES } from './request.js';
 import type { Admission, Sink } from './sink.js';
 
 const GET_QUERY_OVERHEAD = '?stm=0000000000000&'.length;
@@ -49,7 +49,7 @@ export class Emitter implements Sink {
     const o = resolveEmitterOptions(endpoint, options);
     this.#options = o;
     this.name = o.name;
-    // A batch is cut by count, by bytes (each event is serialised once, when accepted) and by time; a GET is one event.
+    // A batch is cut by count, by bytes (each event is measured exactly when accepted) and by time; a GET is one event.
     this.#limits =
       o.method === 'post'
         ? { maxEvents: o.bufferSize, maxBytes: o.maxPostBytes, emptyBytes: POST_ENVELOPE_BYTES }
@@ -60,8 +60,8 @@ export class Emitter implements Sink {
       transport: o.transport ?? createKyTransport({ fetch: o.fetch, credentials: o.credentials }),
       buildRequest:
         o.method === 'post'
-          ? (items, sentAt) => buildPostRequest(o.url, o.headers, items, sentAt)
-          : (items, sentAt) => buildGetRequest(o.url, o.headers, items[0]!, sentAt),
+          ? (_items, events) => buildPostRequest(o.url, o.headers, events)
+          : (items, _events, sentAt) => buildGetRequest(o.url, o.headers, items[0]!, sentAt),
       scheduler: o.scheduler,
       timeoutMs: o.timeoutMs,
       retry: o.retry,
@@ -166,7 +166,7 @@ export class Emitter implements Sink {
   #accept(payload: Payload): void {
     if (this.#closed) return this.#drop('shutdown', payload);
     if (this.#ledger.size >= this.#options.maxQueueSize) return this.#drop('queue-full', payload);
-    const { encoded, bytes } = this.#options.method === 'post' ? encodeForPost(payload) : measureGet(payload);
+    const { encoded, bytes } = this.#options.method === 'post' ? measureForPost(payload) : measureGet(payload);
     if (!fitsAlone(bytes, this.#limits)) return this.#drop('oversize', payload);
     const item: QueuedEvent = { seq: this.#seq++, payload, encoded, bytes };
     this.#ledger.add(item);

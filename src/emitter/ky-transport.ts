@@ -69,6 +69,8 @@ export function createKyTransport(options: KyTransportOptions = {}): Transport {
 /** Cancels a response body nobody will read; a body that cannot be cancelled (already used, locked) is left alone. */
 function discardBody(response: Response): void {
   try {
+    // An empty body is already complete: cancelling it would only cost an AbortError.
+    if (response.headers.get('content-length') === '0') return;
     const body = response.body;
     if (body && !body.locked) body.cancel().catch(() => undefined);
   } catch {
