@@ -18,9 +18,11 @@ export interface ErrorTrackingOptions {
  */
 export function errorTracking(options: ErrorTrackingOptions = {}): BrowserPlugin {
   return (tracker) =>
-    merge(fromEvent<ErrorEvent>(window, 'error'), fromEvent<PromiseRejectionEvent>(window, 'unhandledrejection'))
+    // Capture phase: seen before a page's own handlers can stop the event. Resource load errors (plain `Event`s
+    // that reach the window only in this phase) are left out.
+    merge(fromEvent<ErrorEvent>(window, 'error', { capture: true }), fromEvent<PromiseRejectionEvent>(window, 'unhandledrejection', { capture: true }))
       .pipe(
-        filter((event) => accepts(options.filter, event)),
+        filter((event) => (event instanceof ErrorEvent || event.type === 'unhandledrejection') && accepts(options.filter, event)),
         map((event) => applicationError(event instanceof ErrorEvent ? fromErrorEvent(event) : fromThrown(event.reason))),
       )
       .subscribe(tracker.input);
