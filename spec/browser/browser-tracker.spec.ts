@@ -290,7 +290,7 @@ describe('rxplow/browser: createBrowserTracker', function () {
     it('serverAnonymisation sends SP-Anonymous: * (real Emitter, testing collector), switchable at runtime', async () => {
       const collector = createTestingCollector();
       const tracker = createBrowserTracker({
-        endpoint: collector.url, storage: 'none',
+        endpoint: collector.url, storage: 'none', outbox: { storage: 'memory' },
         anonymous: { mode: 'full', serverAnonymisation: true },
         emitter: { fetch: collector.fetch, flushIntervalMs: 0, scheduler: asyncScheduler },
       });
@@ -313,7 +313,7 @@ describe('rxplow/browser: createBrowserTracker', function () {
       const collector = createTestingCollector();
       collector.respondWith({ status: 200, delayMs: 50 });
       const tracker = createBrowserTracker({
-        endpoint: collector.url, storage: 'none',
+        endpoint: collector.url, storage: 'none', outbox: { storage: 'memory' },
         anonymous: { mode: 'full', serverAnonymisation: true },
         emitter: { fetch: collector.fetch, flushIntervalMs: 200, scheduler: asyncScheduler },
       });

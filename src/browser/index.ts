@@ -4,6 +4,7 @@
 export { BrowserTracker, createBrowserTracker } from './tracker.js';
 export type { AnonymousTracking, BrowserPlugin, BrowserTrackerOptions, PageViewRecord } from './tracker.js';
 export type { AnonymousMode, CookieOptions, StorageKind } from './identity.js';
+export type { BrowserOutboxOptions } from './sink.js';
 export { activityTracking } from './activity.js';
 export type { ActivityTrackingOptions } from './activity.js';
 export { linkClickTracking } from './link-clicks.js';

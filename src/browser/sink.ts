@@ -1,23 +1,20 @@
-import { Emitter } from '../emitter/emitter.js';
-import { createKyTransport } from '../emitter/ky-transport.js';
-import type { EmitterOptions } from '../emitter/options.js';
-import type { Sink } from '../emitter/sink.js';
-import type { Transport } from '../emitter/transport.js';
+import type { CollectorRequest } from '../emitter/transport.js';
+import { createOutboxSink, type OutboxSink, type OutboxSinkOptions } from './outbox/index.js';
+
+/** The outbox options `createBrowserTracker` passes through (its `outbox` option). */
+export type BrowserOutboxOptions = Pick<OutboxSinkOptions, 'storage' | 'storageKey' | 'maxEvents' | 'maxBytes' | 'keepaliveBudgetBytes' | 'retainFailed'>;
 
 /**
- * The browser tracker's own sink: where `createBrowserTracker` sends events. One function, so that the delivery
- * behind the browser tracker (today an `Emitter`; the outbox sink of src/browser/outbox/ when it lands) changes in
- * one line.
+ * The browser tracker's own sink: the outbox (src/browser/outbox/: events kept in localStorage until their final
+ * outcome, drained through keepalive requests when the page is hidden). One function, so that what sits behind
+ * `createBrowserTracker` changes in one place.
  */
-export function createSink(endpoint: string, emitter: EmitterOptions): Sink {
-  return new Emitter(endpoint, emitter);
+export function createSink(options: Omit<OutboxSinkOptions, 'mapRequest'>, anonymising: () => boolean): OutboxSink {
+  return createOutboxSink({ ...options, mapRequest: (request) => (anonymising() ? anonymised(request) : request) });
 }
 
 /**
- * A transport that adds `SP-Anonymous: *` to each request while `on()` says so, decided when the request is sent:
- * this is how server-side anonymisation switches at runtime (the Emitter's `anonymous` option is fixed).
+ * `SP-Anonymous: *` added when the request is sent: how server-side anonymisation switches at runtime (the Emitter's
+ * `anonymous` option is fixed), keepalive included.
  */
-export function anonymisingTransport(options: EmitterOptions, on: () => boolean): Transport {
-  const transport = options.transport ?? createKyTransport({ fetch: options.fetch, credentials: options.credentials });
-  return (request) => transport(on() ? { ...request, headers: { ...request.headers, 'SP-Anonymous': '*' } } : request);
-}
+const anonymised = (request: CollectorRequest): CollectorRequest => ({ ...request, headers: { ...request.headers, 'SP-Anonymous': '*' } });

@@ -13,7 +13,7 @@ import type { TrackerOptions, TrackOptions } from '../tracker/options.js';
 import type { SubjectFields } from '../tracker/subject-fields.js';
 import { cookieStore, Identity, localStorageStore, type AnonymousMode, type CookieOptions, type IdState, type StorageKind } from './identity.js';
 import { deviceSubject, inBrowser, viewport } from './page.js';
-import { anonymisingTransport, createSink } from './sink.js';
+import { createSink, type BrowserOutboxOptions } from './sink.js';
 
 const WEB_PAGE_SCHEMA = 'iglu:com.snowplowanalytics.snowplow/web_page/jsonschema/1-0-0';
 const CLIENT_SESSION_SCHEMA = 'iglu:com.snowplowanalytics.snowplow/client_session/jsonschema/1-0-2';
@@ -58,6 +58,12 @@ export interface BrowserTrackerOptions {
   readonly namespace?: string | undefined;
   /** Options of the emitter that delivers to `endpoint` (batching, retries, `fetch`, `headers`, …). Default: the Emitter's defaults, on this tracker's `scheduler`. */
   readonly emitter?: EmitterOptions | undefined;
+  /**
+   * The outbox that holds events until delivered (across reloads) and drains them at page hide: `storage`
+   * (`'localStorage'` or `'memory'`), `maxEvents`, `maxBytes`, `keepaliveBudgetBytes`, `retainFailed`, `storageKey`.
+   * See "Delivery guarantees". Default: the outbox's defaults (localStorage, 1 000 events, 1 MB, 48 KiB keepalive).
+   */
+  readonly outbox?: BrowserOutboxOptions | undefined;
   /** More sinks that receive every event (another collector, a test recorder). @default [] */
   readonly sinks?: readonly Sink[] | undefined;
   /**
@@ -162,7 +168,7 @@ export class BrowserTracker extends CoreTracker {
     if (options.endpoint === undefined && sinks.length === 0) throw new InvalidOptionsError('endpoint', 'required (a collector host or URL), unless `sinks` is given');
     if (options.endpoint !== undefined && active) {
       const emitter: EmitterOptions = { scheduler, ...options.emitter };
-      sinks.unshift(createSink(options.endpoint, { ...emitter, transport: anonymisingTransport(emitter, () => state.tracker!.#anonymisingServer()) }));
+      sinks.unshift(createSink({ ...options.outbox, endpoint: options.endpoint, emitter, scheduler }, () => state.tracker!.#anonymisingServer()));
     }
     const own: GlobalContext[] = [];
     if (contexts.webPage !== false) own.push(() => ({ schema: WEB_PAGE_SCHEMA, data: { id: pageViewId(page) } }));
