@@ -6,7 +6,7 @@ import { createOutboxSink, keepaliveLedger } from '../../src/browser/outbox/inde
 import { structEvent } from '../../src/events/structured.js';
 import type { TestingCollector } from '../../src/testing/index.js';
 import { createTracker } from '../../src/tracker/core.js';
-import { clearKeys, counts, createTestingCollector, fakeWindow, finals, freshKey, rig, storedEids } from './outbox-support.js';
+import { clearKeys, counts, createTestingCollector, fakeWindow, finals, freshKey, microtasks, rig, storedEids } from './outbox-support.js';
 
 interface Sent {
   readonly keepalive: boolean;
@@ -158,6 +158,50 @@ describe('browser outbox: unload drain (keepalive within a shared budget)', func
     await next.waitForEvents({ count: 4 });
     expect(next.events.map((e) => e.eventId)).to.have.members(left);
     await reloaded.sink.shutdown();
+  });
+
+  it("keepaliveHandoff 'trust-when-healthy': events in a keepalive request leave storage only while the collector answers well", async () => {
+    const collector = createTestingCollector().setDefault({ status: 200, delayMs: 200 });
+    const spy = spyFetch(collector);
+    const win = fakeWindow();
+    const { sink, track } = rig(collector, { storageKey: key, window: win, emitter: { fetch: spy.fetch, flushIntervalMs: 60_000, retry: { limit: 3, baseDelayMs: 10 } } });
+    track(1, 'healthy');
+    await sink.flush(); // a success: the collector is healthy
+    const handedOff = track(2, 'handed-off');
+    win.dispatchEvent(new Event('pagehide'));
+    await microtasks();
+    expect(storedEids(key)).to.deep.equal([]); // in flight by keepalive: the next load would not send them again
+    expect(sink.size).to.equal(2);
+    await sink.flush();
+    expect(collector.events.slice(1).map((e) => e.eventId)).to.deep.equal(handedOff);
+
+    // The collector fails: a retry puts handed-off events back into storage, and an unhealthy collector is not trusted.
+    collector.setDefault({ status: 503, delayMs: 50 });
+    win.dispatchEvent(new Event('pageshow'));
+    const failing = track(1, 'failing');
+    await sink.flush();
+    win.dispatchEvent(new Event('pagehide'));
+    const atUnload = track(2, 'unhealthy');
+    await microtasks();
+    expect(storedEids(key)).to.have.members([...failing, ...atUnload]);
+    await sink.dispose();
+  });
+
+  it("keepaliveHandoff 'resend': events in a keepalive request stay stored until an answer is seen", async () => {
+    const collector = createTestingCollector().setDefault({ status: 200, delayMs: 200 });
+    const spy = spyFetch(collector);
+    const win = fakeWindow();
+    const { sink, track } = rig(collector, { storageKey: key, window: win, keepaliveHandoff: 'resend', emitter: { fetch: spy.fetch, flushIntervalMs: 60_000 } });
+    track(1);
+    await sink.flush();
+    const pending = track(2);
+    win.dispatchEvent(new Event('pagehide'));
+    await microtasks();
+    expect(storedEids(key)).to.deep.equal(pending);
+    await sink.flush();
+    expect(spy.sent.at(-1)!.keepalive).to.equal(true);
+    expect(storedEids(key)).to.deep.equal([]);
+    await sink.shutdown();
   });
 
   it('mapRequest rewrites each request, keepalive ones included (how SP-Anonymous switches at runtime)', async () => {

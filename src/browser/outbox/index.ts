@@ -24,6 +24,7 @@ export const OUTBOX_DEFAULTS = /* @__PURE__ */ Object.freeze({
   maxBytes: 1_000_000,
   keepaliveBudgetBytes: 49_152,
   retainFailed: true,
+  keepaliveHandoff: 'trust-when-healthy',
   /** Without Web Locks: a stored outbox not written for this long is taken as its tab's leftovers. */
   staleAfterMs: 86_400_000,
 } as const);
@@ -73,6 +74,17 @@ export interface OutboxSinkOptions {
    */
   readonly retainFailed?: boolean | undefined;
   /**
+   * What the outbox does with events it hands to a `keepalive` request at unload, whose answer the page may never see:
+   * - `'trust-when-healthy'`: when the collector's last answer to this page was a success, they leave the stored
+   *   outbox as the request is sent (the next load does not send them again: no duplicate at every navigation); when
+   *   the page has seen the collector fail, or no answer yet, they stay stored and the next load sends them again.
+   * - `'resend'`: they always stay stored until an answer is seen, so the next load sends them again (same eid): never
+   *   lost, but a duplicate whenever the keepalive request did arrive.
+   * If the page lives on (hidden, then visible), the answer is seen as usual, and events that were not delivered are
+   * stored again. @default 'trust-when-healthy'
+   */
+  readonly keepaliveHandoff?: 'trust-when-healthy' | 'resend' | undefined;
+  /**
    * Rewrites each request just before it is sent, decided per request: how `createBrowserTracker` switches the
    * `SP-Anonymous` header at runtime without giving up keepalive (a custom `emitter.transport` would). Default: none.
    */
@@ -121,6 +133,8 @@ interface Entry {
   readonly bytes: number;
   /** Settled in this page but kept for the next load (`abandoned`, or `failed` for a transient cause). */
   kept: boolean;
+  /** In a keepalive request sent while the collector was healthy: left out of storage until an answer says otherwise. */
+  handedOff: boolean;
 }
 
 const TAB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -148,6 +162,7 @@ class BrowserOutbox implements OutboxSink {
   readonly #maxEvents: number;
   readonly #maxBytes: number;
   readonly #retainFailed: boolean;
+  readonly #trustKeepalive: boolean;
   readonly #prefix: string;
   readonly #key: string;
   readonly #intake = new Subject<Admission>();
@@ -165,6 +180,8 @@ class BrowserOutbox implements OutboxSink {
   #seq = 0;
   #dropped = 0;
   #unloading = false;
+  /** The collector's last answer to this page was a success. */
+  #healthy = false;
   #writeQueued = false;
   #closed = false;
   #connected = false;
@@ -176,6 +193,9 @@ class BrowserOutbox implements OutboxSink {
     this.#maxBytes = positive(options.maxBytes, 'maxBytes', OUTBOX_DEFAULTS.maxBytes);
     const budgetBytes = positive(options.keepaliveBudgetBytes, 'keepaliveBudgetBytes', OUTBOX_DEFAULTS.keepaliveBudgetBytes);
     this.#retainFailed = options.retainFailed ?? OUTBOX_DEFAULTS.retainFailed;
+    const handoff = options.keepaliveHandoff ?? OUTBOX_DEFAULTS.keepaliveHandoff;
+    if (handoff !== 'trust-when-healthy' && handoff !== 'resend') throw new InvalidOptionsError('keepaliveHandoff', `expected 'trust-when-healthy' or 'resend', got ${String(handoff)}`);
+    this.#trustKeepalive = handoff === 'trust-when-healthy';
     const storageOption = options.storage ?? OUTBOX_DEFAULTS.storage;
     if (storageOption !== 'localStorage' && storageOption !== 'memory') throw new InvalidOptionsError('storage', `expected 'localStorage' or 'memory', got ${String(storageOption)}`);
     this.#win = options.window ?? (typeof window === 'undefined' ? undefined : window);
@@ -189,6 +209,7 @@ class BrowserOutbox implements OutboxSink {
       ledger: keepaliveLedger(this.#win ?? {}),
       budgetBytes,
       unloading: () => this.#unloading,
+      onKeepalive: (request) => this.#handOff(request),
     });
     this.emitter = new Emitter(options.endpoint, { ...emitterOptions, ...(this.#scheduler ? { scheduler: this.#scheduler } : {}), transport });
     this.name = this.emitter.name;
@@ -284,7 +305,7 @@ class BrowserOutbox implements OutboxSink {
 
   #add(eid: string, json: string, bytes: number): number {
     const id = this.#seq++;
-    this.#entries.set(id, { eid, json, bytes, kept: false });
+    this.#entries.set(id, { eid, json, bytes, kept: false, handedOff: false });
     this.#bytes += bytes;
     const ids = this.#byEid.get(eid);
     if (ids) ids.push(id);
@@ -305,27 +326,64 @@ class BrowserOutbox implements OutboxSink {
 
   /** A final outcome at the inner emitter: the events leave the outbox, or are kept for the next load. */
   #settle(outcome: DeliveryOutcome): void {
-    if (outcome.kind === 'retrying') return;
-    const keep = this.#keeps(outcome);
+    const transient = outcome.kind === 'retrying' || (outcome.kind === 'failed' && isTransient(outcome.status));
+    if (outcome.kind === 'sent') this.#healthy = true;
+    else if (transient) this.#healthy = false;
     let changed = false;
+    if (outcome.kind === 'retrying') {
+      // Not delivered (yet): whatever was handed to keepalive goes back into storage.
+      for (const event of outcome.events) {
+        const entry = this.#pendingEntry(event['eid'])?.[1];
+        if (entry?.handedOff) {
+          entry.handedOff = false;
+          changed = true;
+        }
+      }
+      if (changed) this.#writeNow();
+      return;
+    }
+    const keep = this.#keeps(outcome);
     for (const event of outcome.events) {
-      const ids = this.#byEid.get(event['eid'] ?? '');
-      const id = ids?.find((candidate) => !this.#entries.get(candidate)!.kept);
-      if (id === undefined) continue;
+      const found = this.#pendingEntry(event['eid']);
+      if (found === undefined) continue;
+      const [id, entry] = found;
       changed = true;
-      if (keep) this.#entries.get(id)!.kept = true;
-      else this.#remove(id);
+      if (keep) {
+        entry.kept = true;
+        entry.handedOff = false;
+      } else this.#remove(id);
     }
     // Now, not in a microtask: a flush resolving on this outcome finds storage up to date.
-    if (changed && !keep) this.#writeNow();
+    if (changed) this.#writeNow();
+  }
+
+  /** The first entry of an eid not yet settled in this page. */
+  #pendingEntry(eid: string | undefined): [number, Entry] | undefined {
+    for (const id of this.#byEid.get(eid ?? '') ?? []) {
+      const entry = this.#entries.get(id)!;
+      if (!entry.kept) return [id, entry];
+    }
+    return undefined;
+  }
+
+  /** A keepalive request is about to leave: with a healthy collector, its events leave the stored outbox (see `keepaliveHandoff`). */
+  #handOff(request: CollectorRequest): void {
+    if (!this.#trustKeepalive || !this.#healthy || this.#storage === undefined) return;
+    let changed = false;
+    for (const eid of eidsOf(request)) {
+      const entry = this.#pendingEntry(eid)?.[1];
+      if (entry && !entry.handedOff) {
+        entry.handedOff = true;
+        changed = true;
+      }
+    }
+    if (changed) this.#writeNow();
   }
 
   #keeps(outcome: FinalOutcome): boolean {
     if (outcome.kind === 'dropped') return outcome.reason === 'abandoned';
     if (outcome.kind !== 'failed' || !this.#retainFailed) return false;
-    const status = outcome.status;
-    if (status === undefined) return true; // network error, timeout, abort
-    return status === 408 || status === 429 || status >= 500;
+    return isTransient(outcome.status);
   }
 
   // ---- storage -----------------------------------------------------------------------------------------------------
@@ -344,12 +402,12 @@ class BrowserOutbox implements OutboxSink {
   #writeNow(closed = false): boolean {
     const storage = this.#storage;
     if (storage === undefined || this.#closed) return storage !== undefined;
-    if (this.#entries.size === 0) {
+    const texts: string[] = [];
+    for (const entry of this.#entries.values()) if (!entry.handedOff) texts.push(entry.json);
+    if (texts.length === 0) {
       removeItem(storage, this.#key);
       return true;
     }
-    const texts: string[] = [];
-    for (const entry of this.#entries.values()) texts.push(entry.json);
     if (writeItem(storage, this.#key, recordText(closed, this.#now(), texts))) return true;
     this.#toMemory();
     return false;
@@ -519,6 +577,24 @@ class BrowserOutbox implements OutboxSink {
     this.#abort?.abort();
     this.#releaseLocks();
   }
+}
+
+/** Network error, timeout or abort (no status), 408, 429, 5xx: the collector may take it later. */
+const isTransient = (status: number | undefined): boolean => status === undefined || status === 408 || status === 429 || status >= 500;
+
+const EID_IN_BODY = /"eid":"([^"\\]*)"/g;
+
+/** The eids a request carries (POST body or GET query). */
+function eidsOf(request: CollectorRequest): string[] {
+  if (request.body === undefined) {
+    try {
+      const eid = new URL(request.url).searchParams.get('eid');
+      return eid === null ? [] : [eid];
+    } catch {
+      return [];
+    }
+  }
+  return Array.from(request.body.matchAll(EID_IN_BODY), (match) => match[1]!);
 }
 
 function positive(value: number | undefined, name: string, fallback: number): number {

@@ -45,8 +45,8 @@ export interface UnloadTransportOptions {
   readonly unloading: () => boolean;
   /** Rewrites each request just before it is sent (e.g. adds `SP-Anonymous: *` while anonymous tracking is on). */
   readonly mapRequest?: ((request: CollectorRequest) => CollectorRequest) | undefined;
-  /** Told the body size of every keepalive request sent (for tests and counters). */
-  readonly onKeepalive?: ((bytes: number) => void) | undefined;
+  /** Told of every keepalive request, with its body size, just before it is sent. */
+  readonly onKeepalive?: ((request: CollectorRequest, bytes: number) => void) | undefined;
 }
 
 /**
@@ -72,7 +72,7 @@ export function createUnloadTransport(options: UnloadTransportOptions): Transpor
         return throwError(() => new NetworkError(request.url, { cause }));
       }
       ledger.inFlight += bytes;
-      options.onKeepalive?.(bytes);
+      options.onKeepalive?.(request, bytes);
       let released = false;
       return keepalive(request).pipe(
         finalize(() => {
