@@ -57,7 +57,8 @@ export function formTracking(options: FormTrackingOptions = {}): BrowserPlugin {
         }),
       ),
     );
-  const submits = fromEvent(document, 'submit', { capture: true }).pipe(
+  // Built when the tracker starts the module (in a browser), never when the module is configured (maybe on a server).
+  const submits = () => fromEvent(document, 'submit', { capture: true }).pipe(
     map((event) => event.target),
     filter((form): form is HTMLFormElement => wanted.has('submit_form') && form instanceof HTMLFormElement && accepts(options.forms, form)),
     map((form) =>
@@ -70,7 +71,7 @@ export function formTracking(options: FormTrackingOptions = {}): BrowserPlugin {
       }),
     ),
   );
-  return (tracker) => merge(listen('focusin', 'focus_form'), listen('change', 'change_form'), submits).subscribe(tracker.input);
+  return (tracker) => merge(listen('focusin', 'focus_form'), listen('change', 'change_form'), submits()).subscribe(tracker.input);
 }
 
 /** A form's `id`, else its `name` attribute, else `''` (and `''` for fields outside a form). */

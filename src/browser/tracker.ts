@@ -313,11 +313,12 @@ export class BrowserTracker extends CoreTracker {
     return this.addGlobalContexts(this.#own);
   }
 
-  /** Starts an optional module now (see the `plugins` option). Unsubscribe to stop it. Outside a browser, does nothing. */
+  /** Starts an optional module now (see the `plugins` option). Unsubscribe to stop it. Outside a browser or after `shutdown()`, does nothing (the Subscription is closed). */
   use(plugin: BrowserPlugin): Subscription {
     const subscription = new Subscription();
-    if (!this.active || this.#plugins.closed) return subscription;
-    this.#plugins.add(subscription);
+    this.#plugins.add(subscription); // closed at once after shutdown()
+    if (!this.active) subscription.unsubscribe();
+    if (subscription.closed) return subscription;
     subscription.add(plugin(this));
     return subscription;
   }
