@@ -3,7 +3,8 @@ import { formFocusOrChange, formSubmission, FORM_INPUT_TYPES, type FormElement, 
 import type { BrowserPlugin } from './tracker.js';
 import { accepts } from './link-clicks.js';
 
-type FieldElement = HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement;
+/** A form field the form schemas describe: `<input>`, `<textarea>` or `<select>`. */
+export type FieldElement = HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement;
 
 /** Options of {@link formTracking}. */
 export interface FormTrackingOptions {

@@ -10,6 +10,6 @@ export type { ActivityTrackingOptions } from './activity.js';
 export { linkClickTracking } from './link-clicks.js';
 export type { LinkClickTrackingOptions } from './link-clicks.js';
 export { formTracking } from './forms.js';
-export type { FormTrackingOptions } from './forms.js';
+export type { FieldElement, FormTrackingOptions } from './forms.js';
 export { errorTracking } from './errors.js';
 export type { ErrorTrackingOptions } from './errors.js';

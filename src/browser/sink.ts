@@ -1,8 +1,24 @@
 import type { CollectorRequest } from '../emitter/transport.js';
 import { createOutboxSink, type OutboxSink, type OutboxSinkOptions } from './outbox/index.js';
 
-/** The outbox options `createBrowserTracker` passes through (its `outbox` option). */
-export type BrowserOutboxOptions = Pick<OutboxSinkOptions, 'storage' | 'storageKey' | 'maxEvents' | 'maxBytes' | 'keepaliveBudgetBytes' | 'retainFailed'>;
+/** The outbox options `createBrowserTracker` passes through (its `outbox` option); see docs/browser.md, "Delivery guarantees". */
+export interface BrowserOutboxOptions {
+  /** `'localStorage'` (memory only when it is unavailable) or `'memory'` (nothing kept across loads). @default 'localStorage' */
+  readonly storage?: 'localStorage' | 'memory' | undefined;
+  /** Prefix of the outbox's localStorage keys and Web Lock names. @default `rxplow.outbox:<emitter name>` */
+  readonly storageKey?: string | undefined;
+  /** Most events the outbox holds; beyond it new events are `dropped` (`queue-full`). @default 1_000 */
+  readonly maxEvents?: number | undefined;
+  /** Most bytes (UTF-8 JSON) the outbox holds; beyond it new events are `dropped` (`queue-full`). @default 1_000_000 */
+  readonly maxBytes?: number | undefined;
+  /** Most keepalive body bytes in flight on the page, all rxplow sinks together. @default 49_152 (48 KiB) */
+  readonly keepaliveBudgetBytes?: number | undefined;
+  /** Keep events whose retries ran out on a transient failure for the next load. @default true */
+  readonly retainFailed?: boolean | undefined;
+}
+
+// The outbox's own options must accept these as they are (a compile-time check).
+type _Fits<T extends Partial<OutboxSinkOptions> = BrowserOutboxOptions> = T;
 
 /**
  * The browser tracker's own sink: the outbox (src/browser/outbox/: events kept in localStorage until their final
