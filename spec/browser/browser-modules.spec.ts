@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import {
   activityTracking, createBrowserTracker, errorTracking, formTracking, linkClickTracking, type BrowserPlugin, type BrowserTracker,
 } from '../../src/browser/index.js';
+import { createTestingCollector } from '../../src/testing/index.js';
 import { ManualScheduler, RecordingSink } from './browser-support.js';
 
 const LINK_CLICK = 'iglu:com.snowplowanalytics.snowplow/link_click/jsonschema/1-0-1';
@@ -194,10 +195,12 @@ describe('rxplow/browser: optional modules', function () {
       EventTarget.prototype.removeEventListener = original.remove;
     });
 
-    it('shutdown() removes every listener the tracker and all its modules added', async () => {
+    it('shutdown() removes every listener the tracker, its outbox and all its modules added', async () => {
       const scheduler = new ManualScheduler();
       sink = new RecordingSink();
+      const collector = createTestingCollector();
       tracker = createBrowserTracker({
+        endpoint: collector.url, emitter: { fetch: collector.fetch }, outbox: { storage: 'memory' },
         sinks: [sink], storage: 'none', scheduler,
         plugins: [activityTracking({ minimumVisitLength: 1, heartbeatDelay: 1 }), linkClickTracking(), formTracking(), errorTracking()],
       });
@@ -210,7 +213,19 @@ describe('rxplow/browser: optional modules', function () {
       expect(scheduler.pending, 'and no timer').to.equal(0);
     });
 
-    it('a tracker without plugins adds no listener at all', async () => {
+    it('a plugin that fails to start: the constructor throws and leaves no listener behind', async () => {
+      const collector = createTestingCollector();
+      const failing: BrowserPlugin = () => {
+        throw new Error('plugin failed');
+      };
+      expect(() =>
+        createBrowserTracker({ endpoint: collector.url, emitter: { fetch: collector.fetch }, storage: 'none', plugins: [linkClickTracking(), failing] }),
+      ).to.throw('plugin failed');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect([...live.keys()]).to.deep.equal([]);
+    });
+
+    it('a tracker without plugins (and no endpoint) adds no listener at all', async () => {
       tracker = createBrowserTracker({ sinks: [(sink = new RecordingSink())], storage: 'none', scheduler: new ManualScheduler() });
       tracker.trackPageView();
       expect(live.size).to.equal(0);

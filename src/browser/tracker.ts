@@ -161,15 +161,10 @@ export class BrowserTracker extends CoreTracker {
     const ids = new Identity(store, o.sessionTimeoutMs ?? 1_800_000, now, anonymous && anonymous.mode);
     const page: PageState = { id: undefined, used: false, url: undefined, referrer: undefined };
     const contexts = options.contexts ?? {};
-    const state: { tracker?: BrowserTracker } = {};
     const { userId, ...subject } = options.subject ?? {};
     const fixedViewport = subject.viewport !== undefined;
     const sinks = [...(o.sinks ?? [])];
     if (options.endpoint === undefined && sinks.length === 0) throw new InvalidOptionsError('endpoint', 'required (a collector host or URL), unless `sinks` is given');
-    if (options.endpoint !== undefined && active) {
-      const emitter: EmitterOptions = { scheduler, ...options.emitter };
-      sinks.unshift(createSink({ ...options.outbox, endpoint: options.endpoint, emitter, scheduler }, () => state.tracker!.#anonymisingServer()));
-    }
     const own: GlobalContext[] = [];
     if (contexts.webPage !== false) own.push(() => ({ schema: WEB_PAGE_SCHEMA, data: { id: pageViewId(page) } }));
     if (contexts.session === true) own.push((event: GlobalContextEvent) => sessionEntity(ids, event));
@@ -201,7 +196,6 @@ export class BrowserTracker extends CoreTracker {
         return userFields === undefined ? fields : { ...fields, ...userFields(event) };
       },
     });
-    state.tracker = this;
     this.active = active;
     this.scheduler = scheduler;
     this.#ids = ids;
@@ -211,7 +205,18 @@ export class BrowserTracker extends CoreTracker {
     this.#pageViews = new ReplaySubject(1);
     this.pageViews = this.#pageViews.asObservable();
     if (userId !== undefined) this.setUserId(userId);
-    for (const plugin of o.plugins ?? []) this.use(plugin);
+    // The outbox (storage, listeners) is created only once every other option was accepted, and stopped again when a
+    // plugin fails to start: a constructor that throws leaves nothing running.
+    if (options.endpoint !== undefined && active) {
+      const emitter: EmitterOptions = { scheduler, ...options.emitter };
+      this.addEmitter(createSink({ ...options.outbox, endpoint: options.endpoint, emitter, scheduler }, () => this.#anonymisingServer()));
+    }
+    try {
+      for (const plugin of o.plugins ?? []) this.use(plugin);
+    } catch (error) {
+      void this.shutdown({ timeoutMs: 0 });
+      throw error;
+    }
   }
 
   /** The domain user id (`duid`) events carry now; `undefined` before the first event and in anonymous modes. */
