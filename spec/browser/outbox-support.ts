@@ -16,6 +16,11 @@ export function storedEids(storageKey: string): string[] {
   return storedKeys(storageKey).flatMap((key) => (JSON.parse(localStorage.getItem(key)!) as { events: { eid: string }[] }).events.map((e) => e.eid));
 }
 
+/** The eids stored as handed to a keepalive request. */
+export function storedHandedOff(storageKey: string): string[] {
+  return storedKeys(storageKey).flatMap((key) => (JSON.parse(localStorage.getItem(key)!) as { handedOff: string[] }).handedOff);
+}
+
 export function clearKeys(storageKey: string): void {
   for (const key of storedKeys(storageKey)) localStorage.removeItem(key);
 }

@@ -6,7 +6,7 @@ import { createOutboxSink, keepaliveLedger } from '../../src/browser/outbox/inde
 import { structEvent } from '../../src/events/structured.js';
 import type { TestingCollector } from '../../src/testing/index.js';
 import { createTracker } from '../../src/tracker/core.js';
-import { clearKeys, counts, createTestingCollector, fakeWindow, finals, freshKey, microtasks, rig, storedEids } from './outbox-support.js';
+import { clearKeys, counts, createTestingCollector, fakeWindow, finals, freshKey, microtasks, rig, storedEids, storedHandedOff, until } from './outbox-support.js';
 
 interface Sent {
   readonly keepalive: boolean;
@@ -170,7 +170,9 @@ describe('browser outbox: unload drain (keepalive within a shared budget)', func
     const handedOff = track(2, 'handed-off');
     win.dispatchEvent(new Event('pagehide'));
     await microtasks();
-    expect(storedEids(key)).to.deep.equal([]); // in flight by keepalive: the next load would not send them again
+    // In flight by keepalive: stored as handed off (the next load holds them until it hears from the collector).
+    expect(storedEids(key)).to.deep.equal(handedOff);
+    expect(storedHandedOff(key)).to.deep.equal(handedOff);
     expect(sink.size).to.equal(2);
     await sink.flush();
     expect(collector.events.slice(1).map((e) => e.eventId)).to.deep.equal(handedOff);
@@ -184,7 +186,39 @@ describe('browser outbox: unload drain (keepalive within a shared budget)', func
     const atUnload = track(2, 'unhealthy');
     await microtasks();
     expect(storedEids(key)).to.have.members([...failing, ...atUnload]);
+    expect(storedHandedOff(key)).to.deep.equal([]);
     await sink.dispose();
+  });
+
+  it('the next page drops events a gone page handed to keepalive on its first success, and sends them on its first failure', async () => {
+    for (const answer of [200, 503] as const) {
+      const gone = '2b0e5ce6-8a28-4c44-9a8e-6f0d8b2b3a13';
+      const event = (eid: string) => ({ e: 'se', eid, tv: 't', p: 'web', se_ca: 'c', se_ac: 'a' });
+      localStorage.setItem(`${key}#${gone}`, JSON.stringify({ v: 1, closed: false, at: 0, handedOff: ['k1', 'k2'], events: [event('k1'), event('k2'), event('plain')] }));
+      const collector = createTestingCollector().setDefault({ status: answer, delayMs: 50 });
+      const { sink, track } = rig(collector, { storageKey: key });
+      await sink.ready;
+      expect(sink.size).to.equal(3);
+      expect(collector.requests).to.have.length(0);
+      await until(() => collector.requests.length > 0, 'the plain event to be sent');
+      const own = track(1);
+      await sink.flush();
+      const sent = () => collector.requests.flatMap((r) => r.events.map((e) => e.eventId!));
+      if (answer === 503) {
+        await until(() => sent().includes('k2'), 'the held events to be sent');
+        await sink.flush();
+      }
+      const sentEids = sent();
+      if (answer === 200) {
+        expect(sentEids).to.deep.equal(['plain', ...own]); // k1, k2 dropped: their keepalive request most likely arrived
+        expect(sink.size).to.equal(0);
+      } else {
+        expect(sentEids).to.have.members(['plain', 'k1', 'k2', ...own]); // the collector is down: they are sent (and kept)
+        expect(storedEids(key)).to.have.members(['plain', 'k1', 'k2', ...own]);
+      }
+      await sink.dispose();
+      clearKeys(key);
+    }
   });
 
   it("keepaliveHandoff 'resend': events in a keepalive request stay stored until an answer is seen", async () => {
@@ -198,6 +232,7 @@ describe('browser outbox: unload drain (keepalive within a shared budget)', func
     win.dispatchEvent(new Event('pagehide'));
     await microtasks();
     expect(storedEids(key)).to.deep.equal(pending);
+    expect(storedHandedOff(key)).to.deep.equal([]);
     await sink.flush();
     expect(spy.sent.at(-1)!.keepalive).to.equal(true);
     expect(storedEids(key)).to.deep.equal([]);

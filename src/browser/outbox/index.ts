@@ -74,14 +74,15 @@ export interface OutboxSinkOptions {
    */
   readonly retainFailed?: boolean | undefined;
   /**
-   * What the outbox does with events it hands to a `keepalive` request at unload, whose answer the page may never see:
-   * - `'trust-when-healthy'`: when the collector's last answer to this page was a success, they leave the stored
-   *   outbox as the request is sent (the next load does not send them again: no duplicate at every navigation); when
-   *   the page has seen the collector fail, or no answer yet, they stay stored and the next load sends them again.
-   * - `'resend'`: they always stay stored until an answer is seen, so the next load sends them again (same eid): never
-   *   lost, but a duplicate whenever the keepalive request did arrive.
-   * If the page lives on (hidden, then visible), the answer is seen as usual, and events that were not delivered are
-   * stored again. @default 'trust-when-healthy'
+   * What the outbox does with events it hands to a `keepalive` request at unload, whose answer the page never sees:
+   * - `'trust-when-healthy'`: unless the page's last answer from the collector was a failure (network error, timeout,
+   *   408, 429, 5xx), they are stored marked "handed off". The next page that adopts them holds them until it hears
+   *   from the collector: its first success drops them (the keepalive request most likely arrived: no duplicate at
+   *   every navigation), its first transient failure sends them (the collector was likely down at unload too). After
+   *   a failure in this page, they are stored unmarked and the next load sends them again.
+   * - `'resend'`: they are stored unmarked, so the next load sends them again (same eid): never lost, but a duplicate
+   *   whenever the keepalive request did arrive.
+   * If the page lives on (hidden, then visible), the answer is seen as usual. @default 'trust-when-healthy'
    */
   readonly keepaliveHandoff?: 'trust-when-healthy' | 'resend' | undefined;
   /**
@@ -133,8 +134,13 @@ interface Entry {
   readonly bytes: number;
   /** Settled in this page but kept for the next load (`abandoned`, or `failed` for a transient cause). */
   kept: boolean;
-  /** In a keepalive request sent while the collector was healthy: left out of storage until an answer says otherwise. */
+  /** In a keepalive request sent while the collector was healthy: stored as handed off until an answer says otherwise. */
   handedOff: boolean;
+  /**
+   * Adopted as handed off by a gone page: not sent, until this page hears from the collector. A success drops it (the
+   * keepalive request most likely arrived); a transient failure sends it (the collector was likely down at unload too).
+   */
+  limbo: Payload | undefined;
 }
 
 const TAB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -180,8 +186,8 @@ class BrowserOutbox implements OutboxSink {
   #seq = 0;
   #dropped = 0;
   #unloading = false;
-  /** The collector's last answer to this page was a success. */
-  #healthy = false;
+  /** No failure seen since the collector's last success (a page starts healthy). */
+  #healthy = true;
   #writeQueued = false;
   #closed = false;
   #connected = false;
@@ -305,7 +311,7 @@ class BrowserOutbox implements OutboxSink {
 
   #add(eid: string, json: string, bytes: number): number {
     const id = this.#seq++;
-    this.#entries.set(id, { eid, json, bytes, kept: false, handedOff: false });
+    this.#entries.set(id, { eid, json, bytes, kept: false, handedOff: false, limbo: undefined });
     this.#bytes += bytes;
     const ids = this.#byEid.get(eid);
     if (ids) ids.push(id);
@@ -329,7 +335,7 @@ class BrowserOutbox implements OutboxSink {
     const transient = outcome.kind === 'retrying' || (outcome.kind === 'failed' && isTransient(outcome.status));
     if (outcome.kind === 'sent') this.#healthy = true;
     else if (transient) this.#healthy = false;
-    let changed = false;
+    let changed = outcome.kind === 'sent' || transient ? this.#decideLimbo(outcome.kind === 'sent') : false;
     if (outcome.kind === 'retrying') {
       // Not delivered (yet): whatever was handed to keepalive goes back into storage.
       for (const event of outcome.events) {
@@ -361,9 +367,25 @@ class BrowserOutbox implements OutboxSink {
   #pendingEntry(eid: string | undefined): [number, Entry] | undefined {
     for (const id of this.#byEid.get(eid ?? '') ?? []) {
       const entry = this.#entries.get(id)!;
-      if (!entry.kept) return [id, entry];
+      if (!entry.kept && entry.limbo === undefined) return [id, entry];
     }
     return undefined;
+  }
+
+  /** The collector answered: drop (success) or send (failure) what gone pages handed to keepalive. `true`: something changed. */
+  #decideLimbo(delivered: boolean): boolean {
+    const limbo = [...this.#entries].filter(([, entry]) => entry.limbo !== undefined);
+    for (const [id, entry] of limbo) {
+      if (delivered) {
+        this.#remove(id);
+        continue;
+      }
+      const payload = entry.limbo!;
+      entry.limbo = undefined;
+      entry.handedOff = false;
+      this.#intake.next({ kind: 'event', payload });
+    }
+    return limbo.length > 0;
   }
 
   /** A keepalive request is about to leave: with a healthy collector, its events leave the stored outbox (see `keepaliveHandoff`). */
@@ -402,13 +424,17 @@ class BrowserOutbox implements OutboxSink {
   #writeNow(closed = false): boolean {
     const storage = this.#storage;
     if (storage === undefined || this.#closed) return storage !== undefined;
-    const texts: string[] = [];
-    for (const entry of this.#entries.values()) if (!entry.handedOff) texts.push(entry.json);
-    if (texts.length === 0) {
+    if (this.#entries.size === 0) {
       removeItem(storage, this.#key);
       return true;
     }
-    if (writeItem(storage, this.#key, recordText(closed, this.#now(), texts))) return true;
+    const texts: string[] = [];
+    const handedOff: string[] = [];
+    for (const entry of this.#entries.values()) {
+      texts.push(entry.json);
+      if (entry.handedOff) handedOff.push(entry.eid);
+    }
+    if (writeItem(storage, this.#key, recordText(closed, this.#now(), texts, handedOff))) return true;
     this.#toMemory();
     return false;
   }
@@ -511,15 +537,24 @@ class BrowserOutbox implements OutboxSink {
       return true;
     }
     const added: { id: number; payload: Payload }[] = [];
+    const limbo: number[] = [];
     for (const payload of record.events) {
       const eid = payload['eid']!;
       if (this.#byEid.has(eid)) continue; // Already here (an adoption interrupted after its write).
       const json = JSON.stringify(payload);
-      added.push({ id: this.#add(eid, json, utf8ByteLength(json) + 1), payload });
+      const id = this.#add(eid, json, utf8ByteLength(json) + 1);
+      if (!record.handedOff.has(eid)) {
+        added.push({ id, payload });
+        continue;
+      }
+      const entry = this.#entries.get(id)!;
+      entry.handedOff = true;
+      entry.limbo = payload;
+      limbo.push(id);
     }
-    if (added.length > 0 && !this.#writeNow()) {
+    if (added.length + limbo.length > 0 && !this.#writeNow()) {
       // This tab cannot store them: leave them where they are, for a tab that can.
-      for (const { id } of added) this.#remove(id);
+      for (const id of [...added.map((a) => a.id), ...limbo]) this.#remove(id);
       return false;
     }
     removeItem(storage, key);

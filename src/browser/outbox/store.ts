@@ -12,6 +12,8 @@ export interface StoredRecord {
   readonly at: number;
   /** The events, as the tracker built them (no `stm`). */
   readonly events: readonly Payload[];
+  /** The eids of the events handed to a keepalive request at unload (see the outbox's `keepaliveHandoff`). */
+  readonly handedOff: ReadonlySet<string>;
 }
 
 const PROBE_KEY = 'rxplow.outbox.probe';
@@ -71,8 +73,8 @@ export function listKeys(storage: StorageLike): string[] {
 }
 
 /** A record's text, from the events' JSON texts (each serialised once). */
-export function recordText(closed: boolean, at: number, eventTexts: readonly string[]): string {
-  return `{"v":1,"closed":${closed},"at":${at},"events":[${eventTexts.join(',')}]}`;
+export function recordText(closed: boolean, at: number, eventTexts: readonly string[], handedOff: readonly string[]): string {
+  return `{"v":1,"closed":${closed},"at":${at},"handedOff":${JSON.stringify(handedOff)},"events":[${eventTexts.join(',')}]}`;
 }
 
 /** Reads a record; events that are not flat objects of strings with an `eid` are skipped; `undefined` when unreadable. */
@@ -85,11 +87,12 @@ export function parseRecord(text: string | null): StoredRecord | undefined {
     return undefined;
   }
   if (typeof value !== 'object' || value === null) return undefined;
-  const record = value as { v?: unknown; closed?: unknown; at?: unknown; events?: unknown };
+  const record = value as { v?: unknown; closed?: unknown; at?: unknown; events?: unknown; handedOff?: unknown };
   if (record.v !== 1 || !Array.isArray(record.events)) return undefined;
   const events: Payload[] = [];
   for (const event of record.events as unknown[]) if (isStoredPayload(event)) events.push(Object.freeze({ ...event }));
-  return { closed: record.closed === true, at: typeof record.at === 'number' ? record.at : 0, events };
+  const handedOff = new Set(Array.isArray(record.handedOff) ? record.handedOff.filter((eid): eid is string => typeof eid === 'string') : []);
+  return { closed: record.closed === true, at: typeof record.at === 'number' ? record.at : 0, events, handedOff };
 }
 
 function isStoredPayload(value: unknown): value is Payload {
