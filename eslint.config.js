@@ -5,14 +5,14 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 /** Our folders, innermost first. */
-const FOLDERS = ['payload', 'events', 'emitter', 'tracker', 'testing', 'browser', 'collector', 'cli'];
+const FOLDERS = ['payload', 'events', 'emitter', 'tracker', 'testing', 'browser', 'collector', 'redis', 'cli'];
 
 /**
  * The import rules of one folder of src/: the folders of ours it may not import (`types` ones only with
  * `import type`), and the packages it may not import. One rule object per folder, as flat config blocks replace a
  * rule rather than merge it.
  */
-function layer(folder, { forbid = [], typesOnly = [], packages = [], message }) {
+function layer(folder, { forbid = [], typesOnly = [], packages = [], message, redis = false }) {
   const ours = (names) => names.flatMap((name) => [`../${name}/*`, `../${name}/**`, `./${name}/*`]);
   const patterns = [];
   if (forbid.length) patterns.push({ group: ours(forbid), message: `${folder}/ may not import ${forbid.join(', ')}/ (${message})` });
@@ -20,6 +20,7 @@ function layer(folder, { forbid = [], typesOnly = [], packages = [], message }) 
     patterns.push({ group: ours(typesOnly), allowTypeImports: true, message: `${folder}/ may import only types from ${typesOnly.join(', ')}/ (${message})` });
   }
   if (packages.length) patterns.push({ group: packages, message: `${folder}/ may not use ${packages.join(', ')} (${message})` });
+  if (!redis) patterns.push(REDIS);
   return {
     files: [`src/${folder}/**/*.ts`],
     rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns }] },
@@ -28,6 +29,9 @@ function layer(folder, { forbid = [], typesOnly = [], packages = [], message }) 
 
 const NODE = ['node:*', 'fs', 'http', 'https', 'net', 'child_process', 'os', 'path'];
 const CLI_ONLY = ['ajv', 'ajv-*', 'ajv/*'];
+/** The Redis client (node-redis, or any other): only src/redis/ imports it (rxplow/redis, Node only). A regex, as a
+ * gitignore-style `redis` would also match our own folder `../redis/`. */
+const REDIS = { regex: '^(?:redis|ioredis|@redis/[^/]+)(?:/.*)?$', message: 'only src/redis/ (rxplow/redis, Node only) imports a Redis client' };
 const outside = (...keep) => FOLDERS.filter((f) => !keep.includes(f));
 
 export default tseslint.config(
@@ -64,6 +68,7 @@ export default tseslint.config(
           patterns: [
             { group: ['../events/*', '../tracker/*', '../testing/*', '../browser/*', '../collector/*', '../cli/*'], message: 'emitter/ depends on payload/ only' },
             { group: ['ky', 'uuid', ...NODE, ...CLI_ONLY], message: 'only emitter/ky-transport.ts imports ky' },
+            REDIS,
           ],
         },
       ],
@@ -80,6 +85,7 @@ export default tseslint.config(
             { group: ['../testing/*', '../browser/*', '../collector/*', '../cli/*'], message: 'tracker/ may not import testing/, browser/, collector/ or cli/' },
             { group: ['../emitter/*', '!../emitter/durations.js'], allowTypeImports: true, message: 'tracker/ may import only types from emitter/ (and emitter/durations.js)' },
             { group: ['ky', ...NODE, ...CLI_ONLY], message: 'tracker/ may not use ky, Node modules or ajv' },
+            REDIS,
           ],
         },
       ],
@@ -96,6 +102,7 @@ export default tseslint.config(
             { group: ['../emitter/*', '!../emitter/durations.js'], allowTypeImports: true, message: 'tracker/ may import only types from emitter/ (and emitter/durations.js)' },
             { group: ['../events/registry.js', '../events/web.js', '../events/structured.js', '../events/screen.js', '../events/ecommerce.js', '../events/ads.js', '../events/consent.js', '../events/engagement.js'], allowTypeImports: true, message: 'the lean core must not pull event definitions into a bundle: only tracker/tracker.ts (the classic Tracker) may' },
             { group: ['ky', ...NODE, ...CLI_ONLY], message: 'tracker/ may not use ky, Node modules or ajv' },
+            REDIS,
           ],
         },
       ],
@@ -104,16 +111,23 @@ export default tseslint.config(
   // rxplow/testing runs in browsers: fetch-compatible, no Node, no delivery internals.
   layer('testing', { forbid: outside('payload', 'testing'), packages: ['ky', ...NODE, ...CLI_ONLY], message: 'the testing collector runs in Node and browsers' }),
   // rxplow/browser: public modules of the core, never Node, the CLI or the collector.
-  layer('browser', { forbid: ['testing', 'collector', 'cli'], packages: [...NODE, ...CLI_ONLY], message: 'the browser layer builds on the core only' }),
-  layer('collector', { forbid: ['browser', 'testing'], packages: [], message: 'the collector entry re-exports the CLI collector' }),
-  layer('cli', { forbid: ['browser', 'testing'], packages: [], message: 'the CLI reads the protocol through payload/decode.ts' }),
+  layer('browser', { forbid: ['testing', 'collector', 'cli', 'redis'], packages: [...NODE, ...CLI_ONLY], message: 'the browser layer builds on the core only' }),
+  layer('collector', { forbid: ['browser', 'testing', 'redis'], packages: [], message: 'the collector entry re-exports the CLI collector' }),
+  // rxplow/redis (Node only): the one folder that may import the Redis client; it builds on delivery and the protocol core.
+  layer('redis', { forbid: ['tracker', 'browser', 'testing', 'collector', 'cli'], packages: [...CLI_ONLY], message: 'rxplow/redis builds on emitter/ and payload/ only', redis: true }),
+  layer('cli', { forbid: ['browser', 'testing'], packages: [], message: 'the CLI reads the protocol through payload/decode.ts, and Redis through src/redis/' }),
   // The main entry never reaches the browser layer, the collector or the CLI.
   {
     files: ['src/index.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['./browser/*', './collector/*', './cli/*', './testing/*'], message: 'the main entry may not import browser/, collector/, cli/ or testing/' }] },
+        {
+          patterns: [
+            { group: ['./browser/*', './collector/*', './cli/*', './testing/*', './redis/*'], message: 'the main entry may not import browser/, collector/, cli/, testing/ or redis/' },
+            REDIS,
+          ],
+        },
       ],
     },
   },

@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [-- --reps=N] [-- --no-1m] [-- --no-write] [-- --only=100k,d100k]
+// npm run bench [-- --quick] [-- --reps=N] [-- --no-1m] [-- --no-write] [-- --only=100k,d100k,redis]
 // Side-by-side benchmark: rxplow vs @snowplow/node-tracker vs a plain-fetch floor, each run in a fresh driver
 // process against a fresh loopback sink (bench/sink.mjs). Prints a table of medians, ranges and ratios, checks the
 // targets of issues 6, 9 (defaults variant) and 11 (size budgets, scripts/size-check.mjs), and writes
@@ -10,6 +10,7 @@ import { cpus, freemem, loadavg, totalmem, availableParallelism } from 'node:os'
 import { join } from 'node:path';
 import { bundleMarkdown, measureBundles } from './bundle-size.mjs';
 import { BENCH_DIR, DRIVERS, ensureBuilt, ROOT, runOne } from './harness.mjs';
+import { runRedisBench } from './redis.mjs';
 
 const args = process.argv.slice(2);
 const flag = (name) => args.includes(`--${name}`);
@@ -59,6 +60,8 @@ for (let rep = 0; rep < reps; rep++) {
     }
   }
 }
+// The Redis path (issue 14, bench/redis.mjs): its own interleaved runs, next to the direct emitter; `--only=redis`.
+const redisBench = !only || only.includes('redis') ? await runRedisBench({ n: quick ? 20_000 : 100_000, reps }) : null;
 const load1 = loadavg();
 writeFileSync(join(BENCH_DIR, '.out', 'last-run.json'), JSON.stringify(results, null, 2));
 
@@ -160,6 +163,8 @@ if (has('fault')) {
   target('Fault phase: all delivered exactly once (default retry settings)', `${runs.filter((r) => r.exactlyOnce).length}/${runs.length} runs`, once);
   target('Fault phase: in ≤ 5 s (worst run)', worst === null ? 'not delivered' : `${worst.toFixed(2)} s`, worst !== null && worst <= 5);
 }
+
+for (const t of redisBench?.targets ?? []) target(t.name, t.measured, t.pass);
 
 // ---- bundle ----
 const bundles = await measureBundles();
@@ -267,7 +272,9 @@ ${SCENARIOS.map(scenarioTable).join('\n\n')}
 
 ${variantTable}
 
-## Targets (issues 6, 9, 11)
+${redisBench?.markdown ?? ''}
+
+## Targets (issues 6, 9, 11, 14)
 
 ${targetTable}
 
@@ -289,7 +296,7 @@ functions to bench/PROFILE.md (\`--variant=defaults\`: the defaults variant, to 
 ${notes}
 `;
 
-console.log('\n' + SCENARIOS.map(scenarioTable).join('\n\n') + '\n\n' + variantTable + '\n\n## Targets\n\n' + targetTable + '\n\n' + bundle.markdown);
+console.log('\n' + SCENARIOS.map(scenarioTable).join('\n\n') + '\n\n' + variantTable + '\n\n' + (redisBench?.markdown ?? '') + '\n## Targets\n\n' + targetTable + '\n\n' + bundle.markdown);
 if (write) {
   writeFileSync(join(BENCH_DIR, 'RESULTS.md'), md);
   console.log(`\nwrote bench/RESULTS.md (${elapsed.toFixed(0)} s)`);

@@ -19,6 +19,19 @@ const CASES: readonly { readonly file: string; readonly code: string; readonly a
   { file: 'src/browser/x.ts', code: "import { startCollector } from '../collector/index.js';", allowed: false },
   { file: 'src/cli/x.ts', code: "import { createTestingCollector } from '../testing/index.js';", allowed: false },
   { file: 'src/index.ts', code: "export { createBrowserTracker } from './browser/index.js';", allowed: false },
+  // Only src/redis/ imports the Redis client; no core or browser module reaches it or rxplow/redis.
+  { file: 'src/redis/x.ts', code: "import { createClient } from 'redis';", allowed: true },
+  { file: 'src/redis/x.ts', code: "import { batchEvents } from '../emitter/batch.js';", allowed: true },
+  { file: 'src/redis/x.ts', code: "import { Tracker } from '../tracker/tracker.js';", allowed: false },
+  { file: 'src/index.ts', code: "import { createClient } from 'redis';", allowed: false },
+  { file: 'src/index.ts', code: "export { RedisQueueEmitter } from './redis/index.js';", allowed: false },
+  { file: 'src/emitter/x.ts', code: "import { createClient } from 'redis';", allowed: false },
+  { file: 'src/tracker/core.ts', code: "import { createClient } from 'redis';", allowed: false },
+  { file: 'src/browser/x.ts', code: "import { createClient } from '@redis/client';", allowed: false },
+  { file: 'src/browser/x.ts', code: "import { RedisQueueEmitter } from '../redis/index.js';", allowed: false },
+  { file: 'src/payload/x.ts', code: "import { createClient } from 'redis';", allowed: false },
+  { file: 'src/cli/x.ts', code: "import { createClient } from 'redis';", allowed: false },
+  { file: 'src/cli/x.ts', code: "import { createRedisWorker } from '../redis/index.js';", allowed: true },
 ];
 
 describe('architecture: import directions are enforced by eslint', function () {

@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import type { CollectorOptions } from './collector.js';
 import { COLLECTOR_DEFAULTS } from './defaults.js';
+import { parseWorkerCommandLine, type WorkerCommandOptions } from './worker-args.js';
 
 const D = COLLECTOR_DEFAULTS;
 
@@ -9,6 +10,7 @@ export const HELP = `Usage: rxplow <command> [options]
 
 Commands:
   collector        run a local Snowplow collector that validates every event (rxplow collector --help)
+  worker           deliver events queued in a Redis stream by rxplow/redis (rxplow worker --help)
 
 Options:
   -h, --help       print this help
@@ -46,7 +48,8 @@ export class UsageError extends Error {}
 export type Parsed =
   | { readonly command: 'help'; readonly text: string }
   | { readonly command: 'version' }
-  | { readonly command: 'collector'; readonly options: CollectorOptions };
+  | { readonly command: 'collector'; readonly options: CollectorOptions }
+  | { readonly command: 'worker'; readonly options: WorkerCommandOptions };
 
 function integer(value: string | undefined, name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   if (value === undefined) return fallback;
@@ -56,6 +59,7 @@ function integer(value: string | undefined, name: string, fallback: number, min 
 }
 
 export function parseCommandLine(argv: readonly string[]): Parsed {
+  if (argv[0] === 'worker') return parseWorkerCommandLine(argv.slice(1));
   let parsed;
   try {
     parsed = parseArgs({

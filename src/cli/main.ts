@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// The `rxplow` command. Commands: `collector`. Flags: --help, --version.
+// The `rxplow` command. Commands: `collector`, `worker`. Flags: --help, --version.
 import { HELP, parseCommandLine, UsageError, USAGE, type Parsed } from './args.js';
 import { startCollector } from './collector.js';
+import { runWorker } from './worker.js';
+import { WORKER_USAGE, WorkerUsageError } from './worker-args.js';
 import { VERSION } from '../version.js';
 
 /** Writes to stderr; a closed stderr (`2>&1 | head -1`) is ignored rather than fatal. */
@@ -14,8 +16,8 @@ async function main(argv: readonly string[]): Promise<number> {
   try {
     parsed = parseCommandLine(argv);
   } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    complain(`rxplow: ${error.message}\n\n${argv.includes('collector') ? USAGE : HELP}`);
+    if (!(error instanceof UsageError) && !(error instanceof WorkerUsageError)) throw error;
+    complain(`rxplow: ${error.message}\n\n${argv[0] === 'worker' ? WORKER_USAGE : argv.includes('collector') ? USAGE : HELP}`);
     return 2;
   }
   if (parsed.command === 'help') {
@@ -26,6 +28,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${VERSION}\n`);
     return 0;
   }
+  if (parsed.command === 'worker') return runWorker(parsed.options, process.stdout, complain);
   let collector;
   try {
     collector = await startCollector({ ...parsed.options, out: process.stdout, onWarning: (message) => complain(`rxplow collector: ${message}\n`) });

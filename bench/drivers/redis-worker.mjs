@@ -1,0 +1,13 @@
+// One delivery worker of the Redis path (started by bench/drivers/redis.mjs): createRedisWorker + an HTTP Emitter
+// with the rxplow driver's settings, to the bench sink. Exits when its parent goes.
+const dist = (path) => new URL(`../../dist/esm/${path}`, import.meta.url).href;
+const { Emitter } = await import(dist('index.js'));
+const { connectRedis, createRedisWorker } = await import(dist('redis/index.js'));
+
+const config = JSON.parse(process.argv[2]);
+const redis = await connectRedis(config.redisUrl);
+const emitter = new Emitter(config.collector, { method: 'post', bufferSize: 100, maxPostBytes: 200_000, concurrency: 4, maxQueueSize: 100_000 });
+const worker = createRedisWorker({ redis, stream: 'bench:events', group: 'bench', consumer: config.consumer, emitter, readCount: 500, maxInFlight: 2_000, blockMs: 100 });
+await worker.ready;
+process.send?.({ type: 'ready' });
+process.on('disconnect', () => process.exit(0));
