@@ -5,14 +5,14 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 /** Our folders, innermost first. */
-const FOLDERS = ['payload', 'events', 'emitter', 'tracker', 'testing', 'browser', 'collector', 'redis', 'cli'];
+const FOLDERS = ['payload', 'events', 'emitter', 'tracker', 'testing', 'browser', 'angular', 'collector', 'redis', 'cli'];
 
 /**
  * The import rules of one folder of src/: the folders of ours it may not import (`types` ones only with
  * `import type`), and the packages it may not import. One rule object per folder, as flat config blocks replace a
  * rule rather than merge it.
  */
-function layer(folder, { forbid = [], typesOnly = [], packages = [], message, redis = false }) {
+function layer(folder, { forbid = [], typesOnly = [], packages = [], message, redis = false, angular = false }) {
   const ours = (names) => names.flatMap((name) => [`../${name}/*`, `../${name}/**`, `./${name}/*`]);
   const patterns = [];
   if (forbid.length) patterns.push({ group: ours(forbid), message: `${folder}/ may not import ${forbid.join(', ')}/ (${message})` });
@@ -21,6 +21,7 @@ function layer(folder, { forbid = [], typesOnly = [], packages = [], message, re
   }
   if (packages.length) patterns.push({ group: packages, message: `${folder}/ may not use ${packages.join(', ')} (${message})` });
   if (!redis) patterns.push(REDIS);
+  if (!angular) patterns.push(ANGULAR);
   return {
     files: [`src/${folder}/**/*.ts`],
     rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns }] },
@@ -32,6 +33,8 @@ const CLI_ONLY = ['ajv', 'ajv-*', 'ajv/*'];
 /** The Redis client (node-redis, or any other): only src/redis/ imports it (rxplow/redis, Node only). A regex, as a
  * gitignore-style `redis` would also match our own folder `../redis/`. */
 const REDIS = { regex: '^(?:redis|ioredis|@redis/[^/]+)(?:/.*)?$', message: 'only src/redis/ (rxplow/redis, Node only) imports a Redis client' };
+/** Angular: only src/angular/ (rxplow/angular) imports it; the core and the browser entry stay framework-free. */
+const ANGULAR = { group: ['@angular/*', '@angular/**', 'zone.js', 'zone.js/*'], message: 'only src/angular/ (rxplow/angular) imports Angular' };
 const outside = (...keep) => FOLDERS.filter((f) => !keep.includes(f));
 
 export default tseslint.config(
@@ -66,7 +69,8 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['../events/*', '../tracker/*', '../testing/*', '../browser/*', '../collector/*', '../cli/*'], message: 'emitter/ depends on payload/ only' },
+            { group: ['../events/*', '../tracker/*', '../testing/*', '../browser/*', '../angular/*', '../collector/*', '../cli/*'], message: 'emitter/ depends on payload/ only' },
+            ANGULAR,
             { group: ['ky', 'uuid', ...NODE, ...CLI_ONLY], message: 'only emitter/ky-transport.ts imports ky' },
             REDIS,
           ],
@@ -82,7 +86,8 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['../testing/*', '../browser/*', '../collector/*', '../cli/*'], message: 'tracker/ may not import testing/, browser/, collector/ or cli/' },
+            { group: ['../testing/*', '../browser/*', '../angular/*', '../collector/*', '../cli/*'], message: 'tracker/ may not import testing/, browser/, angular/, collector/ or cli/' },
+            ANGULAR,
             { group: ['../emitter/*', '!../emitter/durations.js'], allowTypeImports: true, message: 'tracker/ may import only types from emitter/ (and emitter/durations.js)' },
             { group: ['ky', ...NODE, ...CLI_ONLY], message: 'tracker/ may not use ky, Node modules or ajv' },
             REDIS,
@@ -98,7 +103,8 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['../testing/*', '../browser/*', '../collector/*', '../cli/*'], message: 'tracker/ may not import testing/, browser/, collector/ or cli/' },
+            { group: ['../testing/*', '../browser/*', '../angular/*', '../collector/*', '../cli/*'], message: 'tracker/ may not import testing/, browser/, angular/, collector/ or cli/' },
+            ANGULAR,
             { group: ['../emitter/*', '!../emitter/durations.js'], allowTypeImports: true, message: 'tracker/ may import only types from emitter/ (and emitter/durations.js)' },
             { group: ['../events/registry.js', '../events/web.js', '../events/structured.js', '../events/screen.js', '../events/ecommerce.js', '../events/ads.js', '../events/consent.js', '../events/engagement.js'], allowTypeImports: true, message: 'the lean core must not pull event definitions into a bundle: only tracker/tracker.ts (the classic Tracker) may' },
             { group: ['ky', ...NODE, ...CLI_ONLY], message: 'tracker/ may not use ky, Node modules or ajv' },
@@ -111,11 +117,13 @@ export default tseslint.config(
   // rxplow/testing runs in browsers: fetch-compatible, no Node, no delivery internals.
   layer('testing', { forbid: outside('payload', 'testing'), packages: ['ky', ...NODE, ...CLI_ONLY], message: 'the testing collector runs in Node and browsers' }),
   // rxplow/browser: public modules of the core, never Node, the CLI or the collector.
-  layer('browser', { forbid: ['testing', 'collector', 'cli', 'redis'], packages: [...NODE, ...CLI_ONLY], message: 'the browser layer builds on the core only' }),
-  layer('collector', { forbid: ['browser', 'testing', 'redis'], packages: [], message: 'the collector entry re-exports the CLI collector' }),
+  layer('browser', { forbid: ['testing', 'angular', 'collector', 'cli', 'redis'], packages: [...NODE, ...CLI_ONLY], message: 'the browser layer builds on the core only' }),
+  layer('collector', { forbid: ['browser', 'angular', 'testing', 'redis'], packages: [], message: 'the collector entry re-exports the CLI collector' }),
   // rxplow/redis (Node only): the one folder that may import the Redis client; it builds on delivery and the protocol core.
-  layer('redis', { forbid: ['tracker', 'browser', 'testing', 'collector', 'cli'], packages: [...CLI_ONLY], message: 'rxplow/redis builds on emitter/ and payload/ only', redis: true }),
-  layer('cli', { forbid: ['browser', 'testing'], packages: [], message: 'the CLI reads the protocol through payload/decode.ts, and Redis through src/redis/' }),
+  layer('redis', { forbid: ['tracker', 'browser', 'angular', 'testing', 'collector', 'cli'], packages: [...CLI_ONLY], message: 'rxplow/redis builds on emitter/ and payload/ only', redis: true }),
+  // rxplow/angular: the one folder that may import Angular; it builds on the browser entry and the core, never Node.
+  layer('angular', { forbid: ['testing', 'collector', 'redis', 'cli'], packages: [...NODE, ...CLI_ONLY], message: 'rxplow/angular builds on rxplow/browser and the core', angular: true }),
+  layer('cli', { forbid: ['browser', 'angular', 'testing'], packages: [], message: 'the CLI reads the protocol through payload/decode.ts, and Redis through src/redis/' }),
   // The main entry never reaches the browser layer, the collector or the CLI.
   {
     files: ['src/index.ts'],
@@ -124,7 +132,8 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['./browser/*', './collector/*', './cli/*', './testing/*', './redis/*'], message: 'the main entry may not import browser/, collector/, cli/, testing/ or redis/' },
+            { group: ['./browser/*', './angular/*', './collector/*', './cli/*', './testing/*', './redis/*'], message: 'the main entry may not import browser/, angular/, collector/, cli/, testing/ or redis/' },
+            ANGULAR,
             REDIS,
           ],
         },

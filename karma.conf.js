@@ -18,6 +18,10 @@ import karmaCollector from './spec/support/karma-collector.cjs';
 
 const root = dirname(fileURLToPath(import.meta.url));
 process.env.CHROME_BIN ||= '/usr/bin/chromium';
+// RXPLOW_KARMA_BUNDLE=zone runs the zone.js bundle (.build/browser-zone/specs.js, `bundle-browser-specs.mjs --zone`)
+// instead, with its totals in .build/karma-zone-totals.json.
+const bundle = process.env.RXPLOW_KARMA_BUNDLE === 'zone' ? '.build/browser-zone/specs.js' : '.build/browser/specs.js';
+const totalsFile = process.env.RXPLOW_KARMA_BUNDLE === 'zone' ? '.build/karma-zone-totals.json' : '.build/karma-totals.json';
 
 // Writes .build/karma-totals.json ({passed, failed, skipped, errors}) at the
 // end of the run; scripts/run-tests.mjs reads it for the summary line.
@@ -34,7 +38,7 @@ function TotalsReporter(baseReporterDecorator) {
   this.onRunComplete = (_browsers, results) => {
     if (results.error || results.disconnected) t.errors = Math.max(t.errors, 1);
     mkdirSync(join(root, '.build'), { recursive: true });
-    writeFileSync(join(root, '.build/karma-totals.json'), JSON.stringify(t) + '\n');
+    writeFileSync(join(root, totalsFile), JSON.stringify(t) + '\n');
   };
 }
 TotalsReporter.$inject = ['baseReporterDecorator'];
@@ -69,8 +73,8 @@ export default function (config) {
     basePath: root,
     frameworks: ['mocha'],
     files: [
-      { pattern: '.build/browser/specs.js', type: 'module', watched: false },
-      { pattern: '.build/browser/specs.js.map', included: false, served: true, watched: false },
+      { pattern: bundle, type: 'module', watched: false },
+      { pattern: `${bundle}.map`, included: false, served: true, watched: false },
     ],
     plugins: [
       'karma-mocha',

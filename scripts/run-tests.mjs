@@ -15,6 +15,7 @@ const bin = (pkg, file) => join(dirname(require.resolve(`${pkg}/package.json`)),
 
 const mochaTotals = join(root, '.build/mocha-totals.json');
 const karmaTotals = join(root, '.build/karma-totals.json');
+const karmaZoneTotals = join(root, '.build/karma-zone-totals.json');
 
 const steps = [
   { name: 'build', cmd: ['scripts/build.mjs'] },
@@ -29,6 +30,15 @@ const steps = [
   },
   { name: 'bundle browser specs', cmd: ['scripts/bundle-browser-specs.mjs'] },
   { name: 'test:browser', cmd: [bin('karma', 'bin/karma'), 'start', 'karma.conf.js'], totals: karmaTotals, needs: 'bundle browser specs' },
+  // zone.js patches globals: its specs (spec/browser/zone/) run in a page of their own.
+  { name: 'bundle zone.js browser specs', cmd: ['scripts/bundle-browser-specs.mjs', '--zone'] },
+  {
+    name: 'test:browser (zone.js)',
+    cmd: [bin('karma', 'bin/karma'), 'start', 'karma.conf.js'],
+    env: { RXPLOW_KARMA_BUNDLE: 'zone' },
+    totals: karmaZoneTotals,
+    needs: 'bundle zone.js browser specs',
+  },
 ];
 
 const sum = { passed: 0, failed: 0, skipped: 0 };
@@ -45,7 +55,7 @@ for (const step of steps) {
   }
   console.log(`\n=== ${step.name}`);
   const s0 = Date.now();
-  const r = spawnSync(process.execPath, step.cmd, { cwd: root, stdio: 'inherit' });
+  const r = spawnSync(process.execPath, step.cmd, { cwd: root, stdio: 'inherit', env: { ...process.env, ...step.env } });
   let ok = r.status === 0;
   if (step.totals) {
     if (existsSync(step.totals)) {

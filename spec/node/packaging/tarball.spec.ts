@@ -18,7 +18,13 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { na
 const entries = Object.keys(pkg.exports)
   .filter((key) => key !== './package.json')
   .map((key) => (key === '.' ? pkg.name : `${pkg.name}/${key.slice(2)}`));
-const rxjsVersion = (JSON.parse(readFileSync(join(root, 'node_modules/rxjs/package.json'), 'utf8')) as { version: string }).version;
+const versionOf = (name: string): string => (JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+const rxjsVersion = versionOf('rxjs');
+/**
+ * rxplow/angular's optional peers (and theirs), so that its entry loads too, on Node, as in SSR (no browser global at
+ * import). Angular's packages need their linker or, as here, the JIT compiler loaded first.
+ */
+const angular = ['@angular/core', '@angular/common', '@angular/router', '@angular/platform-browser', '@angular/compiler'].map((name) => `${name}@${versionOf(name)}`);
 
 /** The environment for child processes: no tsx loader or npm lifecycle settings leaking in from this run. */
 function cleanEnv(): NodeJS.ProcessEnv {
@@ -60,10 +66,10 @@ describe('packaging (npm pack → install → use)', function () {
     app = join(work, 'app');
     mkdirSync(app);
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'rxplow-consumer', private: true, version: '1.0.0' }, null, 2));
-    const install = (mode: string) => run('npm', ['install', mode, '--no-audit', '--no-fund', '--no-save', tarball, `rxjs@${rxjsVersion}`], app);
+    const install = (mode: string) => run('npm', ['install', mode, '--no-audit', '--no-fund', '--no-save', tarball, `rxjs@${rxjsVersion}`, ...angular], app);
     let installed = install('--offline');
     if (installed.status !== 0) installed = install('--prefer-offline');
-    ok(installed, 'npm install (the tarball and rxjs)');
+    ok(installed, 'npm install (the tarball, rxjs and Angular)');
   });
 
   after(() => {
@@ -125,8 +131,8 @@ describe('packaging (npm pack → install → use)', function () {
 
   it(`every entry of the exports map loads with import and with require (${entries.join(', ')})`, () => {
     const list = JSON.stringify(entries);
-    const esm = `for (const e of ${list}) console.log(e, Object.keys(await import(e)).length > 0);`;
-    const cjs = `for (const e of ${list}) console.log(e, Object.keys(require(e)).length > 0);`;
+    const esm = `await import('@angular/compiler'); for (const e of ${list}) console.log(e, Object.keys(await import(e)).length > 0);`;
+    const cjs = `require('@angular/compiler'); for (const e of ${list}) console.log(e, Object.keys(require(e)).length > 0);`;
     const expected = entries.map((e) => `${e} true`).join('\n');
     expect(ok(run(process.execPath, ['--input-type=module', '-e', esm], app), 'import every entry')).to.equal(expected);
     expect(ok(run(process.execPath, ['-e', cjs], app), 'require every entry')).to.equal(expected);
