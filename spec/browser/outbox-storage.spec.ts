@@ -34,6 +34,7 @@ describe('browser outbox: storage (real localStorage)', function () {
   it('bounds the outbox by count: events beyond maxEvents are dropped (queue-full) and counted', async () => {
     const collector = createTestingCollector().setDefault({ status: 200, delayMs: 200 });
     const { sink, track, outcomes } = rig(collector, { storageKey: key, maxEvents: 3 });
+    await sink.ready; // the key is written once this tab owns it
     const eids = track(5);
     await microtasks();
     expect(storedEids(key)).to.deep.equal(eids.slice(0, 3));

@@ -186,6 +186,8 @@ class BrowserOutbox implements OutboxSink {
   #seq = 0;
   #dropped = 0;
   #unloading = false;
+  /** This tab may write its key: with Web Locks, once its own lock is granted (before, another tab could adopt it). */
+  #owned = false;
   /** No failure seen since the collector's last success (a page starts healthy). */
   #healthy = true;
   #writeQueued = false;
@@ -423,7 +425,7 @@ class BrowserOutbox implements OutboxSink {
   /** Writes this tab's key now; `false` (and memory only from now on) when the browser refused. */
   #writeNow(closed = false): boolean {
     const storage = this.#storage;
-    if (storage === undefined || this.#closed) return storage !== undefined;
+    if (storage === undefined || this.#closed || !this.#owned) return storage !== undefined;
     if (this.#entries.size === 0) {
       removeItem(storage, this.#key);
       return true;
@@ -462,14 +464,22 @@ class BrowserOutbox implements OutboxSink {
       const owned = new Promise<void>((granted) => {
         locks
           .request(this.#lockName(this.tabId), () => {
+            this.#owned = true;
+            this.#writeNow(); // what was admitted while the lock was on its way
             granted();
             return this.#held;
           })
-          .catch(() => granted());
+          .catch(() => {
+            // Web Locks refused (an opaque origin, …): without ownership this tab keeps its events in memory.
+            this.#toMemory();
+            granted();
+          });
       });
       await owned;
       await Promise.all(this.#candidates().map((tabId) => this.#watch(tabId)));
     } else {
+      this.#owned = true;
+      this.#writeNow();
       this.#adoptClosed();
     }
   }
@@ -493,7 +503,8 @@ class BrowserOutbox implements OutboxSink {
    */
   #watch(tabId: string): Promise<void> {
     const locks = this.#locks;
-    if (!locks || this.#watched.has(tabId) || this.#closed) return Promise.resolve();
+    // Before this tab owns its key, the initial scan (run once it does) finds every key.
+    if (!locks || !this.#owned || this.#watched.has(tabId) || this.#closed) return Promise.resolve();
     this.#watched.add(tabId);
     const name = this.#lockName(tabId);
     const onGrant = (lock: Lock | null): Promise<void> | undefined => (lock !== null && this.#adopt(tabId) ? this.#held : undefined);
