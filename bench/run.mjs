@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [-- --reps=N] [-- --no-1m] [-- --no-write] [-- --only=100k,d100k,redis]
+// npm run bench [-- --quick] [-- --reps=N] [-- --no-1m] [-- --no-write] [-- --only=100k,d100k,redis,angular]
 // Side-by-side benchmark: rxplow vs @snowplow/node-tracker vs a plain-fetch floor, each run in a fresh driver
 // process against a fresh loopback sink (bench/sink.mjs). Prints a table of medians, ranges and ratios, checks the
 // targets of issues 6, 9 (defaults variant) and 11 (size budgets, scripts/size-check.mjs), and writes
@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { bundleMarkdown, measureBundles } from './bundle-size.mjs';
 import { BENCH_DIR, DRIVERS, ensureBuilt, ROOT, runOne } from './harness.mjs';
 import { runRedisBench } from './redis.mjs';
+import { measureAngularSize } from './angular-size.mjs';
 
 const args = process.argv.slice(2);
 const flag = (name) => args.includes(`--${name}`);
@@ -62,6 +63,8 @@ for (let rep = 0; rep < reps; rep++) {
 }
 // The Redis path (issue 14, bench/redis.mjs): its own interleaved runs, next to the direct emitter; `--only=redis`.
 const redisBench = !only || only.includes('redis') ? await runRedisBench({ n: quick ? 20_000 : 100_000, reps }) : null;
+// The Angular example app's production build with rxplow and without it (issue 13, bench/angular-size.mjs); `--only=angular`.
+const angularSize = !only || only.includes('angular') ? await measureAngularSize() : null;
 const load1 = loadavg();
 writeFileSync(join(BENCH_DIR, '.out', 'last-run.json'), JSON.stringify(results, null, 2));
 
@@ -288,6 +291,8 @@ commit before the lean core): 24 620 B / 22 896 B. @snowplow/browser-tracker is 
 
 ${bundle.markdown}
 
+${angularSize?.markdown ?? ''}
+
 ## Profile
 
 \`node bench/profile.mjs\` runs the rxplow driver at N = 100k under \`node --cpu-prof\` and writes the top self-time
@@ -296,7 +301,7 @@ functions to bench/PROFILE.md (\`--variant=defaults\`: the defaults variant, to 
 ${notes}
 `;
 
-console.log('\n' + SCENARIOS.map(scenarioTable).join('\n\n') + '\n\n' + variantTable + '\n\n' + (redisBench?.markdown ?? '') + '\n## Targets\n\n' + targetTable + '\n\n' + bundle.markdown);
+console.log('\n' + SCENARIOS.map(scenarioTable).join('\n\n') + '\n\n' + variantTable + '\n\n' + (redisBench?.markdown ?? '') + '\n## Targets\n\n' + targetTable + '\n\n' + bundle.markdown + '\n\n' + (angularSize?.markdown ?? ''));
 if (write) {
   writeFileSync(join(BENCH_DIR, 'RESULTS.md'), md);
   console.log(`\nwrote bench/RESULTS.md (${elapsed.toFixed(0)} s)`);

@@ -10,6 +10,7 @@ import { enterZone, provideTracker, TRACKER, withErrorTracking, withRouterPageVi
 import { structEvent } from '../../src/events/structured.js';
 import type { DeliveryOutcome } from '../../src/index.js';
 import { RecordingSink } from './browser-support.js';
+import { createTestingCollector } from '../../src/testing/index.js';
 import { provideRouter, Router } from '@angular/router';
 import { provideLocationMocks } from '@angular/common/testing';
 
@@ -134,6 +135,24 @@ describe('rxplow/angular in a zoneless app', function () {
       expect(delegated).to.have.length(3);
       expect(recording.events.filter((e) => e.event?.schema === APPLICATION_ERROR).map((e) => e.event!.data['message'])).to.deep.equal(['[object Object]', 'a string']);
     });
+  });
+
+  it("docs/angular.md's testing recipe: the testing collector's fetch, memory storage, no batching delay", async () => {
+    const collector = createTestingCollector();
+    TestBed.configureTestingModule({
+      providers: [
+        provideRouter([{ path: '**', children: [] }]),
+        provideLocationMocks(),
+        provideTracker(
+          { endpoint: collector.url, storage: 'none', outbox: { storage: 'memory' }, emitter: { fetch: collector.fetch, flushIntervalMs: 0 } },
+          withRouterPageViews(),
+        ),
+      ],
+    });
+    await TestBed.inject(Router).navigateByUrl('/checkout');
+    const [view] = await collector.waitForEvents({ predicate: (e) => e.eventType === 'pv' });
+    expect(new URL(view!.fields['url']!).pathname).to.equal('/checkout');
+    TestBed.resetTestingModule();
   });
 
   it('the tracker is one per application and is shut down (after a flush) when the application is destroyed', async () => {
