@@ -19,6 +19,7 @@ export type { KeepaliveLedger, UnloadTransportOptions } from './keepalive.js';
 
 /** Every outbox option's default. */
 export const OUTBOX_DEFAULTS = /* @__PURE__ */ Object.freeze({
+  /** See {@link OutboxSinkOptions}: `storage`, `maxEvents`, `maxBytes`, `keepaliveBudgetBytes`, `retainFailed`, `keepaliveHandoff`. */
   storage: 'localStorage',
   maxEvents: 1_000,
   maxBytes: 1_000_000,
@@ -31,10 +32,15 @@ export const OUTBOX_DEFAULTS = /* @__PURE__ */ Object.freeze({
 
 /** What the outbox needs of the window (a real `Window` has it all). */
 export interface OutboxWindow {
+  /** Where the outbox is kept; reading it may throw (disabled storage): the outbox then works in memory. */
   readonly localStorage?: Storage | undefined;
+  /** `navigator.locks` (Web Locks), for the coordination of tabs; without it, the weaker fallback applies. */
   readonly navigator?: { readonly locks?: LockManager | undefined } | undefined;
+  /** The document, for `visibilitychange` and `visibilityState`. */
   readonly document?: (EventTarget & { readonly visibilityState?: DocumentVisibilityState }) | undefined;
+  /** For the `pagehide`, `pageshow` and `storage` listeners. */
   addEventListener: EventTarget['addEventListener'];
+  /** Removes them (`shutdown()`, `dispose()`). */
   removeEventListener: EventTarget['removeEventListener'];
 }
 
