@@ -1,6 +1,6 @@
 // End to end, in Debian's Chromium: events survive reloads, tab closes, several tabs and a collector outage
-// (issue 12 items 5 and 6). The page (spec/fixtures/e2e/page.ts) tracks through createBrowserTracker with the
-// outbox sink; everything is checked at rxplow collector (good events, by eid).
+// (issue 12 items 5 and 6). The page (spec/fixtures/e2e/page.ts) tracks through createBrowserTracker, which delivers
+// through the outbox sink; everything is checked at rxplow collector (good events, by eid).
 import { expect } from 'chai';
 import {
   arrivals, good, launchChromium, pageReady, param, quietCollector, servePage, until,
@@ -28,8 +28,8 @@ describe('e2e: events survive reloads, tab closes, tabs and outages (Chromium, r
   });
   beforeEach(() => collector.reset());
 
-  /** The page config: outbox delivery; a batch waits 60 s unless drained, so events are pending when the page goes. */
-  const pending = () => server.url({ collector: collector.url, delivery: 'outbox', flushIntervalMs: 60_000 });
+  /** The page config: a batch waits 60 s unless drained, so events are pending when the page goes. */
+  const pending = () => server.url({ collector: collector.url, flushIntervalMs: 60_000 });
 
   /** Every eid arrives exactly once (waits for all to arrive, then for the collector to be idle). */
   async function exactlyOnce(eids: readonly string[], what: string): Promise<void> {
@@ -82,7 +82,7 @@ describe('e2e: events survive reloads, tab closes, tabs and outages (Chromium, r
     const port = collector.port;
     const context = await browser.newContext();
     const page = await context.newPage();
-    await page.goto(server.url({ collector: collector.url, delivery: 'outbox' }));
+    await page.goto(server.url({ collector: collector.url }));
     await pageReady(page);
     await exactlyOnce([(await page.evaluate(rxTracked))[0]!], 'the first page view');
     await collector.close(); // down
@@ -114,7 +114,7 @@ describe('e2e: events survive reloads, tab closes, tabs and outages (Chromium, r
     let stored: string[];
     try {
       const first = await context.newPage();
-      await first.goto(server.url({ collector: collector.url, delivery: 'outbox' }));
+      await first.goto(server.url({ collector: collector.url }));
       await pageReady(first);
       stored = [(await first.evaluate(rxTracked))[0]!, ...(await first.evaluate(rxTrack, { n: 20, action: 'stored' }))];
       await until(() => first.evaluate(rxOutboxSize).then((n) => n === 21), 'the first tab to store its events');
@@ -124,7 +124,7 @@ describe('e2e: events survive reloads, tab closes, tabs and outages (Chromium, r
     }
     // Two tabs open at once: both find the gone tab's outbox; one adopts it.
     const tabs = await Promise.all([context.newPage(), context.newPage()]);
-    await Promise.all(tabs.map((tab) => tab.goto(server.url({ collector: collector.url, delivery: 'outbox' }))));
+    await Promise.all(tabs.map((tab) => tab.goto(server.url({ collector: collector.url }))));
     await Promise.all(tabs.map((tab) => pageReady(tab)));
     const views = await Promise.all(tabs.map(async (tab) => (await tab.evaluate(rxTracked))[0]!));
     const more = await Promise.all(tabs.map((tab) => tab.evaluate(rxTrack, { n: 3, action: 'live-tab' })));
