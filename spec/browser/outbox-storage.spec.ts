@@ -70,7 +70,7 @@ describe('browser outbox: storage (real localStorage)', function () {
     const up = createTestingCollector();
     const second = rig(up, { storageKey: key });
     await second.sink.ready;
-    const arrived = await up.waitForEvents({ count: 4 });
+    const arrived = await up.waitForEvents({ count: 4, timeoutMs: 8_000 });
     expect(arrived.map((e) => e.eventId)).to.deep.equal(eids);
     expect(arrived.map((e) => e.fields['dtm'])).to.deep.equal(stored.events.map((e) => e['dtm']));
     expect(arrived.map((e) => e.fields['se_ac'])).to.deep.equal(['before-reload', 'before-reload', 'before-reload', 'before-reload']);

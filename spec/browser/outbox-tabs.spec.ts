@@ -44,7 +44,7 @@ describe('browser outbox: several tabs (real Web Locks)', function () {
     expect(storedEids(key)).to.deep.equal(eids);
 
     await a.sink.dispose(); // A's page goes away: its lock is released, B's waiting request is granted
-    await bCollector.waitForEvents({ count: 4 });
+    await bCollector.waitForEvents({ count: 4, timeoutMs: 8_000 });
     await b.sink.flush();
     expect(bCollector.events.map((e) => e.eventId)).to.deep.equal([...mine, ...eids]);
     expect(storedKeys(key)).to.deep.equal([]);
@@ -64,7 +64,7 @@ describe('browser outbox: several tabs (real Web Locks)', function () {
     // only at its own start. So this spec checks the other half: the next sink to start adopts A's leftovers.
     const c = rig(bCollector, { storageKey: key });
     await c.sink.ready;
-    await bCollector.waitForEvents({ count: 2 });
+    await bCollector.waitForEvents({ count: 2, timeoutMs: 8_000 });
     expect(bCollector.events.map((e) => e.eventId)).to.deep.equal(eids);
     await Promise.all([b.sink.shutdown(), c.sink.shutdown()]);
   });
@@ -101,7 +101,7 @@ describe('browser outbox: several tabs (real Web Locks)', function () {
     expect(laterCollector.events).to.have.length(0); // the gone tab's lock is still held by first
     localStorage.removeItem(gone.storageKey); // the view catches up
     await first.sink.dispose();
-    await laterCollector.waitForEvents({ count: 4 });
+    await laterCollector.waitForEvents({ count: 4, timeoutMs: 8_000 });
     await later.sink.flush();
     expect(laterCollector.events.map((e) => e.eventId)).to.have.members(gone.eids);
     expect(laterCollector.events).to.have.length(4);
@@ -129,7 +129,7 @@ describe('browser outbox: several tabs (real Web Locks)', function () {
     const bCollector = createTestingCollector();
     const b = rig(bCollector, { storageKey: key, window: fakeWindow({ locks: null }) });
     await b.sink.ready;
-    await bCollector.waitForEvents({ count: 2 });
+    await bCollector.waitForEvents({ count: 2, timeoutMs: 8_000 });
     expect(bCollector.events.map((e) => e.eventId)).to.deep.equal(eids);
     await b.sink.shutdown();
   });

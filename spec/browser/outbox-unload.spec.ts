@@ -52,7 +52,7 @@ describe('browser outbox: unload drain (keepalive within a shared budget)', func
     const eids = track(5);
     expect(spy.sent).to.have.length(0); // waiting for the 60 s batch timer
     win.dispatchEvent(new Event('pagehide'));
-    await collector.waitForEvents({ count: 5 });
+    await collector.waitForEvents({ count: 5, timeoutMs: 8_000 });
     expect(collector.events.map((e) => e.eventId)).to.deep.equal(eids);
     expect(spy.sent.every((s) => s.keepalive)).to.equal(true);
     // Visible again (pageshow): ordinary requests again.
@@ -71,7 +71,7 @@ describe('browser outbox: unload drain (keepalive within a shared budget)', func
     track(3);
     win.document.visibilityState = 'hidden';
     win.document.dispatchEvent(new Event('visibilitychange'));
-    await collector.waitForEvents({ count: 3 });
+    await collector.waitForEvents({ count: 3, timeoutMs: 8_000 });
     expect(spy.sent.map((s) => s.keepalive)).to.deep.equal([true]);
     win.document.visibilityState = 'visible';
     win.document.dispatchEvent(new Event('visibilitychange'));
@@ -155,7 +155,7 @@ describe('browser outbox: unload drain (keepalive within a shared budget)', func
 
     const next = createTestingCollector();
     const reloaded = rig(next, { storageKey: key });
-    await next.waitForEvents({ count: 4 });
+    await next.waitForEvents({ count: 4, timeoutMs: 8_000 });
     expect(next.events.map((e) => e.eventId)).to.have.members(left);
     await reloaded.sink.shutdown();
   });
