@@ -65,39 +65,44 @@ class ZoneSafeBrowserTracker extends BrowserTracker {
     this.outside = outside;
     const input = this.input;
     (this as { input: BrowserTracker['input'] }).input = {
-      next: (item: TrackerEvent | TrackRequest) => this.#run(() => input.next(item)),
+      next: (item: TrackerEvent | TrackRequest) => outsideOf(this, () => input.next(item)),
       error: () => undefined,
       complete: () => undefined,
     };
   }
 
-  #run<R>(work: () => R): R {
-    return this.outside === undefined ? work() : this.outside(work);
-  }
-
   override track(event: TrackerEvent, options?: TrackOptions): this {
-    return this.#run(() => super.track(event, options));
+    return outsideOf(this, () => super.track(event, options));
   }
 
   override trackPageView(fields?: Partial<PageViewFields>, options?: TrackOptions): this {
-    return this.#run(() => super.trackPageView(fields, options));
+    return outsideOf(this, () => super.trackPageView(fields, options));
   }
 
   override with(scope: TrackerScope): TrackerView {
-    return zoneSafeView(super.with(scope), (work) => this.#run(work));
+    return zoneSafeView(super.with(scope), (work) => outsideOf(this, work));
   }
 
   override flush(): Promise<void> {
-    return this.#run(() => super.flush());
+    return outsideOf(this, () => super.flush());
   }
 
   override shutdown(options?: ShutdownOptions): Promise<DeliveryReport> {
-    return this.#run(() => super.shutdown(options));
+    return outsideOf(this, () => super.shutdown(options));
   }
 
   override use(plugin: Parameters<BrowserTracker['use']>[0]): Subscription {
-    return this.#run(() => super.use(plugin));
+    return outsideOf(this, () => super.use(plugin));
   }
+}
+
+/**
+ * Runs `work` outside the zone of `tracker`. Not a #private method: BrowserTracker's constructor calls the overrides
+ * (plugins through `use`, `shutdown` when a plugin fails) before this class's own private members exist.
+ */
+function outsideOf<R>(tracker: ZoneSafeBrowserTracker, work: () => R): R {
+  const outside = (tracker as unknown as { outside: Outside | undefined }).outside;
+  return outside === undefined ? work() : outside(work);
 }
 
 function zoneSafeView(view: TrackerView, run: Outside): TrackerView {

@@ -6,7 +6,7 @@ import { ApplicationRef, NgZone, provideZoneChangeDetection } from '@angular/cor
 import { TestBed } from '@angular/core/testing';
 import { expect } from 'chai';
 import { firstValueFrom, filter, map } from 'rxjs';
-import { createBrowserTracker } from '../../../src/browser/index.js';
+import { activityTracking, createBrowserTracker } from '../../../src/browser/index.js';
 import { structEvent } from '../../../src/events/structured.js';
 import { enterZone, injectTracker, provideTracker, TRACKER } from '../../../src/angular/index.js';
 import type { DeliveryOutcome } from '../../../src/index.js';
@@ -93,6 +93,35 @@ describe('rxplow/angular with zone.js: the app stays stable, callbacks stay out 
     expect(insideAfterTrack, 'the caller is back in the zone').to.equal(true);
     expect(await stableWithin(appRef, 2_000), 'isStable').to.equal(true);
     expect(await sent, 'the answer was handled in the Angular zone').to.equal(false);
+  });
+
+  it('page pings (activityTracking) after a page view tracked in the zone keep no timer in it; the plugin starts with the tracker', async () => {
+    const collector = collectorSession('zone-pings');
+    TestBed.configureTestingModule({
+      providers: [
+        provideZoneChangeDetection(),
+        provideTracker({
+          endpoint: collector.endpoint,
+          storage: 'none',
+          outbox: { storage: 'memory' },
+          emitter: { bufferSize: 10, flushIntervalMs: 60_000 },
+          plugins: [activityTracking({ minimumVisitLength: 30, heartbeatDelay: 10 })],
+        }),
+      ],
+    });
+    const appRef = TestBed.inject(ApplicationRef);
+    const zone = TestBed.inject(NgZone);
+    const tracker = TestBed.inject(TRACKER);
+    zone.run(() => tracker.trackPageView());
+    expect(await stableWithin(appRef, 2_000), 'isStable with page pings pending').to.equal(true);
+
+    // The control: the same tracker and plugin created and used in the zone keep the app unstable (NG0506 at hydration).
+    const control = zone.run(() =>
+      createBrowserTracker({ endpoint: collector.endpoint, storage: 'none', outbox: { storage: 'memory' }, plugins: [activityTracking({ minimumVisitLength: 30, heartbeatDelay: 10 })] }),
+    );
+    zone.run(() => control.trackPageView());
+    expect(await stableWithin(appRef, 300), 'isStable with the control').to.equal(false);
+    await control.shutdown({ timeoutMs: 0 });
   });
 
   it('injectTracker() gives the same tracker, in the browser active, and the app destroy shuts it down', async () => {
