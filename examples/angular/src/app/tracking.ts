@@ -11,7 +11,6 @@ export function trackingProviders(endpoint: () => string): EnvironmentProviders[
       () => ({
         endpoint: endpoint(),
         appId: 'angular-example',
-        emitter: { flushIntervalMs: 250 },
         // Page pings: timers that run for as long as the page is open (outside the Angular zone, as every rxplow timer).
         plugins: [activityTracking({ minimumVisitLength: 30, heartbeatDelay: 10 })],
       }),
