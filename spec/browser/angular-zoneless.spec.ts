@@ -75,6 +75,26 @@ describe('rxplow/angular in a zoneless app', function () {
     expect(await TestBed.inject(ApplicationRef).whenStable().then(() => true)).to.equal(true);
   });
 
+  it("on the server platform with `server: { endpoint }` it sends what is tracked (platform srv), page views excepted, and flushes at destroy", async () => {
+    const collector = collectorSession('server-tracking');
+    const browserSink = new RecordingSink();
+    TestBed.configureTestingModule({
+      providers: [
+        { provide: PLATFORM_ID, useValue: 'server' },
+        provideTracker({ endpoint: 'https://browser-only.example.com', sinks: [browserSink], appId: 'ssr', server: { endpoint: collector.endpoint, emitter: { flushIntervalMs: 60_000 } } }),
+      ],
+    });
+    const tracker = TestBed.inject(TRACKER);
+    tracker.trackPageView({ pageUrl: 'https://shop.example.com/' });
+    tracker.track(structEvent({ category: 'ssr', action: 'rendered' }));
+    expect(await whenStableWithin(TestBed.inject(ApplicationRef), 2_000), 'whenStable with an event waiting').to.equal(true);
+    TestBed.resetTestingModule(); // the end of the render: flush and shut down
+    await until(async () => (await collector.received()).length > 0, 'the flush at destroy');
+    const events = (await collector.received()).flatMap((r) => r.events);
+    expect(events.map((e) => [e['e'], e['se_ac'], e['p'], e['aid']])).to.deep.equal([['se', 'rendered', 'srv', 'ssr']]);
+    expect(browserSink.payloads, "the browser's sinks are not used on the server").to.have.length(0);
+  });
+
   describe('withErrorTracking()', () => {
     it('reports an error handed to ErrorHandler as application_error, then delegates it', () => {
       const recording = new RecordingSink();

@@ -103,6 +103,8 @@ function serverOptions(options: BrowserTrackerOptions, tracking: boolean): Brows
     plugins: [],
     storage: 'none',
     subject: { ...(tracking ? { platform: 'srv' as const } : {}), ...options.subject },
+    // Page views are the browser's (it tracks the page once it runs), even where a server defines `window`.
+    filter: (event) => event.kind !== 'pageView' && (options.filter === undefined || options.filter(event)),
   };
 }
 
