@@ -17,7 +17,11 @@ function layer(folder, { forbid = [], typesOnly = [], packages = [], message, re
   const patterns = [];
   if (forbid.length) patterns.push({ group: ours(forbid), message: `${folder}/ may not import ${forbid.join(', ')}/ (${message})` });
   if (typesOnly.length) {
-    patterns.push({ group: ours(typesOnly), allowTypeImports: true, message: `${folder}/ may import only types from ${typesOnly.join(', ')}/ (${message})` });
+    patterns.push({
+      group: ours(typesOnly),
+      allowTypeImports: true,
+      message: `${folder}/ may import only types from ${typesOnly.join(', ')}/ (${message})`,
+    });
   }
   if (packages.length) patterns.push({ group: packages, message: `${folder}/ may not use ${packages.join(', ')} (${message})` });
   if (!redis) patterns.push(REDIS);
@@ -32,9 +36,15 @@ const NODE = ['node:*', 'fs', 'http', 'https', 'net', 'child_process', 'os', 'pa
 const CLI_ONLY = ['ajv', 'ajv-*', 'ajv/*'];
 /** The Redis client (node-redis, or any other): only src/redis/ imports it (rxplow/redis, Node only). A regex, as a
  * gitignore-style `redis` would also match our own folder `../redis/`. */
-const REDIS = { regex: '^(?:redis|ioredis|@redis/[^/]+)(?:/.*)?$', message: 'only src/redis/ (rxplow/redis, Node only) imports a Redis client' };
+const REDIS = {
+  regex: '^(?:redis|ioredis|@redis/[^/]+)(?:/.*)?$',
+  message: 'only src/redis/ (rxplow/redis, Node only) imports a Redis client',
+};
 /** Angular: only src/angular/ (rxplow/angular) imports it; the core and the browser entry stay framework-free. */
-const ANGULAR = { group: ['@angular/*', '@angular/**', 'zone.js', 'zone.js/*'], message: 'only src/angular/ (rxplow/angular) imports Angular' };
+const ANGULAR = {
+  group: ['@angular/*', '@angular/**', 'zone.js', 'zone.js/*'],
+  message: 'only src/angular/ (rxplow/angular) imports Angular',
+};
 const outside = (...keep) => FOLDERS.filter((f) => !keep.includes(f));
 
 export default tseslint.config(
@@ -57,10 +67,22 @@ export default tseslint.config(
     rules: { 'no-console': 'error' },
   },
   // The protocol core: no I/O, no clock, no RxJS, nothing else of ours.
-  layer('payload', { forbid: outside('payload'), packages: ['rxjs', 'rxjs/*', 'ky', 'uuid', ...NODE, ...CLI_ONLY], message: 'the protocol core is pure' }),
-  layer('events', { forbid: outside('payload', 'events'), packages: ['rxjs', 'rxjs/*', 'ky', 'uuid', ...NODE, ...CLI_ONLY], message: 'event definitions are pure data and functions' }),
+  layer('payload', {
+    forbid: outside('payload'),
+    packages: ['rxjs', 'rxjs/*', 'ky', 'uuid', ...NODE, ...CLI_ONLY],
+    message: 'the protocol core is pure',
+  }),
+  layer('events', {
+    forbid: outside('payload', 'events'),
+    packages: ['rxjs', 'rxjs/*', 'ky', 'uuid', ...NODE, ...CLI_ONLY],
+    message: 'event definitions are pure data and functions',
+  }),
   // Delivery never knows the tracker; only emitter/ky-transport.ts imports ky.
-  layer('emitter', { forbid: outside('payload', 'emitter'), packages: ['uuid', ...NODE, ...CLI_ONLY], message: 'delivery depends on the protocol core only' }),
+  layer('emitter', {
+    forbid: outside('payload', 'emitter'),
+    packages: ['uuid', ...NODE, ...CLI_ONLY],
+    message: 'delivery depends on the protocol core only',
+  }),
   {
     files: ['src/emitter/**/*.ts'],
     ignores: ['src/emitter/ky-transport.ts'],
@@ -69,7 +91,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['../events/*', '../tracker/*', '../testing/*', '../browser/*', '../angular/*', '../collector/*', '../cli/*'], message: 'emitter/ depends on payload/ only' },
+            {
+              group: ['../events/*', '../tracker/*', '../testing/*', '../browser/*', '../angular/*', '../collector/*', '../cli/*'],
+              message: 'emitter/ depends on payload/ only',
+            },
             ANGULAR,
             { group: ['ky', 'uuid', ...NODE, ...CLI_ONLY], message: 'only emitter/ky-transport.ts imports ky' },
             REDIS,
@@ -86,9 +111,16 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['../testing/*', '../browser/*', '../angular/*', '../collector/*', '../cli/*'], message: 'tracker/ may not import testing/, browser/, angular/, collector/ or cli/' },
+            {
+              group: ['../testing/*', '../browser/*', '../angular/*', '../collector/*', '../cli/*'],
+              message: 'tracker/ may not import testing/, browser/, angular/, collector/ or cli/',
+            },
             ANGULAR,
-            { group: ['../emitter/*', '!../emitter/durations.js'], allowTypeImports: true, message: 'tracker/ may import only types from emitter/ (and emitter/durations.js)' },
+            {
+              group: ['../emitter/*', '!../emitter/durations.js'],
+              allowTypeImports: true,
+              message: 'tracker/ may import only types from emitter/ (and emitter/durations.js)',
+            },
             { group: ['ky', ...NODE, ...CLI_ONLY], message: 'tracker/ may not use ky, Node modules or ajv' },
             REDIS,
           ],
@@ -97,16 +129,42 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/tracker/core.ts', 'src/tracker/options.ts', 'src/tracker/global-contexts.ts', 'src/tracker/assemble.ts', 'src/tracker/subject-fields.ts'],
+    files: [
+      'src/tracker/core.ts',
+      'src/tracker/options.ts',
+      'src/tracker/global-contexts.ts',
+      'src/tracker/assemble.ts',
+      'src/tracker/subject-fields.ts',
+    ],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
           patterns: [
-            { group: ['../testing/*', '../browser/*', '../angular/*', '../collector/*', '../cli/*'], message: 'tracker/ may not import testing/, browser/, angular/, collector/ or cli/' },
+            {
+              group: ['../testing/*', '../browser/*', '../angular/*', '../collector/*', '../cli/*'],
+              message: 'tracker/ may not import testing/, browser/, angular/, collector/ or cli/',
+            },
             ANGULAR,
-            { group: ['../emitter/*', '!../emitter/durations.js'], allowTypeImports: true, message: 'tracker/ may import only types from emitter/ (and emitter/durations.js)' },
-            { group: ['../events/registry.js', '../events/web.js', '../events/structured.js', '../events/screen.js', '../events/ecommerce.js', '../events/ads.js', '../events/consent.js', '../events/engagement.js'], allowTypeImports: true, message: 'the lean core must not pull event definitions into a bundle: only tracker/tracker.ts (the classic Tracker) may' },
+            {
+              group: ['../emitter/*', '!../emitter/durations.js'],
+              allowTypeImports: true,
+              message: 'tracker/ may import only types from emitter/ (and emitter/durations.js)',
+            },
+            {
+              group: [
+                '../events/registry.js',
+                '../events/web.js',
+                '../events/structured.js',
+                '../events/screen.js',
+                '../events/ecommerce.js',
+                '../events/ads.js',
+                '../events/consent.js',
+                '../events/engagement.js',
+              ],
+              allowTypeImports: true,
+              message: 'the lean core must not pull event definitions into a bundle: only tracker/tracker.ts (the classic Tracker) may',
+            },
             { group: ['ky', ...NODE, ...CLI_ONLY], message: 'tracker/ may not use ky, Node modules or ajv' },
             REDIS,
           ],
@@ -115,15 +173,41 @@ export default tseslint.config(
     },
   },
   // rxplow/testing runs in browsers: fetch-compatible, no Node, no delivery internals.
-  layer('testing', { forbid: outside('payload', 'testing'), packages: ['ky', ...NODE, ...CLI_ONLY], message: 'the testing collector runs in Node and browsers' }),
+  layer('testing', {
+    forbid: outside('payload', 'testing'),
+    packages: ['ky', ...NODE, ...CLI_ONLY],
+    message: 'the testing collector runs in Node and browsers',
+  }),
   // rxplow/browser: public modules of the core, never Node, the CLI or the collector.
-  layer('browser', { forbid: ['testing', 'angular', 'collector', 'cli', 'redis'], packages: [...NODE, ...CLI_ONLY], message: 'the browser layer builds on the core only' }),
-  layer('collector', { forbid: ['browser', 'angular', 'testing', 'redis'], packages: [], message: 'the collector entry re-exports the CLI collector' }),
+  layer('browser', {
+    forbid: ['testing', 'angular', 'collector', 'cli', 'redis'],
+    packages: [...NODE, ...CLI_ONLY],
+    message: 'the browser layer builds on the core only',
+  }),
+  layer('collector', {
+    forbid: ['browser', 'angular', 'testing', 'redis'],
+    packages: [],
+    message: 'the collector entry re-exports the CLI collector',
+  }),
   // rxplow/redis (Node only): the one folder that may import the Redis client; it builds on delivery and the protocol core.
-  layer('redis', { forbid: ['tracker', 'browser', 'angular', 'testing', 'collector', 'cli'], packages: [...CLI_ONLY], message: 'rxplow/redis builds on emitter/ and payload/ only', redis: true }),
+  layer('redis', {
+    forbid: ['tracker', 'browser', 'angular', 'testing', 'collector', 'cli'],
+    packages: [...CLI_ONLY],
+    message: 'rxplow/redis builds on emitter/ and payload/ only',
+    redis: true,
+  }),
   // rxplow/angular: the one folder that may import Angular; it builds on the browser entry and the core, never Node.
-  layer('angular', { forbid: ['testing', 'collector', 'redis', 'cli'], packages: [...NODE, ...CLI_ONLY], message: 'rxplow/angular builds on rxplow/browser and the core', angular: true }),
-  layer('cli', { forbid: ['browser', 'angular', 'testing'], packages: [], message: 'the CLI reads the protocol through payload/decode.ts, and Redis through src/redis/' }),
+  layer('angular', {
+    forbid: ['testing', 'collector', 'redis', 'cli'],
+    packages: [...NODE, ...CLI_ONLY],
+    message: 'rxplow/angular builds on rxplow/browser and the core',
+    angular: true,
+  }),
+  layer('cli', {
+    forbid: ['browser', 'angular', 'testing'],
+    packages: [],
+    message: 'the CLI reads the protocol through payload/decode.ts, and Redis through src/redis/',
+  }),
   // The main entry never reaches the browser layer, the collector or the CLI.
   {
     files: ['src/index.ts'],
@@ -132,7 +216,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['./browser/*', './angular/*', './collector/*', './cli/*', './testing/*', './redis/*'], message: 'the main entry may not import browser/, angular/, collector/, cli/, testing/ or redis/' },
+            {
+              group: ['./browser/*', './angular/*', './collector/*', './cli/*', './testing/*', './redis/*'],
+              message: 'the main entry may not import browser/, angular/, collector/, cli/, testing/ or redis/',
+            },
             ANGULAR,
             REDIS,
           ],

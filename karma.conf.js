@@ -34,7 +34,9 @@ function TotalsReporter(baseReporterDecorator) {
     else if (result.success) t.passed++;
     else t.failed++;
   };
-  this.onBrowserError = () => { t.errors++; };
+  this.onBrowserError = () => {
+    t.errors++;
+  };
   this.onRunComplete = (_browsers, results) => {
     if (results.error || results.disconnected) t.errors = Math.max(t.errors, 1);
     mkdirSync(join(root, '.build'), { recursive: true });
@@ -60,12 +62,8 @@ TotalsReporter.$inject = ['baseReporterDecorator'];
 //   3. add 'rxplow-collector' to `extraMiddleware` (runs after Karma's own
 //      handlers; use config.beforeMiddleware instead to run before them).
 // The loopback collector for browser delivery specs: /__rxplow/<session>/... (see spec/support/karma-collector.cjs).
-const extraPlugins = [
-  { 'middleware:rxplow-collector': ['factory', karmaCollector.collectorFactory] },
-];
-const extraMiddleware = [
-  'rxplow-collector',
-];
+const extraPlugins = [{ 'middleware:rxplow-collector': ['factory', karmaCollector.collectorFactory] }];
+const extraMiddleware = ['rxplow-collector'];
 // ---------------------------------------------------------------------------
 
 export default function (config) {

@@ -66,7 +66,9 @@ function stop(child) {
  */
 export async function runOne(spec) {
   const { driver, n, faultRate = 0, seed = 42, timeoutMs, execArgv = [], options } = spec;
-  const sink = fork(join(BENCH_DIR, 'sink.mjs'), [JSON.stringify({ n, faultRate, seed })], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const sink = fork(join(BENCH_DIR, 'sink.mjs'), [JSON.stringify({ n, faultRate, seed })], {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
   let child;
   try {
     const { port } = await waitMessage(sink, 'ready', 10_000);

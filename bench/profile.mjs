@@ -16,7 +16,13 @@ ensureBuilt();
 const dir = join(BENCH_DIR, '.out', 'prof', driver + (variant ? `-${variant}` : ''));
 rmSync(dir, { recursive: true, force: true });
 mkdirSync(dir, { recursive: true });
-const result = await runOne({ driver, n, timeoutMs: 120_000, execArgv: ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=200'], options: variant ? { variant } : undefined });
+const result = await runOne({
+  driver,
+  n,
+  timeoutMs: 120_000,
+  execArgv: ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=200'],
+  options: variant ? { variant } : undefined,
+});
 await new Promise((r) => setTimeout(r, 500)); // the profile is written at exit
 const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
 if (!file) throw new Error('no .cpuprofile written');

@@ -39,7 +39,26 @@ const command = (port, text) =>
 async function startRedis() {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'rxplow-bench-redis-'));
-  const child = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'everysec', '--loglevel', 'warning'], { stdio: 'ignore' });
+  const child = spawn(
+    REDIS_SERVER,
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--save',
+      '',
+      '--appendonly',
+      'yes',
+      '--appendfsync',
+      'everysec',
+      '--loglevel',
+      'warning',
+    ],
+    { stdio: 'ignore' },
+  );
   for (let i = 0; i < 200; i++) {
     if ((await command(port, 'PING').catch(() => '')) === '+PONG') break;
     await new Promise((r) => setTimeout(r, 50));
@@ -74,11 +93,19 @@ export async function runRedisBench({ n = 100_000, reps = 3, log = console.log }
     for (let rep = 0; rep < reps; rep++) {
       for (const driver of ['rxplow', 'redis']) {
         await redis.flush();
-        const r = await runOne({ driver, n, seed: 42 + rep, timeoutMs: 120_000, options: driver === 'redis' ? { redisUrl: redis.url } : undefined });
+        const r = await runOne({
+          driver,
+          n,
+          seed: 42 + rep,
+          timeoutMs: 120_000,
+          options: driver === 'redis' ? { redisUrl: redis.url } : undefined,
+        });
         r.rep = rep;
         results.push(r);
         const f = (x, d = 2) => (x === null || x === undefined ? '-' : x.toFixed(d));
-        log(`redis bench rep ${rep + 1}/${reps} ${driver.padEnd(6)} ${r.status.padEnd(8)} ${f(r.eventsPerS, 0)} ev/s  track ${f(r.trackUs)} µs  burst cpu/track ${f(r.trackCpuUs)} µs  producer cpu ${f(r.cpuS)} s  unique ${r.unique ?? '-'} dup ${r.duplicates ?? '-'}`);
+        log(
+          `redis bench rep ${rep + 1}/${reps} ${driver.padEnd(6)} ${r.status.padEnd(8)} ${f(r.eventsPerS, 0)} ev/s  track ${f(r.trackUs)} µs  burst cpu/track ${f(r.trackCpuUs)} µs  producer cpu ${f(r.cpuS)} s  unique ${r.unique ?? '-'} dup ${r.duplicates ?? '-'}`,
+        );
         if (r.status !== 'ok' && r.stderr) log(`    stderr: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
       }
     }
@@ -99,15 +126,26 @@ export async function runRedisBench({ n = 100_000, reps = 3, log = console.log }
   const table = [
     '| measure | direct HTTP emitter | RedisQueueEmitter + 2 workers | redis ÷ direct |',
     '|---|---|---|---|',
-    ...rows.map(([label, key, d]) => `| ${label} | ${fmt(of('rxplow', key), d)} | ${fmt(of('redis', key), d)} | ${fx(ratio(of('redis', key), of('rxplow', key)))} |`),
+    ...rows.map(
+      ([label, key, d]) =>
+        `| ${label} | ${fmt(of('rxplow', key), d)} | ${fmt(of('redis', key), d)} | ${fx(ratio(of('redis', key), of('rxplow', key)))} |`,
+    ),
     `| all N delivered exactly once (runs) | ${results.filter((r) => r.driver === 'rxplow' && r.exactlyOnce).length}/${reps} | ${results.filter((r) => r.driver === 'redis' && r.exactlyOnce).length}/${reps} | |`,
   ].join('\n');
   const trackRatio = ratio(of('redis', 'trackCpuUs'), of('rxplow', 'trackCpuUs'));
   const wallRatio = ratio(of('redis', 'trackUs'), of('rxplow', 'trackUs'));
   const rateRatio = ratio(of('redis', 'eventsPerS'), of('rxplow', 'eventsPerS'));
   const targets = [
-    { name: `Redis path: producer cost per track() ≤ 1.5× the in-memory emitter's (burst CPU; wall ${fx(wallRatio)})`, measured: fx(trackRatio), pass: trackRatio !== null && trackRatio <= 1.5 },
-    { name: 'Redis path: end-to-end events/s through 2 workers ≥ 0.5× the direct HTTP emitter', measured: fx(rateRatio), pass: rateRatio !== null && rateRatio >= 0.5 },
+    {
+      name: `Redis path: producer cost per track() ≤ 1.5× the in-memory emitter's (burst CPU; wall ${fx(wallRatio)})`,
+      measured: fx(trackRatio),
+      pass: trackRatio !== null && trackRatio <= 1.5,
+    },
+    {
+      name: 'Redis path: end-to-end events/s through 2 workers ≥ 0.5× the direct HTTP emitter',
+      measured: fx(rateRatio),
+      pass: rateRatio !== null && rateRatio >= 0.5,
+    },
   ];
   const markdown = `## Redis path (issue 14)
 
@@ -131,6 +169,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
   const value = (name) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
   const quick = args.includes('--quick');
-  const { markdown } = await runRedisBench({ n: Number(value('n') ?? (quick ? 20_000 : 100_000)), reps: Number(value('reps') ?? (quick ? 1 : 3)) });
+  const { markdown } = await runRedisBench({
+    n: Number(value('n') ?? (quick ? 20_000 : 100_000)),
+    reps: Number(value('reps') ?? (quick ? 1 : 3)),
+  });
   console.log(`\n${markdown}`);
 }

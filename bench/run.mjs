@@ -26,11 +26,15 @@ const DEFAULTS = { variant: 'defaults' };
 const SCENARIOS = [
   { id: '10k', label: 'N = 10k', n: 10_000, timeoutMs: 30_000 },
   { id: '100k', label: 'N = 100k', n: 100_000, timeoutMs: 90_000 },
-  { id: 'd100k', label: 'N = 100k, defaults variant (bufferSize 100, every other option at its default: maxPostBytes 40 000)', n: 100_000, timeoutMs: 90_000, options: DEFAULTS },
+  {
+    id: 'd100k',
+    label: 'N = 100k, defaults variant (bufferSize 100, every other option at its default: maxPostBytes 40 000)',
+    n: 100_000,
+    timeoutMs: 90_000,
+    options: DEFAULTS,
+  },
   { id: 'fault', label: 'Fault phase: 20% of requests 503, N = 10k', n: 10_000, faultRate: 0.2, timeoutMs: 30_000 },
-  ...(with1M
-    ? [{ id: '1M', label: 'N = 1M', n: 1_000_000, timeoutMs: 180_000, snowplow: { timeoutMs: 60_000, reps: 1 } }]
-    : []),
+  ...(with1M ? [{ id: '1M', label: 'N = 1M', n: 1_000_000, timeoutMs: 180_000, snowplow: { timeoutMs: 60_000, reps: 1 } }] : []),
 ].filter((sc) => !only || only.includes(sc.id));
 
 mkdirSync(join(BENCH_DIR, '.out'), { recursive: true });
@@ -77,12 +81,20 @@ const median = (xs) => {
 function agg(scenario, driver, key) {
   const runs = results.filter((r) => r.scenario === scenario && r.driver === driver);
   const ok = runs.filter((r) => r.status === 'ok' && r[key] !== null && r[key] !== undefined).map((r) => r[key]);
-  return { runs, values: ok, median: ok.length ? median(ok) : null, min: ok.length ? Math.min(...ok) : null, max: ok.length ? Math.max(...ok) : null };
+  return {
+    runs,
+    values: ok,
+    median: ok.length ? median(ok) : null,
+    min: ok.length ? Math.min(...ok) : null,
+    max: ok.length ? Math.max(...ok) : null,
+  };
 }
 const statusOf = (runs) => {
   const counts = {};
   for (const r of runs) counts[r.status] = (counts[r.status] ?? 0) + 1;
-  return Object.entries(counts).map(([s, c]) => `${s}×${c}`).join(', ');
+  return Object.entries(counts)
+    .map(([s, c]) => `${s}×${c}`)
+    .join(', ');
 };
 
 const MEASURES = [
@@ -114,7 +126,9 @@ function scenarioTable(sc) {
     const [f, x, s] = DRIVERS.map((d) => agg(sc.id, d, m.key));
     const r1 = ratio(x, f);
     const r2 = ratio(x, s);
-    lines.push(`| ${m.label} | ${cell(f, m.fmt)} | ${cell(x, m.fmt)} | ${cell(s, m.fmt)} | ${r1 === null ? '–' : r1.toFixed(2) + '×'} | ${r2 === null ? '–' : r2.toFixed(2) + '×'} |`);
+    lines.push(
+      `| ${m.label} | ${cell(f, m.fmt)} | ${cell(x, m.fmt)} | ${cell(s, m.fmt)} | ${r1 === null ? '–' : r1.toFixed(2) + '×'} | ${r2 === null ? '–' : r2.toFixed(2) + '×'} |`,
+    );
   }
   const once = DRIVERS.map((d) => {
     const runs = results.filter((r) => r.scenario === sc.id && r.driver === d);
@@ -138,16 +152,26 @@ if (has('100k')) {
   const r2 = ratio(e[1], e[2]);
   target('N = 100k: events/s ≥ 0.8× floor', fx(r1), r1 !== null && r1 >= 0.8);
   target('N = 100k: events/s ≥ 3× Snowplow', fx(r2), r2 !== null && r2 >= 3);
-  for (const [key, label, limit] of [['cpuS', 'CPU', 1.5], ['peakRssMB', 'peak RSS', 1.0], ['trackUs', "caller's cost per track()", 1.5]]) {
+  for (const [key, label, limit] of [
+    ['cpuS', 'CPU', 1.5],
+    ['peakRssMB', 'peak RSS', 1.0],
+    ['trackUs', "caller's cost per track()", 1.5],
+  ]) {
     const r = ratio(agg('100k', 'rxplow', key), agg('100k', 'floor', key));
-    const extra = key === 'trackUs' ? ` (burst CPU per call: ${fx(ratio(agg('100k', 'rxplow', 'trackCpuUs'), agg('100k', 'floor', 'trackCpuUs')))})` : '';
+    const extra =
+      key === 'trackUs'
+        ? ` (burst CPU per call: ${fx(ratio(agg('100k', 'rxplow', 'trackCpuUs'), agg('100k', 'floor', 'trackCpuUs')))})`
+        : '';
     target(`N = 100k: ${label} ≤ ${limit === 1 ? 'the floor’s' : `${limit}× floor`}`, fx(r) + extra, r !== null && r <= limit);
   }
 }
 if (has('d100k')) {
   const r1 = ratio(agg('d100k', 'rxplow', 'eventsPerS'), agg('d100k', 'floor', 'eventsPerS'));
   target('Defaults variant, N = 100k: events/s ≥ 0.8× floor (issue 9)', fx(r1), r1 !== null && r1 >= 0.8);
-  for (const [key, label, limit] of [['cpuS', 'CPU', 1.5], ['peakRssMB', 'peak RSS', 1.0]]) {
+  for (const [key, label, limit] of [
+    ['cpuS', 'CPU', 1.5],
+    ['peakRssMB', 'peak RSS', 1.0],
+  ]) {
     const r = ratio(agg('d100k', 'rxplow', key), agg('d100k', 'floor', key));
     target(`Defaults variant, N = 100k: ${label} ≤ ${limit === 1 ? '1.0×' : `${limit}×`} floor (issue 9)`, fx(r), r !== null && r <= limit);
   }
@@ -155,7 +179,11 @@ if (has('d100k')) {
 if (has('1M')) {
   const runs = results.filter((r) => r.scenario === '1M' && r.driver === 'rxplow');
   const once = runs.length > 0 && runs.every((r) => r.exactlyOnce && r.status === 'ok');
-  target('N = 1M: every event delivered exactly once (default heap limit)', `${runs.filter((r) => r.exactlyOnce).length}/${runs.length} runs`, once);
+  target(
+    'N = 1M: every event delivered exactly once (default heap limit)',
+    `${runs.filter((r) => r.exactlyOnce).length}/${runs.length} runs`,
+    once,
+  );
   const r = ratio(agg('1M', 'rxplow', 'deliveredS'), agg('1M', 'floor', 'deliveredS'));
   target('N = 1M: time ≤ 1.3× floor', fx(r), r !== null && r <= 1.3);
 }
@@ -163,7 +191,11 @@ if (has('fault')) {
   const runs = results.filter((r) => r.scenario === 'fault' && r.driver === 'rxplow');
   const worst = runs.length && runs.every((r) => r.deliveredS !== null) ? Math.max(...runs.map((r) => r.deliveredS)) : null;
   const once = runs.length > 0 && runs.every((r) => r.exactlyOnce);
-  target('Fault phase: all delivered exactly once (default retry settings)', `${runs.filter((r) => r.exactlyOnce).length}/${runs.length} runs`, once);
+  target(
+    'Fault phase: all delivered exactly once (default retry settings)',
+    `${runs.filter((r) => r.exactlyOnce).length}/${runs.length} runs`,
+    once,
+  );
   target('Fault phase: in ≤ 5 s (worst run)', worst === null ? 'not delivered' : `${worst.toFixed(2)} s`, worst !== null && worst <= 5);
 }
 
@@ -173,11 +205,18 @@ for (const t of redisBench?.targets ?? []) target(t.name, t.measured, t.pass);
 const bundles = await measureBundles();
 const bundle = bundleMarkdown(bundles);
 for (const b of bundles.filter((r) => r.budget !== undefined)) {
-  target(`Bundle (issue 11) ${b.label}, rxjs ${b.resolution}: ≤ ${(b.budget / 1024).toFixed(2)} KiB min+gzip`, `${(b.gzipBytes / 1024).toFixed(2)} KiB`, b.ok);
+  target(
+    `Bundle (issue 11) ${b.label}, rxjs ${b.resolution}: ≤ ${(b.budget / 1024).toFixed(2)} KiB min+gzip`,
+    `${(b.gzipBytes / 1024).toFixed(2)} KiB`,
+    b.ok,
+  );
 }
 
 // ---- the two 100k variants side by side (ratios to the floor, same run) ----
-const variantRows = [['100k', 'maxPostBytes raised to 200 000 (100 events per request)'], ['d100k', 'defaults (maxPostBytes 40 000)']]
+const variantRows = [
+  ['100k', 'maxPostBytes raised to 200 000 (100 events per request)'],
+  ['d100k', 'defaults (maxPostBytes 40 000)'],
+]
   .filter(([id]) => has(id))
   .map(([id, label]) => {
     const r = (key) => fx(ratio(agg(id, 'rxplow', key), agg(id, 'floor', key)));
@@ -192,7 +231,11 @@ const variantTable = variantRows.length
     ].join('\n')
   : '';
 
-const targetTable = ['| target | measured (ratio of medians, same run) | result |', '|---|---|---|', ...targets.map((t) => `| ${t.name} | ${t.measured} | **${t.pass ? 'PASS' : 'FAIL'}** |`)].join('\n');
+const targetTable = [
+  '| target | measured (ratio of medians, same run) | result |',
+  '|---|---|---|',
+  ...targets.map((t) => `| ${t.name} | ${t.measured} | **${t.pass ? 'PASS' : 'FAIL'}** |`),
+].join('\n');
 
 // ---- environment ----
 const pkgVersion = (name) => {
@@ -301,11 +344,26 @@ functions to bench/PROFILE.md (\`--variant=defaults\`: the defaults variant, to 
 ${notes}
 `;
 
-console.log('\n' + SCENARIOS.map(scenarioTable).join('\n\n') + '\n\n' + variantTable + '\n\n' + (redisBench?.markdown ?? '') + '\n## Targets\n\n' + targetTable + '\n\n' + bundle.markdown + '\n\n' + (angularSize?.markdown ?? ''));
+console.log(
+  '\n' +
+    SCENARIOS.map(scenarioTable).join('\n\n') +
+    '\n\n' +
+    variantTable +
+    '\n\n' +
+    (redisBench?.markdown ?? '') +
+    '\n## Targets\n\n' +
+    targetTable +
+    '\n\n' +
+    bundle.markdown +
+    '\n\n' +
+    (angularSize?.markdown ?? ''),
+);
 if (write) {
   writeFileSync(join(BENCH_DIR, 'RESULTS.md'), md);
   console.log(`\nwrote bench/RESULTS.md (${elapsed.toFixed(0)} s)`);
 } else {
   writeFileSync(join(BENCH_DIR, '.out', 'RESULTS.quick.md'), md);
-  console.log(`\n(quick/no-write: bench/RESULTS.md left as is; this run's report is in bench/.out/RESULTS.quick.md) ${elapsed.toFixed(0)} s`);
+  console.log(
+    `\n(quick/no-write: bench/RESULTS.md left as is; this run's report is in bench/.out/RESULTS.quick.md) ${elapsed.toFixed(0)} s`,
+  );
 }

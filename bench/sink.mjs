@@ -23,7 +23,17 @@ const random = () => {
 };
 
 const seen = new Set();
-const stats = { requests: 0, faults: 0, okRequests: 0, events: 0, duplicates: 0, badRequests: 0, firstAt: null, lastAt: null, completeAt: null };
+const stats = {
+  requests: 0,
+  faults: 0,
+  okRequests: 0,
+  events: 0,
+  duplicates: 0,
+  badRequests: 0,
+  firstAt: null,
+  lastAt: null,
+  completeAt: null,
+};
 let complete = false;
 
 function record(eid, now) {

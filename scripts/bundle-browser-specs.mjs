@@ -56,8 +56,7 @@ writeFileSync(
     '\n',
 );
 
-const SHIM =
-  'const process = (typeof globalThis.process !== "undefined" ? globalThis.process : { env: {} });';
+const SHIM = 'const process = (typeof globalThis.process !== "undefined" ? globalThis.process : { env: {} });';
 
 const specShim = {
   name: 'spec-process-shim',

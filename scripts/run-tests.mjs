@@ -21,7 +21,11 @@ const steps = [
   { name: 'build', cmd: ['scripts/build.mjs'] },
   { name: 'typecheck', cmd: [bin('typescript', 'bin/tsc'), '-p', 'tsconfig.json'] },
   { name: 'lint', cmd: [bin('eslint', 'bin/eslint.js'), '.'] },
-  { name: 'API reference (TypeDoc, undocumented exports fail)', cmd: [bin('typedoc', 'bin/typedoc'), '--options', 'scripts/typedoc.config.mjs'] },
+  { name: 'format (prettier --check)', cmd: [bin('prettier', 'bin/prettier.cjs'), '--check', '.'] },
+  {
+    name: 'API reference (TypeDoc, undocumented exports fail)',
+    cmd: [bin('typedoc', 'bin/typedoc'), '--options', 'scripts/typedoc.config.mjs'],
+  },
   { name: 'size budgets', cmd: ['scripts/size-check.mjs'] },
   {
     name: 'test:node',
@@ -77,6 +81,8 @@ for (const step of steps) {
   console.log(`=== ${step.name}: ${ok ? 'ok' : 'FAILED'} (${((Date.now() - s0) / 1000).toFixed(1)}s)`);
 }
 
-console.log(`\nnpm test: ${((Date.now() - t0) / 1000).toFixed(1)}s${failedSteps.length ? `; FAILED steps: ${failedSteps.join(', ')}` : '; all steps ok'}`);
+console.log(
+  `\nnpm test: ${((Date.now() - t0) / 1000).toFixed(1)}s${failedSteps.length ? `; FAILED steps: ${failedSteps.join(', ')}` : '; all steps ok'}`,
+);
 console.log(`${sum.passed} passed, ${sum.failed} failed, ${sum.skipped} skipped`);
 process.exit(failedSteps.length ? 1 : 0);

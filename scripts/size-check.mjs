@@ -152,7 +152,12 @@ export async function measureProbe(name, resolution, { target = TARGET, root = R
     const o = owner(path);
     const group = o.startsWith('rxplow/') ? 'rxplow' : o;
     groups.set(group, (groups.get(group) ?? 0) + bytesInOutput);
-    modules.push({ module: o.startsWith('rxplow/') ? o : path.replace(/^.*node_modules\//, ''), group, bytes: bytesInOutput, gzipEst: share(bytesInOutput) });
+    modules.push({
+      module: o.startsWith('rxplow/') ? o : path.replace(/^.*node_modules\//, ''),
+      group,
+      bytes: bytesInOutput,
+      gzipEst: share(bytesInOutput),
+    });
   }
   modules.sort((a, b) => b.bytes - a.bytes);
   const budget = probe.budget?.[resolution];
@@ -177,12 +182,15 @@ export async function measureProbe(name, resolution, { target = TARGET, root = R
 export async function measureAll({ probes = Object.keys(PROBES), target = TARGET, root = ROOT } = {}) {
   if (root === ROOT) ensureDist();
   const out = [];
-  for (const name of probes) for (const resolution of Object.keys(RESOLUTIONS)) out.push(await measureProbe(name, resolution, { target, root }));
+  for (const name of probes)
+    for (const resolution of Object.keys(RESOLUTIONS)) out.push(await measureProbe(name, resolution, { target, root }));
   // Targets relative to Snowplow's size in the same run.
   for (const r of out) {
     const ratio = PROBES[r.probe].targetRatioToSnowplow;
     if (ratio === undefined) continue;
-    const reference = out.find((x) => x.probe === 'snowplow' && x.resolution === r.resolution) ?? (await measureProbe('snowplow', r.resolution, { target, root }));
+    const reference =
+      out.find((x) => x.probe === 'snowplow' && x.resolution === r.resolution) ??
+      (await measureProbe('snowplow', r.resolution, { target, root }));
     r.goal = Math.floor(reference.gzipBytes * ratio);
     r.goalMet = r.gzipBytes <= r.goal;
   }
@@ -224,7 +232,13 @@ export function breakdownTable(results, probe = 'lean', { all = false } = {}) {
   let own = keys.filter((k) => k.startsWith('rxplow/')).sort((a, b) => (rows.get(b)[first]?.bytes ?? 0) - (rows.get(a)[first]?.bytes ?? 0));
   const hidden = all ? [] : own.slice(30);
   if (!all) own = own.slice(0, 30);
-  const cells = (k) => rs.map((r) => { const c = rows.get(k)[r.resolution]; return c ? `${c.bytes} | ${(c.gzipEst / KIB).toFixed(2)}` : '– | –'; }).join(' | ');
+  const cells = (k) =>
+    rs
+      .map((r) => {
+        const c = rows.get(k)[r.resolution];
+        return c ? `${c.bytes} | ${(c.gzipEst / KIB).toFixed(2)}` : '– | –';
+      })
+      .join(' | ');
   const lines = [
     `| module / package | ${rs.map((r) => `${r.resolution}: min bytes | ≈ gzip KiB`).join(' | ')} |`,
     `|---|${rs.map(() => '---|---|').join('')}`,
@@ -242,17 +256,25 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   if (args.includes('--json')) {
     console.log(JSON.stringify(results, null, 2));
   } else {
-    console.log(`size budgets (esbuild ${(await import('esbuild')).version}: bundle, minify, ESM, browser, ${results[0].target}; gzip level 9)\n`);
+    console.log(
+      `size budgets (esbuild ${(await import('esbuild')).version}: bundle, minify, ESM, browser, ${results[0].target}; gzip level 9)\n`,
+    );
     console.log(sizeTable(results));
-    if (results.some((r) => r.probe === 'lean')) console.log(`\nprobe A by module (esbuild metafile; gzip estimated pro rata from minified bytes):\n`);
+    if (results.some((r) => r.probe === 'lean'))
+      console.log(`\nprobe A by module (esbuild metafile; gzip estimated pro rata from minified bytes):\n`);
     if (results.some((r) => r.probe === 'lean')) console.log(breakdownTable(results, 'lean', { all: args.includes('--all') }));
   }
   const over = results.filter((r) => r.ok === false);
   if (over.length) {
-    console.error(`\nsize-check: ${over.length} budget(s) exceeded: ${over.map((r) => `${r.probe}/${r.resolution} ${kib(r.gzipBytes)} > ${kib(r.budget)} KiB`).join('; ')}`);
+    console.error(
+      `\nsize-check: ${over.length} budget(s) exceeded: ${over.map((r) => `${r.probe}/${r.resolution} ${kib(r.gzipBytes)} > ${kib(r.budget)} KiB`).join('; ')}`,
+    );
     process.exit(1);
   }
   const missed = results.filter((r) => r.goalMet === false);
-  if (missed.length) console.log(`\nsize-check: targets missed (reported, not enforced): ${missed.map((r) => `${r.probe}/${r.resolution} ${kib(r.gzipBytes)} > ${kib(r.goal)} KiB`).join('; ')}`);
+  if (missed.length)
+    console.log(
+      `\nsize-check: targets missed (reported, not enforced): ${missed.map((r) => `${r.probe}/${r.resolution} ${kib(r.gzipBytes)} > ${kib(r.goal)} KiB`).join('; ')}`,
+    );
   console.log('\nsize-check: every enforced ceiling met');
 }

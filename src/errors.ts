@@ -2,14 +2,7 @@
  * Every error rxplow creates. Each has a literal `name` and `code`, so callers can switch on `code`
  * and {@link isRxplowError} works across realms and duplicate package copies, where `instanceof` does not.
  */
-export type RxplowErrorCode =
-  | 'invalid-event'
-  | 'invalid-options'
-  | 'http-status'
-  | 'network'
-  | 'timeout'
-  | 'aborted'
-  | 'unexpected';
+export type RxplowErrorCode = 'invalid-event' | 'invalid-options' | 'http-status' | 'network' | 'timeout' | 'aborted' | 'unexpected';
 
 /** The base class of every rxplow error: switch on `code`, recognise with {@link isRxplowError}. */
 export abstract class RxplowError extends Error {
@@ -73,7 +66,10 @@ export class HttpStatusError extends RxplowError {
 export class NetworkError extends RxplowError {
   override readonly name = 'NetworkError';
   readonly code = 'network';
-  constructor(readonly url: string, options?: ErrorOptions) {
+  constructor(
+    readonly url: string,
+    options?: ErrorOptions,
+  ) {
     super(`request to ${url} failed: ${describeCause(options?.cause)}`, options);
   }
 }
@@ -82,7 +78,10 @@ export class NetworkError extends RxplowError {
 export class TimeoutError extends RxplowError {
   override readonly name = 'TimeoutError';
   readonly code = 'timeout';
-  constructor(readonly url: string, readonly timeoutMs: number) {
+  constructor(
+    readonly url: string,
+    readonly timeoutMs: number,
+  ) {
     super(`no response from ${url} within ${timeoutMs} ms`);
   }
 }

@@ -1,7 +1,15 @@
 // The public API of rxplow. Named exports only; types with `export type`.
 export { VERSION, TRACKER_VERSION } from './version.js';
 export {
-  RxplowError, InvalidEventError, InvalidOptionsError, HttpStatusError, NetworkError, TimeoutError, AbortedError, UnexpectedError, isRxplowError,
+  RxplowError,
+  InvalidEventError,
+  InvalidOptionsError,
+  HttpStatusError,
+  NetworkError,
+  TimeoutError,
+  AbortedError,
+  UnexpectedError,
+  isRxplowError,
 } from './errors.js';
 export type { RxplowErrorCode } from './errors.js';
 
@@ -15,9 +23,27 @@ export { DEFINITION, defineEvent, eventConstructor } from './events/definition.j
 export type { EventDefinition, EventOf, WireEvent, WireFields, EventCode, BuildContext } from './events/definition.js';
 
 export {
-  pageView, pagePing, structEvent, selfDescribingEvent, screenView, mobileScreenView, ecommerceTransaction, linkClick,
-  addToCart, removeFromCart, formFocusOrChange, formSubmission, siteSearch, adImpression, adClick, adConversion,
-  socialInteraction, consentGranted, consentWithdrawn, timing, applicationError,
+  pageView,
+  pagePing,
+  structEvent,
+  selfDescribingEvent,
+  screenView,
+  mobileScreenView,
+  ecommerceTransaction,
+  linkClick,
+  addToCart,
+  removeFromCart,
+  formFocusOrChange,
+  formSubmission,
+  siteSearch,
+  adImpression,
+  adClick,
+  adConversion,
+  socialInteraction,
+  consentGranted,
+  consentWithdrawn,
+  timing,
+  applicationError,
 } from './events/index.js';
 export type { TrackerEvent, EventKind, EventFields, EventRegistry } from './events/index.js';
 export { FORM_NODE_NAMES, FORM_INPUT_TYPES } from './events/web.js';
@@ -25,7 +51,17 @@ export { PROGRAMMING_LANGUAGES } from './events/engagement.js';
 export { PLATFORMS } from './tracker/subject-fields.js';
 export type { Checks, Check } from './payload/checks.js';
 export type { ResolvedRetryOptions } from './emitter/options.js';
-export type { PageViewFields, PagePingFields, LinkClickFields, FormFocusOrChangeFields, FormSubmissionFields, FormElement, FormNodeName, FormInputType, SiteSearchFields } from './events/web.js';
+export type {
+  PageViewFields,
+  PagePingFields,
+  LinkClickFields,
+  FormFocusOrChangeFields,
+  FormSubmissionFields,
+  FormElement,
+  FormNodeName,
+  FormInputType,
+  SiteSearchFields,
+} from './events/web.js';
 export type { StructEventFields, SelfDescribingEventFields } from './events/structured.js';
 export type { ScreenViewFields, MobileScreenViewFields } from './events/screen.js';
 export type { EcommerceTransactionFields, TransactionItem, CartFields } from './events/ecommerce.js';
@@ -54,6 +90,14 @@ export type { QueuedEvent } from './emitter/batch.js';
 export { eachValueFrom } from 'rxjs-for-await';
 export type { EmitterOptions, RetryOptions } from './emitter/options.js';
 export type {
-  DeliveryOutcome, SentOutcome, RetryingOutcome, FailedOutcome, DroppedOutcome, FinalOutcome, DropReason, DeliveryError, DeliveryReport,
+  DeliveryOutcome,
+  SentOutcome,
+  RetryingOutcome,
+  FailedOutcome,
+  DroppedOutcome,
+  FinalOutcome,
+  DropReason,
+  DeliveryError,
+  DeliveryReport,
   ShutdownOptions,
 } from './emitter/outcome.js';

@@ -6,8 +6,23 @@ const { connectRedis, createRedisWorker } = await import(dist('redis/index.js'))
 
 const config = JSON.parse(process.argv[2]);
 const redis = await connectRedis(config.redisUrl);
-const emitter = new Emitter(config.collector, { method: 'post', bufferSize: 100, maxPostBytes: 200_000, concurrency: 4, maxQueueSize: 100_000 });
-const worker = createRedisWorker({ redis, stream: 'bench:events', group: 'bench', consumer: config.consumer, emitter, readCount: 500, maxInFlight: 2_000, blockMs: 100 });
+const emitter = new Emitter(config.collector, {
+  method: 'post',
+  bufferSize: 100,
+  maxPostBytes: 200_000,
+  concurrency: 4,
+  maxQueueSize: 100_000,
+});
+const worker = createRedisWorker({
+  redis,
+  stream: 'bench:events',
+  group: 'bench',
+  consumer: config.consumer,
+  emitter,
+  readCount: 500,
+  maxInFlight: 2_000,
+  blockMs: 100,
+});
 await worker.ready;
 process.send?.({ type: 'ready' });
 process.on('disconnect', () => process.exit(0));

@@ -13,15 +13,24 @@ const { RedisQueueEmitter, connectRedis } = await import(dist('redis/index.js'))
 
 await runDriver(async ({ url, n, options }) => {
   const workers = [1, 2].map((i) =>
-    fork(fileURLToPath(new URL('./redis-worker.mjs', import.meta.url)), [JSON.stringify({ redisUrl: options.redisUrl, collector: url, consumer: `w${i}`, n })], {
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    }),
+    fork(
+      fileURLToPath(new URL('./redis-worker.mjs', import.meta.url)),
+      [JSON.stringify({ redisUrl: options.redisUrl, collector: url, consumer: `w${i}`, n })],
+      {
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      },
+    ),
   );
   await Promise.all(workers.map((w) => new Promise((resolve) => w.on('message', (m) => m?.type === 'ready' && resolve()))));
   process.on('exit', () => workers.forEach((w) => w.kill('SIGKILL')));
   const redis = await connectRedis(options.redisUrl);
   const outcomes = { sent: 0, failed: 0, dropped: 0, retrying: 0 };
-  const emitter = new RedisQueueEmitter({ redis, stream: 'bench:events', maxLen: Math.max(1_000_000, n), maxQueueSize: Math.max(100_000, n) });
+  const emitter = new RedisQueueEmitter({
+    redis,
+    stream: 'bench:events',
+    maxLen: Math.max(1_000_000, n),
+    maxQueueSize: Math.max(100_000, n),
+  });
   const tracker = new Tracker(emitter, { namespace: NAMESPACE, appId: APP_ID });
   emitter.outcomes.subscribe((o) => {
     outcomes[o.kind] += o.kind === 'retrying' ? 1 : o.events.length;

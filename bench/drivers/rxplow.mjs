@@ -6,7 +6,9 @@
 import { pathToFileURL } from 'node:url';
 import { APP_ID, BATCH, contextEntity, EVENT_SCHEMA, eventData, NAMESPACE, runDriver } from './common.mjs';
 
-const dist = process.env.RXPLOW_BENCH_DIST ? pathToFileURL(process.env.RXPLOW_BENCH_DIST).href : new URL('../../dist/esm/index.js', import.meta.url).href;
+const dist = process.env.RXPLOW_BENCH_DIST
+  ? pathToFileURL(process.env.RXPLOW_BENCH_DIST).href
+  : new URL('../../dist/esm/index.js', import.meta.url).href;
 const { Emitter, Tracker } = await import(dist);
 
 await runDriver(({ url, n, options }) => {

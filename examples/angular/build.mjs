@@ -16,7 +16,8 @@ export async function buildExample(configuration = 'production', { quiet = false
   const architect = new Architect(new WorkspaceNodeModulesArchitectHost(workspace, root));
   const logger = new logging.Logger('example');
   logger.subscribe((entry) => {
-    if (entry.level === 'error' || entry.level === 'fatal' || entry.level === 'warn' || !quiet) console[entry.level === 'error' || entry.level === 'fatal' ? 'error' : 'log'](entry.message);
+    if (entry.level === 'error' || entry.level === 'fatal' || entry.level === 'warn' || !quiet)
+      console[entry.level === 'error' || entry.level === 'fatal' ? 'error' : 'log'](entry.message);
   });
   const run = await architect.scheduleTarget({ project: 'example', target: 'build', configuration }, {}, { logger });
   try {

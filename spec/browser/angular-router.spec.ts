@@ -9,7 +9,13 @@ import { provideLocationMocks } from '@angular/common/testing';
 import { provideRouter, type Routes } from '@angular/router';
 import { RouterTestingHarness } from '@angular/router/testing';
 import { expect } from 'chai';
-import { provideTracker, TRACKER, withRouterPageViews, type RouterPageViewOptions, type TrackedNavigation } from '../../src/angular/index.js';
+import {
+  provideTracker,
+  TRACKER,
+  withRouterPageViews,
+  type RouterPageViewOptions,
+  type TrackedNavigation,
+} from '../../src/angular/index.js';
 import { structEvent } from '../../src/events/structured.js';
 import { RecordingSink, UUID, WEB_PAGE } from './browser-support.js';
 
@@ -31,10 +37,16 @@ describe('rxplow/angular withRouterPageViews()', function () {
   beforeEach(() => (savedTitle = document.title));
   afterEach(() => (document.title = savedTitle));
 
-  async function app(options?: RouterPageViewOptions): Promise<{ harness: RouterTestingHarness; recording: RecordingSink; go(url: string): Promise<void> }> {
+  async function app(
+    options?: RouterPageViewOptions,
+  ): Promise<{ harness: RouterTestingHarness; recording: RecordingSink; go(url: string): Promise<void> }> {
     const recording = new RecordingSink();
     TestBed.configureTestingModule({
-      providers: [provideRouter(ROUTES), provideLocationMocks(), provideTracker({ sinks: [recording], storage: 'none', appId: 'ng-router' }, withRouterPageViews(options))],
+      providers: [
+        provideRouter(ROUTES),
+        provideLocationMocks(),
+        provideTracker({ sinks: [recording], storage: 'none', appId: 'ng-router' }, withRouterPageViews(options)),
+      ],
     });
     const harness = await RouterTestingHarness.create('/');
     await settle();
@@ -51,7 +63,12 @@ describe('rxplow/angular withRouterPageViews()', function () {
   const pageViews = (recording: RecordingSink) =>
     recording.events
       .filter((e) => e.fields['e'] === 'pv')
-      .map((e) => ({ url: e.fields['url'], title: e.fields['page'], refr: e.fields['refr'], id: e.contexts.find((c) => c.schema === WEB_PAGE)?.data['id'] as string }));
+      .map((e) => ({
+        url: e.fields['url'],
+        title: e.fields['page'],
+        refr: e.fields['refr'],
+        id: e.contexts.find((c) => c.schema === WEB_PAGE)?.data['id'] as string,
+      }));
   const origin = window.location.origin;
 
   it('tracks exactly one page view per navigation, the first load included, with URL, title, referrer and a new web_page id', async () => {
@@ -86,7 +103,12 @@ describe('rxplow/angular withRouterPageViews()', function () {
     await go('/search?q=b#results'); // fragment only: does not
     await go('/search?q=b#results'); // the same URL: does not
     await go('/docs#intro'); // path: counts
-    expect(pageViews(recording).map((v) => v.url)).to.deep.equal([`${origin}/home`, `${origin}/search?q=a`, `${origin}/search?q=b`, `${origin}/docs#intro`]);
+    expect(pageViews(recording).map((v) => v.url)).to.deep.equal([
+      `${origin}/home`,
+      `${origin}/search?q=a`,
+      `${origin}/search?q=b`,
+      `${origin}/docs#intro`,
+    ]);
   });
 
   it('queryChanges: false and fragmentChanges: true turn the policy around', async () => {

@@ -28,7 +28,14 @@ describe('rxplow/angular in a zoneless app', function () {
   it('whenStable() resolves while events wait in a batch', async () => {
     const collector = collectorSession('zoneless-batch');
     TestBed.configureTestingModule({
-      providers: [provideTracker({ endpoint: collector.endpoint, storage: 'none', outbox: { storage: 'memory' }, emitter: { bufferSize: 10, flushIntervalMs: 60_000 } })],
+      providers: [
+        provideTracker({
+          endpoint: collector.endpoint,
+          storage: 'none',
+          outbox: { storage: 'memory' },
+          emitter: { bufferSize: 10, flushIntervalMs: 60_000 },
+        }),
+      ],
     });
     const appRef = TestBed.inject(ApplicationRef);
     const tracker = TestBed.inject(TRACKER);
@@ -44,11 +51,23 @@ describe('rxplow/angular in a zoneless app', function () {
     const collector = collectorSession('zoneless-retry');
     await collector.script([503]);
     TestBed.configureTestingModule({
-      providers: [provideTracker({ endpoint: collector.endpoint, storage: 'none', outbox: { storage: 'memory' }, emitter: { bufferSize: 1, retry: { baseDelayMs: 60_000, maxDelayMs: 60_000, jitter: false } } })],
+      providers: [
+        provideTracker({
+          endpoint: collector.endpoint,
+          storage: 'none',
+          outbox: { storage: 'memory' },
+          emitter: { bufferSize: 1, retry: { baseDelayMs: 60_000, maxDelayMs: 60_000, jitter: false } },
+        }),
+      ],
     });
     const appRef = TestBed.inject(ApplicationRef);
     const tracker = TestBed.inject(TRACKER);
-    const retrying = firstValueFrom(tracker.outcomes.pipe(TestBed.runInInjectionContext(() => enterZone<DeliveryOutcome>()), filter((o) => o.kind === 'retrying')));
+    const retrying = firstValueFrom(
+      tracker.outcomes.pipe(
+        TestBed.runInInjectionContext(() => enterZone<DeliveryOutcome>()),
+        filter((o) => o.kind === 'retrying'),
+      ),
+    );
     tracker.track(structEvent({ category: 'zoneless', action: 'retries' }));
     await retrying;
     await until(async () => (await collector.received()).length === 1, 'the first attempt');
@@ -63,7 +82,17 @@ describe('rxplow/angular in a zoneless app', function () {
         { provide: PLATFORM_ID, useValue: 'server' },
         provideRouter([{ path: '**', component: Component({ template: 'page' })(class Page {}) }]),
         provideLocationMocks(),
-        provideTracker({ sinks: [recording], plugins: [() => { throw new Error('no plugin on the server'); }] }, withRouterPageViews()),
+        provideTracker(
+          {
+            sinks: [recording],
+            plugins: [
+              () => {
+                throw new Error('no plugin on the server');
+              },
+            ],
+          },
+          withRouterPageViews(),
+        ),
       ],
     });
     const tracker = TestBed.inject(TRACKER);
@@ -72,16 +101,25 @@ describe('rxplow/angular in a zoneless app', function () {
     tracker.track(structEvent({ category: 'server', action: 'nothing' }));
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(recording.payloads).to.have.length(0);
-    expect(await TestBed.inject(ApplicationRef).whenStable().then(() => true)).to.equal(true);
+    expect(
+      await TestBed.inject(ApplicationRef)
+        .whenStable()
+        .then(() => true),
+    ).to.equal(true);
   });
 
-  it("on the server platform with `server: { endpoint }` it sends what is tracked (platform srv), page views excepted, and flushes at destroy", async () => {
+  it('on the server platform with `server: { endpoint }` it sends what is tracked (platform srv), page views excepted, and flushes at destroy', async () => {
     const collector = collectorSession('server-tracking');
     const browserSink = new RecordingSink();
     TestBed.configureTestingModule({
       providers: [
         { provide: PLATFORM_ID, useValue: 'server' },
-        provideTracker({ endpoint: 'https://browser-only.example.com', sinks: [browserSink], appId: 'ssr', server: { endpoint: collector.endpoint, emitter: { flushIntervalMs: 60_000 } } }),
+        provideTracker({
+          endpoint: 'https://browser-only.example.com',
+          sinks: [browserSink],
+          appId: 'ssr',
+          server: { endpoint: collector.endpoint, emitter: { flushIntervalMs: 60_000 } },
+        }),
       ],
     });
     const tracker = TestBed.inject(TRACKER);
@@ -100,7 +138,12 @@ describe('rxplow/angular in a zoneless app', function () {
       const recording = new RecordingSink();
       const delegated: unknown[] = [];
       TestBed.configureTestingModule({
-        providers: [provideTracker({ sinks: [recording], storage: 'none' }, withErrorTracking({ delegate: { handleError: (e: unknown) => void delegated.push(e) } }))],
+        providers: [
+          provideTracker(
+            { sinks: [recording], storage: 'none' },
+            withErrorTracking({ delegate: { handleError: (e: unknown) => void delegated.push(e) } }),
+          ),
+        ],
       });
       const error = new TypeError('boom');
       TestBed.inject(ErrorHandler).handleError(error);
@@ -120,7 +163,10 @@ describe('rxplow/angular in a zoneless app', function () {
           }
         },
       );
-      TestBed.configureTestingModule({ rethrowApplicationErrors: false, providers: [provideTracker({ sinks: [recording], storage: 'none' }, withErrorTracking())] });
+      TestBed.configureTestingModule({
+        rethrowApplicationErrors: false,
+        providers: [provideTracker({ sinks: [recording], storage: 'none' }, withErrorTracking())],
+      });
       const logged: unknown[][] = [];
       const original = console.error;
       console.error = (...args: unknown[]) => void logged.push(args);
@@ -143,7 +189,13 @@ describe('rxplow/angular in a zoneless app', function () {
       const recording = new RecordingSink();
       TestBed.configureTestingModule({
         providers: [
-          provideTracker({ sinks: [recording], storage: 'none' }, withErrorTracking({ filter: (e) => !(e instanceof SyntaxError), delegate: { handleError: (e: unknown) => void delegated.push(e) } })),
+          provideTracker(
+            { sinks: [recording], storage: 'none' },
+            withErrorTracking({
+              filter: (e) => !(e instanceof SyntaxError),
+              delegate: { handleError: (e: unknown) => void delegated.push(e) },
+            }),
+          ),
         ],
       });
       const handler = TestBed.inject(ErrorHandler);
@@ -153,7 +205,10 @@ describe('rxplow/angular in a zoneless app', function () {
       handler.handleError(cyclic); // no message: described with Object.prototype.toString
       handler.handleError('a string');
       expect(delegated).to.have.length(3);
-      expect(recording.events.filter((e) => e.event?.schema === APPLICATION_ERROR).map((e) => e.event!.data['message'])).to.deep.equal(['[object Object]', 'a string']);
+      expect(recording.events.filter((e) => e.event?.schema === APPLICATION_ERROR).map((e) => e.event!.data['message'])).to.deep.equal([
+        '[object Object]',
+        'a string',
+      ]);
     });
   });
 
@@ -164,7 +219,12 @@ describe('rxplow/angular in a zoneless app', function () {
         provideRouter([{ path: '**', children: [] }]),
         provideLocationMocks(),
         provideTracker(
-          { endpoint: collector.url, storage: 'none', outbox: { storage: 'memory' }, emitter: { fetch: collector.fetch, flushIntervalMs: 0 } },
+          {
+            endpoint: collector.url,
+            storage: 'none',
+            outbox: { storage: 'memory' },
+            emitter: { fetch: collector.fetch, flushIntervalMs: 0 },
+          },
           withRouterPageViews(),
         ),
       ],

@@ -28,7 +28,12 @@ describe('rxplow/browser: activityTracking (page pings)', function () {
     window.scrollTo(0, 0);
     sink = new RecordingSink();
     scheduler = new ManualScheduler();
-    tracker = createBrowserTracker({ sinks: [sink], scheduler, storage: 'none', plugins: [activityTracking({ minimumVisitLength: 5, heartbeatDelay: 10 })] });
+    tracker = createBrowserTracker({
+      sinks: [sink],
+      scheduler,
+      storage: 'none',
+      plugins: [activityTracking({ minimumVisitLength: 5, heartbeatDelay: 10 })],
+    });
   });
 
   afterEach(async () => {
@@ -71,7 +76,12 @@ describe('rxplow/browser: activityTracking (page pings)', function () {
 
   it('minimumVisitLength 0: pings every heartbeat from the page view', () => {
     void tracker.shutdown();
-    tracker = createBrowserTracker({ sinks: [(sink = new RecordingSink())], scheduler, storage: 'none', plugins: [activityTracking({ minimumVisitLength: 0, heartbeatDelay: 10 })] });
+    tracker = createBrowserTracker({
+      sinks: [(sink = new RecordingSink())],
+      scheduler,
+      storage: 'none',
+      plugins: [activityTracking({ minimumVisitLength: 0, heartbeatDelay: 10 })],
+    });
     at(3);
     tracker.trackPageView();
     at(4);

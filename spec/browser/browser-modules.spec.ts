@@ -3,7 +3,13 @@
 // and its modules is removed by shutdown(); on a page with no plugins the tracker adds none.
 import { expect } from 'chai';
 import {
-  activityTracking, createBrowserTracker, errorTracking, formTracking, linkClickTracking, type BrowserPlugin, type BrowserTracker,
+  activityTracking,
+  createBrowserTracker,
+  errorTracking,
+  formTracking,
+  linkClickTracking,
+  type BrowserPlugin,
+  type BrowserTracker,
 } from '../../src/browser/index.js';
 import { createTestingCollector } from '../../src/testing/index.js';
 import { ManualScheduler, RecordingSink } from './browser-support.js';
@@ -36,7 +42,8 @@ describe('rxplow/browser: optional modules', function () {
   describe('linkClickTracking', () => {
     it('tracks clicks on links (also on their children, links added later, middle clicks), with id, classes, target', () => {
       start(linkClickTracking());
-      root.innerHTML = '<a id="go" class="nav big" target="_blank" href="https://shop.test/next"><span>Next</span></a><a>no href</a><button>x</button>';
+      root.innerHTML =
+        '<a id="go" class="nav big" target="_blank" href="https://shop.test/next"><span>Next</span></a><a>no href</a><button>x</button>';
       root.addEventListener('click', (e) => e.preventDefault());
       root.querySelector('span')!.click();
       (root.querySelectorAll('a')[1] as HTMLElement).click();
@@ -44,13 +51,26 @@ describe('rxplow/browser: optional modules', function () {
       root.querySelector('a')!.dispatchEvent(new MouseEvent('auxclick', { bubbles: true, button: 1 }));
       root.querySelector('a')!.dispatchEvent(new MouseEvent('auxclick', { bubbles: true, button: 2 })); // right click: no
       expect(events()).to.deep.equal([
-        { schema: LINK_CLICK, data: { targetUrl: 'https://shop.test/next', elementId: 'go', elementClasses: ['nav', 'big'], elementTarget: '_blank' } },
-        { schema: LINK_CLICK, data: { targetUrl: 'https://shop.test/next', elementId: 'go', elementClasses: ['nav', 'big'], elementTarget: '_blank' } },
+        {
+          schema: LINK_CLICK,
+          data: { targetUrl: 'https://shop.test/next', elementId: 'go', elementClasses: ['nav', 'big'], elementTarget: '_blank' },
+        },
+        {
+          schema: LINK_CLICK,
+          data: { targetUrl: 'https://shop.test/next', elementId: 'go', elementClasses: ['nav', 'big'], elementTarget: '_blank' },
+        },
       ]);
     });
 
     it('filter and trackContent; a throwing filter tracks nothing and breaks nothing', () => {
-      start(linkClickTracking({ trackContent: true, filter: (a) => !a.classList.contains('skip') }), linkClickTracking({ filter: () => { throw new Error('bad filter'); } }));
+      start(
+        linkClickTracking({ trackContent: true, filter: (a) => !a.classList.contains('skip') }),
+        linkClickTracking({
+          filter: () => {
+            throw new Error('bad filter');
+          },
+        }),
+      );
       root.innerHTML = '<a href="/a"> About us </a><a class="skip" href="/b">B</a>';
       root.addEventListener('click', (e) => e.preventDefault());
       root.querySelectorAll('a').forEach((a) => a.click());
@@ -107,15 +127,27 @@ describe('rxplow/browser: optional modules', function () {
     });
 
     it('events, fields, forms and transform options', () => {
-      start(formTracking({ events: ['change_form'], fields: (el) => el.name !== 'note', transform: (value, el) => (el.name === 'email' ? '***' : value) }));
+      start(
+        formTracking({
+          events: ['change_form'],
+          fields: (el) => el.name !== 'note',
+          transform: (value, el) => (el.name === 'email' ? '***' : value),
+        }),
+      );
       const f = form();
       for (const el of f.querySelectorAll('input, textarea')) el.dispatchEvent(new Event('change', { bubbles: true }));
       f.querySelector('#email')!.dispatchEvent(new FocusEvent('focusin', { bubbles: true }));
       f.dispatchEvent(new Event('submit', { bubbles: true }));
-      expect(events().map((e) => [e!.data['elementId'], e!.data['value']])).to.deep.equal([['email', '***'], ['pw', null], ['news', null]]);
+      expect(events().map((e) => [e!.data['elementId'], e!.data['value']])).to.deep.equal([
+        ['email', '***'],
+        ['pw', null],
+        ['news', null],
+      ]);
       void tracker!.shutdown();
       start(formTracking({ forms: (form) => form.id !== 'signup' }));
-      form().querySelector('#email')!.dispatchEvent(new Event('change', { bubbles: true }));
+      form()
+        .querySelector('#email')!
+        .dispatchEvent(new Event('change', { bubbles: true }));
       expect(events()).to.deep.equal([]);
     });
   });
@@ -141,10 +173,20 @@ describe('rxplow/browser: optional modules', function () {
       start(errorTracking({ filter: (e) => !(e instanceof ErrorEvent && e.message === 'ignored') }));
       const thrown = new TypeError('x is not a function');
       shielded(() => {
-        window.dispatchEvent(new ErrorEvent('error', { message: 'Uncaught TypeError: x is not a function', filename: 'https://shop.test/app.js', lineno: 12, colno: 5, error: thrown }));
+        window.dispatchEvent(
+          new ErrorEvent('error', {
+            message: 'Uncaught TypeError: x is not a function',
+            filename: 'https://shop.test/app.js',
+            lineno: 12,
+            colno: 5,
+            error: thrown,
+          }),
+        );
         window.dispatchEvent(new ErrorEvent('error', { message: 'ignored' }));
         window.dispatchEvent(new PromiseRejectionEvent('unhandledrejection', { promise: Promise.resolve(), reason: { code: 42 } }));
-        window.dispatchEvent(new PromiseRejectionEvent('unhandledrejection', { promise: Promise.resolve(), reason: new RangeError('too far') }));
+        window.dispatchEvent(
+          new PromiseRejectionEvent('unhandledrejection', { promise: Promise.resolve(), reason: new RangeError('too far') }),
+        );
         document.body.dispatchEvent(new Event('error')); // a resource error reaching the window in the capture phase: not an application error
       });
       const [fromError, fromObject, fromRejection, more] = events();
@@ -152,8 +194,13 @@ describe('rxplow/browser: optional modules', function () {
       expect(fromError).to.deep.equal({
         schema: APPLICATION_ERROR,
         data: {
-          programmingLanguage: 'JAVASCRIPT', message: 'Uncaught TypeError: x is not a function', exceptionName: 'TypeError', stackTrace: thrown.stack,
-          fileName: 'https://shop.test/app.js', lineNumber: 12, lineColumn: 5,
+          programmingLanguage: 'JAVASCRIPT',
+          message: 'Uncaught TypeError: x is not a function',
+          exceptionName: 'TypeError',
+          stackTrace: thrown.stack,
+          fileName: 'https://shop.test/app.js',
+          lineNumber: 12,
+          lineColumn: 5,
         },
       });
       expect(fromObject!.data).to.deep.equal({ programmingLanguage: 'JAVASCRIPT', message: '{"code":42}' });
@@ -178,14 +225,22 @@ describe('rxplow/browser: optional modules', function () {
 
     beforeEach(() => {
       live.clear();
-      EventTarget.prototype.addEventListener = function (type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions) {
+      EventTarget.prototype.addEventListener = function (
+        type: string,
+        listener: EventListenerOrEventListenerObject | null,
+        options?: boolean | AddEventListenerOptions,
+      ) {
         if (listener) {
           const key = keyOf(this, type, listener, options);
           live.set(key, 1);
         }
         return original.add.call(this, type, listener, options);
       };
-      EventTarget.prototype.removeEventListener = function (type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions) {
+      EventTarget.prototype.removeEventListener = function (
+        type: string,
+        listener: EventListenerOrEventListenerObject | null,
+        options?: boolean | EventListenerOptions,
+      ) {
         if (listener) live.delete(keyOf(this, type, listener, options));
         return original.remove.call(this, type, listener, options);
       };
@@ -200,8 +255,12 @@ describe('rxplow/browser: optional modules', function () {
       sink = new RecordingSink();
       const collector = createTestingCollector();
       tracker = createBrowserTracker({
-        endpoint: collector.url, emitter: { fetch: collector.fetch }, outbox: { storage: 'memory' },
-        sinks: [sink], storage: 'none', scheduler,
+        endpoint: collector.url,
+        emitter: { fetch: collector.fetch },
+        outbox: { storage: 'memory' },
+        sinks: [sink],
+        storage: 'none',
+        scheduler,
         plugins: [activityTracking({ minimumVisitLength: 1, heartbeatDelay: 1 }), linkClickTracking(), formTracking(), errorTracking()],
       });
       tracker.trackPageView();
@@ -219,7 +278,12 @@ describe('rxplow/browser: optional modules', function () {
         throw new Error('plugin failed');
       };
       expect(() =>
-        createBrowserTracker({ endpoint: collector.url, emitter: { fetch: collector.fetch }, storage: 'none', plugins: [linkClickTracking(), failing] }),
+        createBrowserTracker({
+          endpoint: collector.url,
+          emitter: { fetch: collector.fetch },
+          storage: 'none',
+          plugins: [linkClickTracking(), failing],
+        }),
       ).to.throw('plugin failed');
       await new Promise((resolve) => setTimeout(resolve, 20));
       expect([...live.keys()]).to.deep.equal([]);

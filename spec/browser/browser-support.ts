@@ -40,7 +40,14 @@ export class RecordingSink implements Sink {
     this.#subscription = admissions.subscribe((admission) => {
       if (admission.kind !== 'event') return;
       this.payloads.push(admission.payload);
-      this.#outcomes.next({ kind: 'sent', emitter: this.name, events: [admission.payload], attempt: 1, willRetry: false, status: 200 } as DeliveryOutcome);
+      this.#outcomes.next({
+        kind: 'sent',
+        emitter: this.name,
+        events: [admission.payload],
+        attempt: 1,
+        willRetry: false,
+        status: 200,
+      } as DeliveryOutcome);
     });
     return this.#subscription;
   }
@@ -80,7 +87,8 @@ export const CLIENT_SESSION = 'iglu:com.snowplowanalytics.snowplow/client_sessio
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 /** The data of the entity with `schema`, or undefined. */
-export const entity = (event: Decoded, schema: string): Record<string, unknown> | undefined => event.contexts.find((c) => c.schema === schema)?.data;
+export const entity = (event: Decoded, schema: string): Record<string, unknown> | undefined =>
+  event.contexts.find((c) => c.schema === schema)?.data;
 
 /** Deletes the tracker's id cookie and localStorage key (any prefix used by the specs). */
 export function clearIds(prefix = '_rxp_'): void {

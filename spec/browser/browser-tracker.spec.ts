@@ -96,13 +96,25 @@ describe('rxplow/browser: createBrowserTracker', function () {
       tracker.trackPageView({ pageUrl: 'https://given.test/p', pageTitle: 'Given', referrer: 'https://from.test/' });
       tracker.track(structEvent({ category: 'c', action: 'a' }));
       const [pv, se] = sink.events;
-      expect(pv!.fields).to.include({ url: 'https://given.test/p', page: 'Given', refr: 'https://from.test/', res: '100x200', vp: '10x20', lang: 'fr-CA', tz: 'Europe/Paris', uid: 'u1' });
+      expect(pv!.fields).to.include({
+        url: 'https://given.test/p',
+        page: 'Given',
+        refr: 'https://from.test/',
+        res: '100x200',
+        vp: '10x20',
+        lang: 'fr-CA',
+        tz: 'Europe/Paris',
+        uid: 'u1',
+      });
       expect(se!.fields['url']).to.equal('https://override.test/');
       expect(se!.fields['refr']).to.equal('https://from.test/');
     });
 
     it('contexts: { webPage: false, session: true } swaps the entities; clearGlobalContexts keeps them', () => {
-      const { tracker, sink } = rig({ contexts: { webPage: false, session: true }, globalContexts: [{ schema: 'iglu:com.acme/x/jsonschema/1-0-0', data: {} }] });
+      const { tracker, sink } = rig({
+        contexts: { webPage: false, session: true },
+        globalContexts: [{ schema: 'iglu:com.acme/x/jsonschema/1-0-0', data: {} }],
+      });
       tracker.clearGlobalContexts();
       tracker.trackPageView();
       const [pv] = sink.events;
@@ -127,11 +139,22 @@ describe('rxplow/browser: createBrowserTracker', function () {
       expect(c!.fields['duid']).to.equal(a!.fields['duid']);
       const first = entity(a!, CLIENT_SESSION)!;
       expect(first).to.deep.equal({
-        userId: a!.fields['duid'], sessionId: a!.fields['sid'], sessionIndex: 1, eventIndex: 1, previousSessionId: null,
-        storageMechanism: 'COOKIE_1', firstEventId: a!.fields['eid'], firstEventTimestamp: new Date(Number(a!.fields['dtm'])).toISOString(),
+        userId: a!.fields['duid'],
+        sessionId: a!.fields['sid'],
+        sessionIndex: 1,
+        eventIndex: 1,
+        previousSessionId: null,
+        storageMechanism: 'COOKIE_1',
+        firstEventId: a!.fields['eid'],
+        firstEventTimestamp: new Date(Number(a!.fields['dtm'])).toISOString(),
       });
       expect(entity(b!, CLIENT_SESSION)).to.include({ eventIndex: 2, firstEventId: a!.fields['eid'] });
-      expect(entity(c!, CLIENT_SESSION)).to.include({ sessionIndex: 2, eventIndex: 1, previousSessionId: a!.fields['sid'], firstEventId: c!.fields['eid'] });
+      expect(entity(c!, CLIENT_SESSION)).to.include({
+        sessionIndex: 2,
+        eventIndex: 1,
+        previousSessionId: a!.fields['sid'],
+        firstEventId: c!.fields['eid'],
+      });
       expect(tracker.sessionId).to.equal(c!.fields['sid']);
       expect(tracker.sessionIndex).to.equal(2);
       expect(tracker.domainUserId).to.equal(a!.fields['duid']);
@@ -177,9 +200,14 @@ describe('rxplow/browser: createBrowserTracker', function () {
     it('cookie domain, path and Secure are written as given (a cookie for another path is not readable here)', () => {
       const cookies = recordCookieWrites();
       try {
-        const { tracker, sink } = rig({ storage: 'cookie', cookie: { path: '/elsewhere', domain: location.hostname, secure: true, sameSite: 'None' } });
+        const { tracker, sink } = rig({
+          storage: 'cookie',
+          cookie: { path: '/elsewhere', domain: location.hostname, secure: true, sameSite: 'None' },
+        });
         tracker.track(structEvent({ category: 'c', action: '1' }));
-        expect(cookies.writes[0]).to.match(new RegExp(`; Max-Age=63072000; Path=/elsewhere; Domain=${location.hostname.replace(/\./g, '\\.')}; SameSite=None; Secure$`));
+        expect(cookies.writes[0]).to.match(
+          new RegExp(`; Max-Age=63072000; Path=/elsewhere; Domain=${location.hostname.replace(/\./g, '\\.')}; SameSite=None; Secure$`),
+        );
         // Not stored where this page can read it: the ids live on in memory for this tracker.
         tracker.track(structEvent({ category: 'c', action: '2' }));
         expect(sink.events[1]!.fields['sid']).to.equal(sink.events[0]!.fields['sid']);
@@ -233,7 +261,12 @@ describe('rxplow/browser: createBrowserTracker', function () {
     it("mode 'full': no duid, sid, vid, uid nor client_session, and nothing stored", () => {
       const cookies = recordCookieWrites();
       try {
-        const { tracker, sink } = rig({ storage: 'cookie', anonymous: { mode: 'full' }, contexts: { session: true }, subject: { userId: 'bob' } });
+        const { tracker, sink } = rig({
+          storage: 'cookie',
+          anonymous: { mode: 'full' },
+          contexts: { session: true },
+          subject: { userId: 'bob' },
+        });
         tracker.setUserId('carol');
         tracker.setSubject({ userId: 'dave' });
         tracker.trackPageView();
@@ -290,7 +323,9 @@ describe('rxplow/browser: createBrowserTracker', function () {
     it('serverAnonymisation sends SP-Anonymous: * (real Emitter, testing collector), switchable at runtime', async () => {
       const collector = createTestingCollector();
       const tracker = createBrowserTracker({
-        endpoint: collector.url, storage: 'none', outbox: { storage: 'memory' },
+        endpoint: collector.url,
+        storage: 'none',
+        outbox: { storage: 'memory' },
         anonymous: { mode: 'full', serverAnonymisation: true },
         emitter: { fetch: collector.fetch, flushIntervalMs: 0, scheduler: asyncScheduler },
       });
@@ -313,7 +348,9 @@ describe('rxplow/browser: createBrowserTracker', function () {
       const collector = createTestingCollector();
       collector.respondWith({ status: 200, delayMs: 50 });
       const tracker = createBrowserTracker({
-        endpoint: collector.url, storage: 'none', outbox: { storage: 'memory' },
+        endpoint: collector.url,
+        storage: 'none',
+        outbox: { storage: 'memory' },
         anonymous: { mode: 'full', serverAnonymisation: true },
         emitter: { fetch: collector.fetch, flushIntervalMs: 200, scheduler: asyncScheduler },
       });

@@ -83,7 +83,9 @@ describe('delivery in the browser (real HTTP to the Karma collector)', function 
       await tracker.flush().then(() => (finalAtFlush = log.allFinal()));
       expect(finalAtFlush).to.be.true;
       expect(log.outcomes.map((o) => [o.kind, o.attempt, o.willRetry])).to.deep.equal([
-        ['retrying', 1, true], ['retrying', 2, true], ['sent', 3, false],
+        ['retrying', 1, true],
+        ['retrying', 2, true],
+        ['sent', 3, false],
       ]);
       expect((await session.received()).map((r) => r.status)).to.deep.equal([503, 503, 200]);
       expectConservation(log);

@@ -76,7 +76,8 @@ const CASES: readonly SurrogateCase[] = [
   },
   {
     title: 'setUserId and a per-call subject',
-    track: (t) => t.setUserId(`user${LONE_HIGH}`).trackStructEvent({ category: 'c', action: 'a' }, { subject: { useragent: `ua${LONE_LOW}` } }),
+    track: (t) =>
+      t.setUserId(`user${LONE_HIGH}`).trackStructEvent({ category: 'c', action: 'a' }, { subject: { useragent: `ua${LONE_LOW}` } }),
     check: (e) => expect([e.fields['uid'], e.fields['ua']]).to.deep.equal([`user${FFFD}`, `ua${FFFD}`]),
   },
   {

@@ -4,7 +4,19 @@
 import { expect } from 'chai';
 import { createOutboxSink } from '../../src/browser/outbox/index.js';
 import { structEvent } from '../../src/events/structured.js';
-import { clearKeys, counts, createTestingCollector, fakeWindow, finals, freshKey, microtasks, rig, storedEids, storedKeys, until } from './outbox-support.js';
+import {
+  clearKeys,
+  counts,
+  createTestingCollector,
+  fakeWindow,
+  finals,
+  freshKey,
+  microtasks,
+  rig,
+  storedEids,
+  storedKeys,
+  until,
+} from './outbox-support.js';
 
 describe('browser outbox: storage (real localStorage)', function () {
   this.timeout(15_000);
@@ -131,7 +143,7 @@ describe('browser outbox: storage (real localStorage)', function () {
     const junk: string[] = [];
     try {
       // Fill the origin's quota (Chromium: ~10 MB of UTF-16) until even small writes fail.
-      for (let size = 1 << 20; size >= 16; ) {
+      for (let size = 1 << 20; size >= 16;) {
         try {
           localStorage.setItem(`${filler}${junk.length}`, 'j'.repeat(size));
           junk.push(`${filler}${junk.length}`);
@@ -166,7 +178,12 @@ describe('browser outbox: storage (real localStorage)', function () {
           length: 0,
         }) as unknown as Storage,
     });
-    const sink = createOutboxSink({ endpoint: collector.url, storageKey: key, window: full, emitter: { fetch: collector.fetch, flushIntervalMs: 10 } });
+    const sink = createOutboxSink({
+      endpoint: collector.url,
+      storageKey: key,
+      window: full,
+      emitter: { fetch: collector.fetch, flushIntervalMs: 10 },
+    });
     expect(sink.mode).to.equal('memory');
     await sink.shutdown();
   });
@@ -178,7 +195,12 @@ describe('browser outbox: storage (real localStorage)', function () {
     localStorage.setItem(`${key}#${goneA}`, '{not json');
     localStorage.setItem(
       `${key}#${goneB}`,
-      JSON.stringify({ v: 1, closed: true, at: 0, events: [{ e: 'se', eid: 'ok-1', tv: 't', p: 'web', se_ca: 'c', se_ac: 'a' }, { e: 1 }, null, 'x'] }),
+      JSON.stringify({
+        v: 1,
+        closed: true,
+        at: 0,
+        events: [{ e: 'se', eid: 'ok-1', tv: 't', p: 'web', se_ca: 'c', se_ac: 'a' }, { e: 1 }, null, 'x'],
+      }),
     );
     const { sink } = rig(collector, { storageKey: key });
     await sink.ready;

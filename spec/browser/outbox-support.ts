@@ -13,7 +13,9 @@ export const storedKeys = (storageKey: string): string[] => Object.keys(localSto
 
 /** The eids stored under an outbox's keys. */
 export function storedEids(storageKey: string): string[] {
-  return storedKeys(storageKey).flatMap((key) => (JSON.parse(localStorage.getItem(key)!) as { events: { eid: string }[] }).events.map((e) => e.eid));
+  return storedKeys(storageKey).flatMap((key) =>
+    (JSON.parse(localStorage.getItem(key)!) as { events: { eid: string }[] }).events.map((e) => e.eid),
+  );
 }
 
 /** The eids stored as handed to a keepalive request. */
@@ -92,10 +94,11 @@ export function counts(values: readonly string[]): Map<string, number> {
  * A window double for lifecycle and storage failure specs: an EventTarget (so fromEvent works) with a document that
  * is one too, the real localStorage and Web Locks unless replaced, and a count of listeners added minus removed.
  */
-export function fakeWindow(overrides: { localStorage?: () => Storage; locks?: LockManager | null } = {}): OutboxWindow & EventTarget & {
-  readonly document: EventTarget & { visibilityState: DocumentVisibilityState };
-  listeners(): number;
-} {
+export function fakeWindow(overrides: { localStorage?: () => Storage; locks?: LockManager | null } = {}): OutboxWindow &
+  EventTarget & {
+    readonly document: EventTarget & { visibilityState: DocumentVisibilityState };
+    listeners(): number;
+  } {
   let listeners = 0;
   const count = <T extends EventTarget>(target: T): T => {
     const add = target.addEventListener.bind(target);
@@ -113,7 +116,7 @@ export function fakeWindow(overrides: { localStorage?: () => Storage; locks?: Lo
   const document = count(Object.assign(new EventTarget(), { visibilityState: 'visible' as DocumentVisibilityState }));
   const win = count(new EventTarget()) as EventTarget & Record<string, unknown>;
   Object.defineProperty(win, 'localStorage', { get: overrides.localStorage ?? (() => window.localStorage) });
-  const locks = overrides.locks === undefined ? navigator.locks : overrides.locks ?? undefined;
+  const locks = overrides.locks === undefined ? navigator.locks : (overrides.locks ?? undefined);
   Object.assign(win, { document, navigator: { locks }, listeners: () => listeners });
   return win as unknown as OutboxWindow & EventTarget & { readonly document: typeof document; listeners(): number };
 }

@@ -1,7 +1,19 @@
 // Several tabs of one site (issue 12 item 5): sinks sharing one localStorage and real Web Locks stand for tabs. A tab
 // only ever sends its own events and those of tabs that are gone, and a gone tab's events are adopted by one tab.
 import { expect } from 'chai';
-import { clearKeys, counts, createTestingCollector, fakeWindow, finals, freshKey, microtasks, rig, storedEids, storedKeys, until } from './outbox-support.js';
+import {
+  clearKeys,
+  counts,
+  createTestingCollector,
+  fakeWindow,
+  finals,
+  freshKey,
+  microtasks,
+  rig,
+  storedEids,
+  storedKeys,
+  until,
+} from './outbox-support.js';
 
 describe('browser outbox: several tabs (real Web Locks)', function () {
   this.timeout(20_000);

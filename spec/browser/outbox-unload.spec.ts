@@ -6,7 +6,19 @@ import { createOutboxSink, keepaliveLedger } from '../../src/browser/outbox/inde
 import { structEvent } from '../../src/events/structured.js';
 import type { TestingCollector } from '../../src/testing/index.js';
 import { createTracker } from '../../src/tracker/core.js';
-import { clearKeys, counts, createTestingCollector, fakeWindow, finals, freshKey, microtasks, rig, storedEids, storedHandedOff, until } from './outbox-support.js';
+import {
+  clearKeys,
+  counts,
+  createTestingCollector,
+  fakeWindow,
+  finals,
+  freshKey,
+  microtasks,
+  rig,
+  storedEids,
+  storedHandedOff,
+  until,
+} from './outbox-support.js';
 
 interface Sent {
   readonly keepalive: boolean;
@@ -122,7 +134,8 @@ describe('browser outbox: unload drain (keepalive within a shared budget)', func
     const one = rig(collector, { ...options, storageKey: key });
     const two = rig(collector, { ...options, storageKey: `${key}.two` });
     win.dispatchEvent(new Event('pagehide'));
-    for (const r of [one, two]) for (let i = 0; i < 4; i++) r.tracker.track(structEvent({ category: 'outbox', action: 'share', label: label(400) }));
+    for (const r of [one, two])
+      for (let i = 0; i < 4; i++) r.tracker.track(structEvent({ category: 'outbox', action: 'share', label: label(400) }));
     await collector.waitForEvents({ count: 8, timeoutMs: 8_000 });
     expect(spy.maxInFlight()).to.be.at.most(budget);
     expect(spy.sent.every((s) => s.keepalive)).to.equal(true);
@@ -164,7 +177,11 @@ describe('browser outbox: unload drain (keepalive within a shared budget)', func
     const collector = createTestingCollector().setDefault({ status: 200, delayMs: 200 });
     const spy = spyFetch(collector);
     const win = fakeWindow();
-    const { sink, track } = rig(collector, { storageKey: key, window: win, emitter: { fetch: spy.fetch, flushIntervalMs: 60_000, retry: { limit: 3, baseDelayMs: 10 } } });
+    const { sink, track } = rig(collector, {
+      storageKey: key,
+      window: win,
+      emitter: { fetch: spy.fetch, flushIntervalMs: 60_000, retry: { limit: 3, baseDelayMs: 10 } },
+    });
     track(1, 'healthy');
     await sink.flush(); // a success: the collector is healthy
     const handedOff = track(2, 'handed-off');
@@ -194,7 +211,10 @@ describe('browser outbox: unload drain (keepalive within a shared budget)', func
     for (const answer of [200, 503] as const) {
       const gone = '2b0e5ce6-8a28-4c44-9a8e-6f0d8b2b3a13';
       const event = (eid: string) => ({ e: 'se', eid, tv: 't', p: 'web', se_ca: 'c', se_ac: 'a' });
-      localStorage.setItem(`${key}#${gone}`, JSON.stringify({ v: 1, closed: false, at: 0, handedOff: ['k1', 'k2'], events: [event('k1'), event('k2'), event('plain')] }));
+      localStorage.setItem(
+        `${key}#${gone}`,
+        JSON.stringify({ v: 1, closed: false, at: 0, handedOff: ['k1', 'k2'], events: [event('k1'), event('k2'), event('plain')] }),
+      );
       const collector = createTestingCollector().setDefault({ status: answer, delayMs: 50 });
       const { sink, track } = rig(collector, { storageKey: key });
       await sink.ready;
@@ -225,7 +245,12 @@ describe('browser outbox: unload drain (keepalive within a shared budget)', func
     const collector = createTestingCollector().setDefault({ status: 200, delayMs: 200 });
     const spy = spyFetch(collector);
     const win = fakeWindow();
-    const { sink, track } = rig(collector, { storageKey: key, window: win, keepaliveHandoff: 'resend', emitter: { fetch: spy.fetch, flushIntervalMs: 60_000 } });
+    const { sink, track } = rig(collector, {
+      storageKey: key,
+      window: win,
+      keepaliveHandoff: 'resend',
+      emitter: { fetch: spy.fetch, flushIntervalMs: 60_000 },
+    });
     track(1);
     await sink.flush();
     const pending = track(2);
@@ -266,7 +291,12 @@ describe('browser outbox: unload drain (keepalive within a shared budget)', func
       const collector = createTestingCollector();
       const spy = spyFetch(collector);
       const win = fakeWindow();
-      const sink = createOutboxSink({ endpoint: collector.url, storageKey: key, window: win, emitter: { fetch: spy.fetch, flushIntervalMs: 60_000 } });
+      const sink = createOutboxSink({
+        endpoint: collector.url,
+        storageKey: key,
+        window: win,
+        emitter: { fetch: spy.fetch, flushIntervalMs: 60_000 },
+      });
       const tracker = createTracker(sink);
       expect(win.listeners()).to.equal(4); // pagehide, pageshow, storage; visibilitychange on the document
       if (end === 'shutdown') await sink.shutdown();

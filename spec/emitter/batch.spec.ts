@@ -146,10 +146,14 @@ describe('emitter/batch', () => {
 
     it('emits the partial batch when the source completes, and before it errors', () => {
       testScheduler.run(({ hot, expectObservable }) => {
-        expectObservable(hot('-a-b|', values).pipe(batchEvents({ limits: limits(), maxWaitMs: 100, flush: NEVER }), map(ids)))
-          .toBe('----(x|)', { x: ['a', 'b'] });
-        expectObservable(hot('-a-#', values).pipe(batchEvents({ limits: limits(), maxWaitMs: 100, flush: NEVER }), map(ids)))
-          .toBe('---(x#)', { x: ['a'] });
+        expectObservable(hot('-a-b|', values).pipe(batchEvents({ limits: limits(), maxWaitMs: 100, flush: NEVER }), map(ids))).toBe(
+          '----(x|)',
+          { x: ['a', 'b'] },
+        );
+        expectObservable(hot('-a-#', values).pipe(batchEvents({ limits: limits(), maxWaitMs: 100, flush: NEVER }), map(ids))).toBe(
+          '---(x#)',
+          { x: ['a'] },
+        );
       });
     });
 
@@ -209,7 +213,11 @@ describe('emitter/batch', () => {
     it('makes the same groups as the batching decisions would (a group closes only when the next event would overflow it)', () => {
       fc.assert(
         fc.property(sizesArb, byteLimitsArb, (sizes, l) => {
-          const { groups } = splitToFit(sizes.map((_, i) => i), (i) => sizes[i]!, l);
+          const { groups } = splitToFit(
+            sizes.map((_, i) => i),
+            (i) => sizes[i]!,
+            l,
+          );
           expect(groups).to.deep.equal(simulate(sizes, l));
         }),
       );

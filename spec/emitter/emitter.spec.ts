@@ -42,7 +42,12 @@ describe('Emitter on virtual time', () => {
   function virtualEmitter(helpers: RunHelpers, replies: readonly Reply[], options: EmitterOptions = {}, latency = 2) {
     const now = (): number => testScheduler.now();
     const { transport, requests } = scriptedTransport(helpers.cold, now, replies, latency);
-    const emitter = new Emitter('http://c.test', { ...BASE_OPTIONS, ...options, retry: { ...(BASE_OPTIONS.retry as object), jitter: () => 0, ...(options.retry as object) }, transport });
+    const emitter = new Emitter('http://c.test', {
+      ...BASE_OPTIONS,
+      ...options,
+      retry: { ...(BASE_OPTIONS.retry as object), jitter: () => 0, ...(options.retry as object) },
+      transport,
+    });
     const outcomes: Observable<ReturnType<typeof summary>> = emitter.outcomes.pipe(map(summary));
     return { emitter, requests, outcomes };
   }
@@ -73,13 +78,24 @@ describe('Emitter on virtual time', () => {
   it('waits as long as Retry-After says, in seconds or as an HTTP date', () => {
     testScheduler.run((helpers) => {
       const date = new Date(2_000).toUTCString(); // 995 ms after the 503 at frame 1005
-      const { emitter, requests } = virtualEmitter(helpers, [{ status: 429, retryAfter: '1' }, { status: 503, retryAfter: date }], {
-        retry: { maxDelayMs: 5_000 },
-      });
+      const { emitter, requests } = virtualEmitter(
+        helpers,
+        [
+          { status: 429, retryAfter: '1' },
+          { status: 503, retryAfter: date },
+        ],
+        {
+          retry: { maxDelayMs: 5_000 },
+        },
+      );
       connectPayloads(emitter, helpers.hot('-a', events));
-      helpers.expectObservable(emitter.outcomes.pipe(map((o) => (o.kind === 'retrying' ? o.delayMs : o.kind)))).toBe('---x 1001ms y 996ms s', {
-        x: 1_000, y: 995, s: 'sent',
-      });
+      helpers
+        .expectObservable(emitter.outcomes.pipe(map((o) => (o.kind === 'retrying' ? o.delayMs : o.kind))))
+        .toBe('---x 1001ms y 996ms s', {
+          x: 1_000,
+          y: 995,
+          s: 'sent',
+        });
       helpers.flush();
       expect(requests.map((r) => r.at)).to.deep.equal([1, 1_003, 2_000]);
     });
@@ -124,7 +140,9 @@ describe('Emitter on virtual time', () => {
       connectPayloads(emitter, helpers.hot('-a', events));
     });
     expect(seen.map((o) => (o.kind === 'retrying' ? [o.error.code, o.status] : [o.kind, o.attempt]))).to.deep.equal([
-      ['network', undefined], ['timeout', undefined], ['sent', 3],
+      ['network', undefined],
+      ['timeout', undefined],
+      ['sent', 3],
     ]);
   });
 
@@ -163,7 +181,10 @@ describe('Emitter on virtual time', () => {
       const { emitter, outcomes } = virtualEmitter(helpers, [], { concurrency: 1, maxQueueSize: 2 }, 10);
       connectPayloads(emitter, helpers.hot('-(abcd)', events));
       helpers.expectObservable(outcomes).toBe('-(xy) 6ms a 9ms b', {
-        x: dropped('queue-full', 'c'), y: dropped('queue-full', 'd'), a: sent(1, 'a'), b: sent(1, 'b'),
+        x: dropped('queue-full', 'c'),
+        y: dropped('queue-full', 'd'),
+        a: sent(1, 'a'),
+        b: sent(1, 'b'),
       });
     });
   });
@@ -195,7 +216,13 @@ describe('Emitter on virtual time', () => {
 describe('Emitter flush and shutdown (hand-answered transport)', () => {
   function manualEmitter(options: EmitterOptions = {}) {
     const manual = manualTransport();
-    const emitter = new Emitter('http://c.test', { bufferSize: 10, flushIntervalMs: 60_000, retry: { baseDelayMs: 0 }, ...options, transport: manual.transport });
+    const emitter = new Emitter('http://c.test', {
+      bufferSize: 10,
+      flushIntervalMs: 60_000,
+      retry: { baseDelayMs: 0 },
+      ...options,
+      transport: manual.transport,
+    });
     const outcomes: DeliveryOutcome[] = [];
     emitter.outcomes.subscribe((o) => outcomes.push(o));
     return { ...manual, emitter, outcomes };

@@ -93,7 +93,10 @@ describe('emitter/options', () => {
       expect(resolveEmitterOptions('c.test', { method: 'get' }).bufferSize).to.equal(1);
       expect(resolveEmitterOptions('c.test').retry).to.deep.equal(EMITTER_DEFAULTS.retry);
       expect(resolveEmitterOptions('c.test', { retry: 2 }).retry.limit).to.equal(2);
-      expect(resolveEmitterOptions('c.test', { retry: { limit: undefined, baseDelayMs: 5 } }).retry).to.include({ limit: 5, baseDelayMs: 5 });
+      expect(resolveEmitterOptions('c.test', { retry: { limit: undefined, baseDelayMs: 5 } }).retry).to.include({
+        limit: 5,
+        baseDelayMs: 5,
+      });
     });
 
     it('adds SP-Anonymous: * with anonymous, next to custom headers', () => {

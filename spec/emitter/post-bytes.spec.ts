@@ -4,16 +4,31 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { decideAdd, type BatchLimits, type QueuedEvent } from '../../src/emitter/batch.js';
-import { buildPostRequest, eventsAsSent, measureForPost, POST_ENVELOPE_BYTES, postJsonBytes, STM_BYTES } from '../../src/emitter/request.js';
+import {
+  buildPostRequest,
+  eventsAsSent,
+  measureForPost,
+  POST_ENVELOPE_BYTES,
+  postJsonBytes,
+  STM_BYTES,
+} from '../../src/emitter/request.js';
 import { utf8ByteLength } from '../../src/payload/base64.js';
 
-const text = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' }), fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)) }));
+const text = fc.oneof(
+  fc.string(),
+  fc.string({ unit: 'binary' }),
+  fc.string({ unit: 'grapheme' }),
+  fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)) }),
+);
 const payloadArb = fc.dictionary(text, text, { minKeys: 1 });
 const STM = 1_764_000_000_000;
 
 describe('POST bytes', () => {
   it('postJsonBytes equals the UTF-8 length of JSON.stringify(payload) for any string payload', () => {
-    fc.assert(fc.property(fc.dictionary(text, text), (payload) => postJsonBytes(payload) === utf8ByteLength(JSON.stringify(payload))), { numRuns: 2_000 });
+    fc.assert(
+      fc.property(fc.dictionary(text, text), (payload) => postJsonBytes(payload) === utf8ByteLength(JSON.stringify(payload))),
+      { numRuns: 2_000 },
+    );
   });
 
   it('counts escapes, control characters, lone surrogates, non-ASCII and integer-like keys exactly', () => {
@@ -23,7 +38,10 @@ describe('POST bytes', () => {
   });
 
   it('an event adds its JSON, its stm and a comma to a body', () => {
-    fc.assert(fc.property(payloadArb, (payload) => measureForPost(payload).bytes === utf8ByteLength(JSON.stringify(payload)) + STM_BYTES + 1), { numRuns: 500 });
+    fc.assert(
+      fc.property(payloadArb, (payload) => measureForPost(payload).bytes === utf8ByteLength(JSON.stringify(payload)) + STM_BYTES + 1),
+      { numRuns: 500 },
+    );
   });
 
   it('builds bodies that parse back to the payloads with their stm, and that fit when packed by those counts', () => {

@@ -3,7 +3,14 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { AbortedError, NetworkError, TimeoutError } from '../../src/errors.js';
 import { EMITTER_DEFAULTS, type ResolvedRetryOptions } from '../../src/emitter/options.js';
-import { backoff, decide, isRetryableStatus, parseRetryAfter, type AttemptResult, type DecisionInput } from '../../src/emitter/retry-policy.js';
+import {
+  backoff,
+  decide,
+  isRetryableStatus,
+  parseRetryAfter,
+  type AttemptResult,
+  type DecisionInput,
+} from '../../src/emitter/retry-policy.js';
 
 const isDefaultSuccess = (status: number): boolean => status >= 200 && status < 400;
 const NOW = Date.UTC(2026, 0, 1);
@@ -73,8 +80,14 @@ describe('emitter/retry-policy', () => {
     it('fails at once on 400, 401, 403, 410 and 422 with the default policy', () => {
       for (const status of [400, 401, 403, 410, 422]) {
         const input: DecisionInput = {
-          result: { kind: 'response', status, retryAfter: null }, attempt: 1, batchSize: 1, elapsedMs: 0, now: NOW, random: 0,
-          policy: EMITTER_DEFAULTS.retry, isSuccess: isDefaultSuccess,
+          result: { kind: 'response', status, retryAfter: null },
+          attempt: 1,
+          batchSize: 1,
+          elapsedMs: 0,
+          now: NOW,
+          random: 0,
+          policy: EMITTER_DEFAULTS.retry,
+          isSuccess: isDefaultSuccess,
         };
         expect(decide(input), String(status)).to.deep.equal({ kind: 'fail' });
       }
@@ -166,7 +179,9 @@ describe('emitter/retry-policy', () => {
     it('doubles from baseDelayMs, is capped at maxDelayMs, and jitters over [½, 1] of the delay', () => {
       fc.assert(
         fc.property(
-          fc.integer({ min: 1, max: 40 }), fc.integer({ min: 0, max: 10_000 }), fc.integer({ min: 0, max: 100_000 }),
+          fc.integer({ min: 1, max: 40 }),
+          fc.integer({ min: 0, max: 10_000 }),
+          fc.integer({ min: 0, max: 100_000 }),
           fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
           (attempt, baseDelayMs, maxDelayMs, random) => {
             const exponential = Math.min(baseDelayMs * 2 ** (attempt - 1), maxDelayMs);
@@ -188,9 +203,11 @@ describe('emitter/retry-policy', () => {
 
   describe('parseRetryAfter', () => {
     it('reads delay-seconds', () => {
-      fc.assert(fc.property(fc.integer({ min: 0, max: 1e9 }), (seconds) => {
-        expect(parseRetryAfter(` ${seconds} `, NOW)).to.equal(seconds * 1000);
-      }));
+      fc.assert(
+        fc.property(fc.integer({ min: 0, max: 1e9 }), (seconds) => {
+          expect(parseRetryAfter(` ${seconds} `, NOW)).to.equal(seconds * 1000);
+        }),
+      );
     });
 
     it('reads an HTTP date (IMF-fixdate, RFC 850 and asctime forms) relative to now, never negative', () => {

@@ -16,7 +16,13 @@ describe('emitter/scheduler option', () => {
       sentAt.push(scheduler.now());
       return of({ status: replies[sentAt.length - 1] ?? 200, retryAfter: null });
     };
-    const emitter = new Emitter('https://c.test', { bufferSize: 10, flushIntervalMs: 100, retry: { baseDelayMs: 40, jitter: () => 0.999 }, scheduler, transport });
+    const emitter = new Emitter('https://c.test', {
+      bufferSize: 10,
+      flushIntervalMs: 100,
+      retry: { baseDelayMs: 40, jitter: () => 0.999 },
+      scheduler,
+      transport,
+    });
     const outcomes: DeliveryOutcome['kind'][] = [];
     emitter.outcomes.subscribe((o) => outcomes.push(o.kind));
     const tracker = new Tracker(emitter);

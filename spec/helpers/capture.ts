@@ -19,7 +19,6 @@ export function createCapturingTracker(overrides: TrackerOptions = {}): Capturin
   return { tracker, payloads };
 }
 
-
 /** A stand-in sink that records the payloads it is handed (the real Emitter lives in src/emitter). */
 export interface RecordingEmitter {
   readonly emitter: Sink;

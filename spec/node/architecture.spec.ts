@@ -56,7 +56,10 @@ describe('architecture: import directions are enforced by eslint', function () {
     it(`${allowed ? 'allows' : 'refuses'} in ${file}: ${code}`, async () => {
       const [result] = await eslint.lintText(code, { filePath: file });
       const restricted = result!.messages.filter((m) => m.ruleId === '@typescript-eslint/no-restricted-imports');
-      expect(restricted.map((m) => m.message), code).to.have.length(allowed ? 0 : 1);
+      expect(
+        restricted.map((m) => m.message),
+        code,
+      ).to.have.length(allowed ? 0 : 1);
     });
   }
 });

@@ -12,8 +12,24 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 const TRAPPED = [
-  'window', 'document', 'navigator', 'location', 'localStorage', 'sessionStorage', 'screen', 'history', 'innerWidth', 'innerHeight',
-  'scrollX', 'scrollY', 'addEventListener', 'removeEventListener', 'dispatchEvent', 'matchMedia', 'requestAnimationFrame', 'self',
+  'window',
+  'document',
+  'navigator',
+  'location',
+  'localStorage',
+  'sessionStorage',
+  'screen',
+  'history',
+  'innerWidth',
+  'innerHeight',
+  'scrollX',
+  'scrollY',
+  'addEventListener',
+  'removeEventListener',
+  'dispatchEvent',
+  'matchMedia',
+  'requestAnimationFrame',
+  'self',
 ];
 
 /** The child's program: traps, import, then a tracker on the "server". Prints one JSON line. */
@@ -48,7 +64,11 @@ console.log(JSON.stringify({
 `;
 
 function runChild(entry: string): Record<string, unknown> {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', program(entry)], { cwd: root, encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', program(entry)], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   expect(r.error, 'the process ended by itself (no timer or handle left)').to.equal(undefined);
   expect(r.signal).to.equal(null);
   expect(r.stderr).to.equal('');

@@ -3,15 +3,42 @@
 // payloads must be equal, with the event id, tv and stm aside, except for the deliberate differences listed in
 // DIFFERENCES below; each of those is asserted (it must show where it applies), never just ignored.
 import {
-  buildAdClick, buildAdConversion, buildAdImpression, buildAddToCart, buildConsentGranted, buildConsentWithdrawn,
-  buildEcommerceTransaction, buildEcommerceTransactionItem, buildFormFocusOrChange, buildFormSubmission, buildLinkClick,
-  buildPagePing, buildPageView, buildRemoveFromCart, buildScreenView, buildSelfDescribingEvent, buildSiteSearch,
-  buildSocialInteraction, buildStructEvent, trackerCore, type PayloadBuilder, type SelfDescribingJson as CoreSelfDescribingJson,
+  buildAdClick,
+  buildAdConversion,
+  buildAdImpression,
+  buildAddToCart,
+  buildConsentGranted,
+  buildConsentWithdrawn,
+  buildEcommerceTransaction,
+  buildEcommerceTransactionItem,
+  buildFormFocusOrChange,
+  buildFormSubmission,
+  buildLinkClick,
+  buildPagePing,
+  buildPageView,
+  buildRemoveFromCart,
+  buildScreenView,
+  buildSelfDescribingEvent,
+  buildSiteSearch,
+  buildSocialInteraction,
+  buildStructEvent,
+  trackerCore,
+  type PayloadBuilder,
+  type SelfDescribingJson as CoreSelfDescribingJson,
 } from '@snowplow/tracker-core';
 import { expect } from 'chai';
 import type { EventFields, EventKind } from '../../src/events/index.js';
 import type { Payload } from '../../src/payload/payload.js';
-import { EVENT_SAMPLES, MINIMAL_SAMPLES, SAMPLE_CONTEXT, SAMPLE_SUBJECT, SP, sampleTitled, trackSample, type EventSample } from '../fixtures/events.js';
+import {
+  EVENT_SAMPLES,
+  MINIMAL_SAMPLES,
+  SAMPLE_CONTEXT,
+  SAMPLE_SUBJECT,
+  SP,
+  sampleTitled,
+  trackSample,
+  type EventSample,
+} from '../fixtures/events.js';
 import { createCapturingTracker } from '../helpers/capture.js';
 import { decodePayload, type DecodedPayload, type WireContexts, type WireUnstructEvent } from '../helpers/decode.js';
 
@@ -143,7 +170,9 @@ const ORACLE: { readonly [K in EventKind]: (fields: EventFields<K>) => OracleBui
   ecommerceTransaction: ({ items, ...transaction }) => ({
     builders: [
       buildEcommerceTransaction(same(transaction)),
-      ...(items ?? []).map((item) => buildEcommerceTransactionItem(same({ ...item, orderId: transaction.orderId, currency: transaction.currency }))),
+      ...(items ?? []).map((item) =>
+        buildEcommerceTransactionItem(same({ ...item, orderId: transaction.orderId, currency: transaction.currency })),
+      ),
     ],
   }),
   linkClick: (f) => ({ builders: [buildLinkClick(same(f))] }),

@@ -34,20 +34,26 @@ export type Script = (request: Omit<RecordedRequest, 'answer'>) => Answer | unde
 
 export const ok: Answer = { status: 200 };
 /** The i-th request gets answers[i]; later ones 200. */
-export const inTurn = (...answers: (Answer | number)[]): Script => (request) => {
-  const answer = answers[request.index];
-  return typeof answer === 'number' ? { status: answer } : answer;
-};
+export const inTurn =
+  (...answers: (Answer | number)[]): Script =>
+  (request) => {
+    const answer = answers[request.index];
+    return typeof answer === 'number' ? { status: answer } : answer;
+  };
 /** Every request gets this status. */
-export const always = (status: number): Script => () => ({ status });
+export const always =
+  (status: number): Script =>
+  () => ({ status });
 /** A seeded share of requests get `answer`, the others 200: the same run gives the same answers. */
 export function randomly(share: number, answer: Answer, seed = 42): Script {
   const random = mulberry32(seed);
   return () => (random() < share ? answer : undefined);
 }
 /** 413 for bodies over `maxBytes`. */
-export const maxBody = (maxBytes: number, then: Script = () => undefined): Script => (request) =>
-  request.bodyBytes > maxBytes ? { status: 413 } : then(request);
+export const maxBody =
+  (maxBytes: number, then: Script = () => undefined): Script =>
+  (request) =>
+    request.bodyBytes > maxBytes ? { status: 413 } : then(request);
 
 /** Deterministic PRNG (mulberry32) in [0, 1). */
 export function mulberry32(seed: number): () => number {
@@ -78,7 +84,15 @@ export class LoopbackCollector {
         const raw = Buffer.concat(chunks);
         const url = new URL(req.url ?? '/', 'http://collector');
         const decoded = decode(req.method ?? 'GET', url, raw.toString('utf8'));
-        const partial = { index: this.requests.length, method: req.method ?? '', path: url.pathname, headers: req.headers, body: raw.toString('utf8'), bodyBytes: raw.length, ...decoded };
+        const partial = {
+          index: this.requests.length,
+          method: req.method ?? '',
+          path: url.pathname,
+          headers: req.headers,
+          body: raw.toString('utf8'),
+          bodyBytes: raw.length,
+          ...decoded,
+        };
         const answer = this.script(partial) ?? ok;
         this.requests.push({ ...partial, answer });
         if ('reset' in answer) req.socket.destroy();

@@ -18,7 +18,8 @@ export class OutcomeLog {
   /** The final outcome of each eid (the first one; the law is that there is only one). */
   finals(): Map<string, FinalOutcome> {
     const finals = new Map<string, FinalOutcome>();
-    for (const outcome of this.outcomes) if (isFinalOutcome(outcome)) for (const p of outcome.events) if (!finals.has(p['eid']!)) finals.set(p['eid']!, outcome);
+    for (const outcome of this.outcomes)
+      if (isFinalOutcome(outcome)) for (const p of outcome.events) if (!finals.has(p['eid']!)) finals.set(p['eid']!, outcome);
     return finals;
   }
 
@@ -68,7 +69,14 @@ export function expectConservation(log: OutcomeLog, report?: DeliveryReport): vo
   expect(missing, 'events that vanished (no final outcome)').to.deep.equal([]);
   if (report) {
     const tally = log.tally();
-    const dropped = Object.entries(tally).filter(([k]) => k.startsWith('dropped:') && k !== 'dropped:abandoned').reduce((n, [, v]) => n + v, 0);
-    expect(report).to.deep.equal({ sent: tally['sent'] ?? 0, failed: tally['failed'] ?? 0, dropped, abandoned: tally['dropped:abandoned'] ?? 0 });
+    const dropped = Object.entries(tally)
+      .filter(([k]) => k.startsWith('dropped:') && k !== 'dropped:abandoned')
+      .reduce((n, [, v]) => n + v, 0);
+    expect(report).to.deep.equal({
+      sent: tally['sent'] ?? 0,
+      failed: tally['failed'] ?? 0,
+      dropped,
+      abandoned: tally['dropped:abandoned'] ?? 0,
+    });
   }
 }

@@ -3,7 +3,14 @@
 import { expect } from 'chai';
 import type { Observable } from 'rxjs';
 import {
-  InvalidEventError, InvalidOptionsError, isRxplowError, type DeliveryOutcome, type DeliveryReport, type FinalOutcome, type Payload, type Tracker,
+  InvalidEventError,
+  InvalidOptionsError,
+  isRxplowError,
+  type DeliveryOutcome,
+  type DeliveryReport,
+  type FinalOutcome,
+  type Payload,
+  type Tracker,
 } from '../../src/index.js';
 
 /** A lone high surrogate (the first half of 😀): what `.slice(0, n)` leaves when it cuts through an emoji. */
@@ -41,7 +48,8 @@ export class OutcomeLog {
   /** The first final outcome of each eid (the law says there is only one). */
   finals(): Map<string, FinalOutcome> {
     const finals = new Map<string, FinalOutcome>();
-    for (const outcome of this.outcomes) if (isFinal(outcome)) for (const p of outcome.events) if (!finals.has(eidOf(p))) finals.set(eidOf(p), outcome);
+    for (const outcome of this.outcomes)
+      if (isFinal(outcome)) for (const p of outcome.events) if (!finals.has(eidOf(p))) finals.set(eidOf(p), outcome);
     return finals;
   }
 
@@ -66,7 +74,9 @@ export class OutcomeLog {
   }
 
   storyOf(eid: string): string[] {
-    return this.outcomes.filter((o) => o.events.some((p) => eidOf(p) === eid)).map((o) => (o.kind === 'dropped' ? `dropped:${o.reason}` : o.kind));
+    return this.outcomes
+      .filter((o) => o.events.some((p) => eidOf(p) === eid))
+      .map((o) => (o.kind === 'dropped' ? `dropped:${o.reason}` : o.kind));
   }
 
   /** A short text of every outcome, for assertion messages. */
@@ -101,8 +111,15 @@ export function expectConservation(log: OutcomeLog, report?: DeliveryReport): vo
   expect(missing, `events that vanished (no final outcome); outcomes: ${log.describe()}`).to.deep.equal([]);
   if (report) {
     const tally = log.tally();
-    const dropped = Object.entries(tally).filter(([k]) => k.startsWith('dropped:') && k !== 'dropped:abandoned').reduce((n, [, v]) => n + v, 0);
-    expect(report).to.deep.equal({ sent: tally['sent'] ?? 0, failed: tally['failed'] ?? 0, dropped: dropped + log.invalidDrops().length, abandoned: tally['dropped:abandoned'] ?? 0 });
+    const dropped = Object.entries(tally)
+      .filter(([k]) => k.startsWith('dropped:') && k !== 'dropped:abandoned')
+      .reduce((n, [, v]) => n + v, 0);
+    expect(report).to.deep.equal({
+      sent: tally['sent'] ?? 0,
+      failed: tally['failed'] ?? 0,
+      dropped: dropped + log.invalidDrops().length,
+      abandoned: tally['dropped:abandoned'] ?? 0,
+    });
   }
 }
 
@@ -127,7 +144,10 @@ export function expectInvalidOptions(error: unknown, option: string | RegExp): v
 
 /** Expects `error` to be rxplow's InvalidEventError whose `field` is `field` (or matches it). */
 export function expectInvalidEvent(error: unknown, field: string | RegExp): void {
-  expect(error, `expected InvalidEventError, got ${error instanceof Error ? `${error.name}: ${error.message.slice(0, 200)}` : String(error)}`).to.be.instanceOf(InvalidEventError);
+  expect(
+    error,
+    `expected InvalidEventError, got ${error instanceof Error ? `${error.name}: ${error.message.slice(0, 200)}` : String(error)}`,
+  ).to.be.instanceOf(InvalidEventError);
   const invalid = error as InvalidEventError;
   expect(invalid.code).to.equal(EVENT_CODE);
   if (typeof field === 'string') expect(invalid.field).to.equal(field);
@@ -137,7 +157,10 @@ export function expectInvalidEvent(error: unknown, field: string | RegExp): void
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Settles `promise` or gives up after `ms`: `{ done: false }` then, so a hang is an assertion, not a mocha timeout. */
-export async function within<T>(promise: Promise<T>, ms: number): Promise<{ done: true; value: T; ms: number } | { done: false; ms: number }> {
+export async function within<T>(
+  promise: Promise<T>,
+  ms: number,
+): Promise<{ done: true; value: T; ms: number } | { done: false; ms: number }> {
   const start = Date.now();
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<{ done: false; ms: number }>((resolve) => (timer = setTimeout(() => resolve({ done: false, ms }), ms)));

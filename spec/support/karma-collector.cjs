@@ -43,7 +43,14 @@ function createCollector() {
     if (path === '/__received' && req.method === 'GET') return json(res, 200, s.received);
     const next = s.script.shift() ?? 200;
     const answer = typeof next === 'number' ? { status: next } : next;
-    s.received.push({ method: req.method, path, headers: req.headers, bodyBytes: Buffer.byteLength(body), status: answer.status, ...decode(req.method, url, body) });
+    s.received.push({
+      method: req.method,
+      path,
+      headers: req.headers,
+      bodyBytes: Buffer.byteLength(body),
+      status: answer.status,
+      ...decode(req.method, url, body),
+    });
     const headers = { 'Cache-Control': 'no-store' };
     if (answer.retryAfter !== undefined) headers['Retry-After'] = String(answer.retryAfter);
     res.writeHead(answer.status, headers);

@@ -63,7 +63,8 @@ export function expectCollectorAgrees(rig: Pick<Rig, 'collector' | 'log'>): void
   const finals = rig.log.finals();
   for (const eid of rig.log.tracked) {
     const story = rig.log.outcomes.filter((o) => o.events.some((p) => p['eid'] === eid));
-    const unknowable = story.filter((o) => 'error' in o && o.error?.code === 'timeout').length + (finals.get(eid)?.kind === 'dropped' ? 1 : 0);
+    const unknowable =
+      story.filter((o) => 'error' in o && o.error?.code === 'timeout').length + (finals.get(eid)?.kind === 'dropped' ? 1 : 0);
     const expected = finals.get(eid)?.kind === 'sent' ? 1 : 0;
     const count = accepted.get(eid) ?? 0;
     const label = `accepted requests carrying ${eid} (${rig.log.storyOf(eid).join(' → ')})`;

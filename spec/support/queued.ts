@@ -7,7 +7,12 @@ export function queued(id: string, bytes = 10, seq = 0): QueuedEvent {
 }
 
 /** Batch limits with overrides: 10 events, 1000 bytes, an empty request of 0 bytes. */
-export const limits = (overrides: Partial<BatchLimits> = {}): BatchLimits => ({ maxEvents: 10, maxBytes: 1000, emptyBytes: 0, ...overrides });
+export const limits = (overrides: Partial<BatchLimits> = {}): BatchLimits => ({
+  maxEvents: 10,
+  maxBytes: 1000,
+  emptyBytes: 0,
+  ...overrides,
+});
 
 /** The ids (`eid`) of a batch, for readable expectations. */
 export const ids = (batch: readonly QueuedEvent[]): string[] => batch.map((item) => item.payload['eid']!);

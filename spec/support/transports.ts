@@ -37,7 +37,8 @@ export function scriptedTransport(cold: Cold, now: () => number, replies: readon
     const reply = replies[requests.length] ?? 200;
     requests.push({ at: now(), request });
     if (reply instanceof Error) return cold<TransportResponse>(`${wait}#`, {}, reply);
-    const response = typeof reply === 'number' ? { status: reply, retryAfter: null } : { status: reply.status, retryAfter: reply.retryAfter ?? null };
+    const response =
+      typeof reply === 'number' ? { status: reply, retryAfter: null } : { status: reply.status, retryAfter: reply.retryAfter ?? null };
     return cold(`${wait}(r|)`, { r: response });
   };
   return { transport, requests };

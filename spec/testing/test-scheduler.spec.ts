@@ -7,7 +7,10 @@ import { pageView, structEvent, Tracker, type TrackerEvent } from '../../src/ind
 
 /** An app pipeline under test: a search box that tracks a structured event once typing pauses for 300 ms. */
 const searchTracking = (terms: Observable<string>): Observable<TrackerEvent> =>
-  terms.pipe(debounceTime(300), map((term) => structEvent({ category: 'search', action: 'type', label: term })));
+  terms.pipe(
+    debounceTime(300),
+    map((term) => structEvent({ category: 'search', action: 'type', label: term })),
+  );
 
 describe('rxplow with RxJS TestScheduler', () => {
   let scheduler: TestScheduler;

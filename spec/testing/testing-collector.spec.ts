@@ -35,7 +35,14 @@ describe('testing collector', () => {
       const { collector, tracker } = use({ method: 'get' });
       tracker.trackPageView({ pageUrl: 'https://shop.example/a', pageTitle: 'A' });
       const [event] = await collector.waitForEvents();
-      expect(event).to.deep.include({ eventType: 'pv', eventName: 'page_view', method: 'GET', requestIndex: 0, schema: undefined, errors: [] });
+      expect(event).to.deep.include({
+        eventType: 'pv',
+        eventName: 'page_view',
+        method: 'GET',
+        requestIndex: 0,
+        schema: undefined,
+        errors: [],
+      });
       expect(event!.fields).to.include({ e: 'pv', url: 'https://shop.example/a', page: 'A', tna: 'spec', aid: 'testing' });
       expect(event!.fields['stm']).to.match(/^\d{13}$/);
       expect(event!.eventId).to.equal(event!.fields['eid']);
@@ -62,7 +69,8 @@ describe('testing collector', () => {
       await collector.fetch(`${collector.url}/i?e=ue&ue_px=%%%bad&tv=t&p=web`);
       await collector.fetch(`${collector.url}/com.snowplowanalytics.snowplow/tp2`, { method: 'POST', body: '{not json' });
       await collector.fetch(`${collector.url}/com.snowplowanalytics.snowplow/tp2`, {
-        method: 'POST', body: JSON.stringify({ schema: 'iglu:x/y/jsonschema/1-0-0', data: [{ e: 'pv', p: 1, tv: 't' }] }),
+        method: 'POST',
+        body: JSON.stringify({ schema: 'iglu:x/y/jsonschema/1-0-0', data: [{ e: 'pv', p: 1, tv: 't' }] }),
       });
       expect(collector.requests.map((r) => r.outcome)).to.deep.equal([200, 200, 200]);
       expect(collector.requests[0]!.errors[0]).to.match(/ue_px: invalid base64/);

@@ -13,7 +13,15 @@ const GOOD_URI = `${SP}/web_page/jsonschema/1-0-0`;
 
 /** Fresh values that cannot become JSON (made per call, so no test shares a mutable object). */
 const UNSERIALISABLE: readonly { readonly title: string; readonly make: () => Record<string, unknown>; readonly at: string }[] = [
-  { title: 'circular data', make: () => { const o: Record<string, unknown> = {}; o['self'] = o; return o; }, at: '.self' },
+  {
+    title: 'circular data',
+    make: () => {
+      const o: Record<string, unknown> = {};
+      o['self'] = o;
+      return o;
+    },
+    at: '.self',
+  },
   { title: 'a BigInt', make: () => ({ n: BigInt(1) }), at: '.n' },
   { title: 'a function', make: () => ({ fn: () => 1 }), at: '.fn' },
   { title: 'a symbol', make: () => ({ s: Symbol('s') }), at: '.s' },
@@ -88,21 +96,52 @@ const FIELD_CASES: readonly FieldCase[] = [
   { sample: 'ecommerce transaction', title: 'no total', override: { total: missing }, field: 'total' },
   { sample: 'ecommerce transaction', title: 'an Infinity tax', override: { tax: Infinity }, field: 'tax' },
   {
-    sample: 'ecommerce transaction', title: 'a second item without sku',
-    override: { items: [{ sku: 'a', price: 1 }, { sku: '', price: 1 }] }, field: 'items[1].sku',
+    sample: 'ecommerce transaction',
+    title: 'a second item without sku',
+    override: {
+      items: [
+        { sku: 'a', price: 1 },
+        { sku: '', price: 1 },
+      ],
+    },
+    field: 'items[1].sku',
   },
   {
-    sample: 'ecommerce transaction', title: 'a second item with an Infinity price',
-    override: { items: [{ sku: 'a', price: 1 }, { sku: 'b', price: Infinity }] }, field: 'items[1].price',
+    sample: 'ecommerce transaction',
+    title: 'a second item with an Infinity price',
+    override: {
+      items: [
+        { sku: 'a', price: 1 },
+        { sku: 'b', price: Infinity },
+      ],
+    },
+    field: 'items[1].price',
   },
   {
-    sample: 'ecommerce transaction', title: 'a second item with a misspelt field',
-    override: { items: [{ sku: 'a', price: 1 }, { sku: 'b', price: 1, qty: 2 }] }, field: 'items[1].qty',
+    sample: 'ecommerce transaction',
+    title: 'a second item with a misspelt field',
+    override: {
+      items: [
+        { sku: 'a', price: 1 },
+        { sku: 'b', price: 1, qty: 2 },
+      ],
+    },
+    field: 'items[1].qty',
   },
-  { sample: 'ecommerce transaction', title: 'undefined inside items', override: { items: [{ sku: 'a', price: 1 }, undefined] }, field: 'items[1]' },
+  {
+    sample: 'ecommerce transaction',
+    title: 'undefined inside items',
+    override: { items: [{ sku: 'a', price: 1 }, undefined] },
+    field: 'items[1]',
+  },
   { sample: 'link click', title: 'an empty targetUrl', override: { targetUrl: '' }, field: 'targetUrl' },
   { sample: 'link click', title: 'a number among elementClasses', override: { elementClasses: ['a', 1] }, field: 'elementClasses[1]' },
-  { sample: 'link click', title: 'undefined inside elementClasses', override: { elementClasses: ['a', undefined] }, field: 'elementClasses[1]' },
+  {
+    sample: 'link click',
+    title: 'undefined inside elementClasses',
+    override: { elementClasses: ['a', undefined] },
+    field: 'elementClasses[1]',
+  },
   { sample: 'add to cart', title: 'an empty sku', override: { sku: '' }, field: 'sku' },
   { sample: 'add to cart', title: 'a NaN quantity', override: { quantity: NaN }, field: 'quantity' },
   { sample: 'remove from cart', title: 'no quantity', override: { quantity: missing }, field: 'quantity' },
@@ -112,8 +151,10 @@ const FIELD_CASES: readonly FieldCase[] = [
   { sample: 'form focus', title: 'a type outside the schema’s list', override: { type: 'bogus' }, field: 'type' },
   { sample: 'form focus', title: 'no formId', override: { formId: missing }, field: 'formId' },
   {
-    sample: 'form submission', title: 'an element with a bad nodeName',
-    override: { elements: [{ name: 'a', value: null, nodeName: 'DIV' }] }, field: 'elements[0].nodeName',
+    sample: 'form submission',
+    title: 'an element with a bad nodeName',
+    override: { elements: [{ name: 'a', value: null, nodeName: 'DIV' }] },
+    field: 'elements[0].nodeName',
   },
   { sample: 'form submission', title: 'a Map as elements', override: { elements: new Map() }, field: 'elements' },
   { sample: 'site search', title: 'no terms', override: { terms: missing }, field: 'terms' },
@@ -139,7 +180,12 @@ const FIELD_CASES: readonly FieldCase[] = [
   { sample: 'timing', title: 'an empty category', override: { category: '' }, field: 'category' },
   { sample: 'application error', title: 'an empty message', override: { message: '' }, field: 'message' },
   { sample: 'application error', title: 'a negative lineNumber', override: { lineNumber: -1 }, field: 'lineNumber' },
-  { sample: 'application error', title: 'an unknown programmingLanguage', override: { programmingLanguage: 'COBOL' }, field: 'programmingLanguage' },
+  {
+    sample: 'application error',
+    title: 'an unknown programmingLanguage',
+    override: { programmingLanguage: 'COBOL' },
+    field: 'programmingLanguage',
+  },
 ];
 
 const withOverride = (sample: EventSample, override: Readonly<Record<string, unknown>>): Record<string, unknown> => {
@@ -150,16 +196,45 @@ const withOverride = (sample: EventSample, override: Readonly<Record<string, unk
 
 /** Options that are wrong for any event. */
 const OPTION_CASES: readonly { readonly title: string; readonly options: () => TrackOptions; readonly field: string }[] = [
-  { title: 'a context entity with a malformed Iglu URI', options: () => ({ context: [{ schema: 'iglu:com.acme/ctx/1-0-0', data: {} }] }), field: 'context[0].schema' },
-  { title: 'a context entity with a non-jsonschema-shaped URI', options: () => ({ context: [{ schema: 'com.acme/ctx/jsonschema/1-0-0', data: {} }] }), field: 'context[0].schema' },
-  { title: 'a context entity whose data is null', options: () => ({ context: [{ schema: GOOD_URI, data: null }] }), field: 'context[0].data' },
-  { title: 'a second context entity with circular data', options: () => ({ context: [{ schema: GOOD_URI, data: {} }, { schema: GOOD_URI, data: UNSERIALISABLE[0]!.make() }] }), field: 'context[1].data.self' },
+  {
+    title: 'a context entity with a malformed Iglu URI',
+    options: () => ({ context: [{ schema: 'iglu:com.acme/ctx/1-0-0', data: {} }] }),
+    field: 'context[0].schema',
+  },
+  {
+    title: 'a context entity with a non-jsonschema-shaped URI',
+    options: () => ({ context: [{ schema: 'com.acme/ctx/jsonschema/1-0-0', data: {} }] }),
+    field: 'context[0].schema',
+  },
+  {
+    title: 'a context entity whose data is null',
+    options: () => ({ context: [{ schema: GOOD_URI, data: null }] }),
+    field: 'context[0].data',
+  },
+  {
+    title: 'a second context entity with circular data',
+    options: () => ({
+      context: [
+        { schema: GOOD_URI, data: {} },
+        { schema: GOOD_URI, data: UNSERIALISABLE[0]!.make() },
+      ],
+    }),
+    field: 'context[1].data.self',
+  },
   { title: 'a NaN trueTimestamp', options: () => ({ trueTimestamp: NaN }), field: 'trueTimestamp' },
   { title: 'an Infinity deviceTimestamp', options: () => ({ deviceTimestamp: Infinity }), field: 'deviceTimestamp' },
   { title: 'an eventId that is not a UUID', options: () => ({ eventId: 'event-1' }), field: 'eventId' },
   { title: 'a subject sessionId that is not a UUID', options: () => ({ subject: { sessionId: 'session-1' } }), field: 'subject.sessionId' },
-  { title: 'a subject platform outside the protocol’s list', options: () => ({ subject: { platform: 'desktop' as never } }), field: 'subject.platform' },
-  { title: 'a subject screenResolution not WxH', options: () => ({ subject: { screenResolution: '1920*1080' } }), field: 'subject.screenResolution' },
+  {
+    title: 'a subject platform outside the protocol’s list',
+    options: () => ({ subject: { platform: 'desktop' as never } }),
+    field: 'subject.platform',
+  },
+  {
+    title: 'a subject screenResolution not WxH',
+    options: () => ({ subject: { screenResolution: '1920*1080' } }),
+    field: 'subject.screenResolution',
+  },
   { title: 'a fractional subject sessionIndex', options: () => ({ subject: { sessionIndex: 1.5 } }), field: 'subject.sessionIndex' },
   { title: 'a misspelt option', options: () => ({ contexts: [] }) as TrackOptions, field: 'contexts' },
 ];
@@ -180,7 +255,10 @@ describe('bad input', () => {
       });
 
       it(`${sample.title} given something that is not an object: InvalidEventError`, () => {
-        expectRejected((t) => trackSample(t, sample, undefined, sample.kind === 'selfDescribingEvent' ? { event: 'x' } : 'x'), sample.kind === 'selfDescribingEvent' ? 'event' : 'fields');
+        expectRejected(
+          (t) => trackSample(t, sample, undefined, sample.kind === 'selfDescribingEvent' ? { event: 'x' } : 'x'),
+          sample.kind === 'selfDescribingEvent' ? 'event' : 'fields',
+        );
       });
 
       for (const c of OPTION_CASES) {
@@ -198,7 +276,10 @@ describe('bad input', () => {
       });
 
       it(`rejects ${c.title} in a context entity`, () => {
-        expectRejected((t) => t.trackPageView({ pageUrl: 'https://x' }, { context: [{ schema: GOOD_URI, data: c.make() }] }), `context[0].data${c.at}`);
+        expectRejected(
+          (t) => t.trackPageView({ pageUrl: 'https://x' }, { context: [{ schema: GOOD_URI, data: c.make() }] }),
+          `context[0].data${c.at}`,
+        );
       });
     }
 
@@ -207,7 +288,9 @@ describe('bad input', () => {
     });
 
     it('rejects a class instance that is not plain data', () => {
-      class Point { x = 1; }
+      class Point {
+        x = 1;
+      }
       expectRejected((t) => t.trackSelfDescribingEvent({ schema: GOOD_URI, data: { p: new Point() } }), 'event.data.p');
     });
 
@@ -216,7 +299,10 @@ describe('bad input', () => {
     });
 
     it('rejects an unserialisable value in a consent event’s caller context, without sending the event', () => {
-      expectRejected((t) => trackSample(t, sampleTitled('consent granted'), { context: [{ schema: GOOD_URI, data: { n: BigInt(2) } }] }), 'context[0].data.n');
+      expectRejected(
+        (t) => trackSample(t, sampleTitled('consent granted'), { context: [{ schema: GOOD_URI, data: { n: BigInt(2) } }] }),
+        'context[0].data.n',
+      );
     });
   });
 
@@ -267,7 +353,11 @@ describe('bad input', () => {
   describe('tracker options', () => {
     const OPTIONS_CASES: readonly { readonly title: string; readonly make: () => unknown; readonly option: string }[] = [
       { title: 'encodeBase64 given as a string', make: () => new Tracker([], { encodeBase64: 'yes' as never }), option: 'encodeBase64' },
-      { title: 'a subject platform outside the list', make: () => new Tracker([], { subject: { platform: 'desktop' as never } }), option: 'subject.platform' },
+      {
+        title: 'a subject platform outside the list',
+        make: () => new Tracker([], { subject: { platform: 'desktop' as never } }),
+        option: 'subject.platform',
+      },
       { title: 'a misspelt option', make: () => new Tracker([], { namepsace: 'cf' } as never), option: 'namepsace' },
       { title: 'a non-emitter among the emitters', make: () => new Tracker([{}] as never), option: 'emitters' },
     ];

@@ -5,8 +5,23 @@ import { expect } from 'chai';
 import { NEVER, of, Subject, type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import {
-  ALL_EVENTS, createTracker, DEFINITION, Emitter, InvalidEventError, InvalidOptionsError, pageView, SelfDescribingJson, structEvent,
-  selfDescribingEvent, Tracker, type Admission, type DeliveryOutcome, type DeliveryReport, type Payload, type Sink, type Transport,
+  ALL_EVENTS,
+  createTracker,
+  DEFINITION,
+  Emitter,
+  InvalidEventError,
+  InvalidOptionsError,
+  pageView,
+  SelfDescribingJson,
+  structEvent,
+  selfDescribingEvent,
+  Tracker,
+  type Admission,
+  type DeliveryOutcome,
+  type DeliveryReport,
+  type Payload,
+  type Sink,
+  type Transport,
 } from '../../src/index.js';
 import { createTestingCollector } from '../../src/testing/index.js';
 
@@ -35,12 +50,15 @@ function recordingSink(name = 'recording'): Sink & { readonly admissions: Admiss
   };
 }
 
-const payloadsOf = (sink: { admissions: Admission[] }): Payload[] => sink.admissions.flatMap((a) => (a.kind === 'event' ? [a.payload] : []));
+const payloadsOf = (sink: { admissions: Admission[] }): Payload[] =>
+  sink.admissions.flatMap((a) => (a.kind === 'event' ? [a.payload] : []));
 
 describe('lean core: createTracker', () => {
   it('tracks events made by the constructors with no registry: each carries its definition', () => {
     const sink = recordingSink();
-    createTracker(sink, { appId: 'shop' }).track(pageView({ pageUrl: 'https://shop.example/' })).track(structEvent({ category: 'c', action: 'a' }));
+    createTracker(sink, { appId: 'shop' })
+      .track(pageView({ pageUrl: 'https://shop.example/' }))
+      .track(structEvent({ category: 'c', action: 'a' }));
     expect(payloadsOf(sink).map((p) => [p['e'], p['aid']])).to.deep.equal([
       ['pv', 'shop'],
       ['se', 'shop'],
@@ -152,7 +170,13 @@ describe('lean core: global contexts', () => {
 
   it('a generator that throws: track() returns, the event is dropped (error) at every sink with its eid; nothing crashes', () => {
     const [a, b] = [recordingSink('a'), recordingSink('b')];
-    const tracker = createTracker([a, b], { globalContexts: [() => { throw new Error('generator bug'); }] });
+    const tracker = createTracker([a, b], {
+      globalContexts: [
+        () => {
+          throw new Error('generator bug');
+        },
+      ],
+    });
     expect(() => tracker.track(pageView({ pageUrl: 'https://a.example/' }))).to.not.throw();
     for (const sink of [a, b]) {
       expect(sink.admissions).to.have.length(1);
@@ -172,7 +196,10 @@ describe('lean core: global contexts', () => {
   });
 
   it('refuses a malformed rule when it is added', () => {
-    expect(() => createTracker([], { globalContexts: [{ schema: 'nope', data: {} }] })).to.throw(InvalidOptionsError, /globalContexts\[0\]\.schema/);
+    expect(() => createTracker([], { globalContexts: [{ schema: 'nope', data: {} }] })).to.throw(
+      InvalidOptionsError,
+      /globalContexts\[0\]\.schema/,
+    );
     expect(() => createTracker([]).addGlobalContexts([42 as never])).to.throw(InvalidOptionsError);
   });
 });
@@ -181,7 +208,10 @@ describe('lean core: the eventFields seam', () => {
   it('adds wire fields per event, over the subject and under the event’s own; a throw drops the event (error)', () => {
     const sink = recordingSink();
     let sid = 's1';
-    const tracker = createTracker(sink, { subject: { userId: 'u' }, eventFields: ({ kind }) => ({ url: `auto:${kind}`, sid, uid: 'over', e: 'xx' }) });
+    const tracker = createTracker(sink, {
+      subject: { userId: 'u' },
+      eventFields: ({ kind }) => ({ url: `auto:${kind}`, sid, uid: 'over', e: 'xx' }),
+    });
     tracker.track(structEvent({ category: 'c', action: 'a' }));
     sid = 's2';
     tracker.track(pageView({ pageUrl: 'https://own.example/' }));
@@ -190,7 +220,11 @@ describe('lean core: the eventFields seam', () => {
       ['pv', 'https://own.example/', 's2', 'over'],
     ]);
     const failing = recordingSink();
-    createTracker(failing, { eventFields: () => { throw new Error('seam bug'); } }).track(pageView({ pageUrl: 'https://a.example/' }));
+    createTracker(failing, {
+      eventFields: () => {
+        throw new Error('seam bug');
+      },
+    }).track(pageView({ pageUrl: 'https://a.example/' }));
     expect(failing.admissions[0]).to.include({ kind: 'rejected', reason: 'error' });
   });
 });
@@ -220,7 +254,10 @@ describe('lean core: per-request views', () => {
 describe('lean core: the event filter', () => {
   it('events it rejects are dropped (filtered) at every emitter, with their eid; the rest flow', async () => {
     const collector = createTestingCollector();
-    const emitters = [new Emitter('https://c.example', { fetch: collector.fetch, bufferSize: 1 }), new Emitter('https://c.example', { fetch: collector.fetch, method: 'get' })];
+    const emitters = [
+      new Emitter('https://c.example', { fetch: collector.fetch, bufferSize: 1 }),
+      new Emitter('https://c.example', { fetch: collector.fetch, method: 'get' }),
+    ];
     const tracker = createTracker(emitters, { filter: ({ kind, payload }) => kind !== 'structEvent' || payload['se_ac'] !== 'secret' });
     const finals: string[] = [];
     tracker.outcomes.subscribe((o) => finals.push(`${o.kind}${o.kind === 'dropped' ? `:${o.reason}` : ''}`));
@@ -233,7 +270,11 @@ describe('lean core: the event filter', () => {
 
   it('a filter that throws drops the event (error) instead of crashing', () => {
     const sink = recordingSink();
-    createTracker(sink, { filter: () => { throw new Error('filter bug'); } }).track(pageView({ pageUrl: 'https://a.example/' }));
+    createTracker(sink, {
+      filter: () => {
+        throw new Error('filter bug');
+      },
+    }).track(pageView({ pageUrl: 'https://a.example/' }));
     expect(sink.admissions[0]).to.include({ kind: 'rejected', reason: 'error' });
   });
 });
@@ -278,7 +319,13 @@ describe('lean core: every clock on the scheduler', () => {
     globalThis.setTimeout = spy('setTimeout', setTimeoutBefore as never);
     globalThis.setInterval = spy('setInterval', setIntervalBefore as never);
     try {
-      const emitter = new Emitter('https://c.example', { transport, scheduler, flushIntervalMs: 100, timeoutMs: 500, retry: { baseDelayMs: 40, jitter: false } });
+      const emitter = new Emitter('https://c.example', {
+        transport,
+        scheduler,
+        flushIntervalMs: 100,
+        timeoutMs: 500,
+        retry: { baseDelayMs: 40, jitter: false },
+      });
       const tracker = createTracker(emitter, { scheduler });
       const kinds: string[] = [];
       emitter.outcomes.subscribe((o) => kinds.push(`${o.kind}@${scheduler.now()}`));

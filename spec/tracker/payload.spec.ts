@@ -9,7 +9,16 @@ import { SelfDescribingJson } from '../../src/payload/self-describing-json.js';
 import { Tracker } from '../../src/tracker/tracker.js';
 import { VERSION } from '../../src/version.js';
 import {
-  EVENT_SAMPLES, SAMPLE_CONTEXT, SAMPLE_SUBJECT, SAMPLE_SUBJECT_WIRE, SP, UNICODE, UUIDS, constructSample, sampleTitled, trackSample,
+  EVENT_SAMPLES,
+  SAMPLE_CONTEXT,
+  SAMPLE_SUBJECT,
+  SAMPLE_SUBJECT_WIRE,
+  SP,
+  UNICODE,
+  UUIDS,
+  constructSample,
+  sampleTitled,
+  trackSample,
 } from '../fixtures/events.js';
 import { createCapturingTracker, createRecordingEmitter } from '../helpers/capture.js';
 import { decodePayload, type WireSelfDescribing } from '../helpers/decode.js';
@@ -20,7 +29,8 @@ const BASE64URL_UNPADDED = /^[A-Za-z0-9_-]+$/;
 const FIXED = { eventId: '9f0e1d2c-3b4a-4c5d-8e6f-708192a3b4c5', deviceTimestamp: 1_700_000_000_123 } as const;
 
 /** The entities as JSON, the way they are serialised. */
-const asJson = (entities: readonly SelfDescribingJson[]): WireSelfDescribing[] => JSON.parse(JSON.stringify(entities)) as WireSelfDescribing[];
+const asJson = (entities: readonly SelfDescribingJson[]): WireSelfDescribing[] =>
+  JSON.parse(JSON.stringify(entities)) as WireSelfDescribing[];
 
 /** The payload without what differs between two calls with the same input (ids of later events, timestamps). */
 const comparable = (p: Payload) => {
@@ -119,15 +129,36 @@ describe('tracker payloads', () => {
     it('applies setSubject and the chainable setters to later events', () => {
       const { tracker, payloads } = createCapturingTracker();
       const returned = tracker
-        .setPlatform('pc').setUserId('u').setScreenResolution(1920, 1080).setViewport(800, 600).setColorDepth(0)
-        .setTimezone('Asia/Tokyo').setLanguage('ja').setIpAddress('198.51.100.1').setUseragent('ua/1').setDomainUserId('d')
-        .setNetworkUserId('n').setSessionId(UUIDS.session).setSessionIndex(0)
+        .setPlatform('pc')
+        .setUserId('u')
+        .setScreenResolution(1920, 1080)
+        .setViewport(800, 600)
+        .setColorDepth(0)
+        .setTimezone('Asia/Tokyo')
+        .setLanguage('ja')
+        .setIpAddress('198.51.100.1')
+        .setUseragent('ua/1')
+        .setDomainUserId('d')
+        .setNetworkUserId('n')
+        .setSessionId(UUIDS.session)
+        .setSessionIndex(0)
         .setSubject({ userId: 'u-merged' });
       tracker.trackPageView({ pageUrl: 'https://x' });
       expect(returned).to.equal(tracker);
       expect(payloads[0]).to.include({
-        p: 'pc', uid: 'u-merged', res: '1920x1080', vp: '800x600', cd: '0', tz: 'Asia/Tokyo', lang: 'ja', ip: '198.51.100.1',
-        ua: 'ua/1', duid: 'd', tnuid: 'n', sid: UUIDS.session, vid: '0',
+        p: 'pc',
+        uid: 'u-merged',
+        res: '1920x1080',
+        vp: '800x600',
+        cd: '0',
+        tz: 'Asia/Tokyo',
+        lang: 'ja',
+        ip: '198.51.100.1',
+        ua: 'ua/1',
+        duid: 'd',
+        tnuid: 'n',
+        sid: UUIDS.session,
+        vid: '0',
       });
     });
   });
@@ -232,14 +263,47 @@ describe('tracker payloads', () => {
       trackSample(tracker, transaction, { eventId: FIXED.eventId, trueTimestamp: 1, context: SAMPLE_CONTEXT });
       const [tr, ...items] = payloads;
       expect(tr).to.include({
-        e: 'tr', eid: FIXED.eventId, tr_id: 'order-ü-42', tr_tt: '99.5', tr_af: 'Boutique Zoë', tr_tx: '0', tr_sh: '4.99',
-        tr_ci: 'Zürich', tr_st: 'ZH', tr_co: 'Schweiz 🇨🇭', tr_cu: 'CHF',
+        e: 'tr',
+        eid: FIXED.eventId,
+        tr_id: 'order-ü-42',
+        tr_tt: '99.5',
+        tr_af: 'Boutique Zoë',
+        tr_tx: '0',
+        tr_sh: '4.99',
+        tr_ci: 'Zürich',
+        tr_st: 'ZH',
+        tr_co: 'Schweiz 🇨🇭',
+        tr_cu: 'CHF',
       });
       const common = decodePayload(tr!).fields;
-      expect(items.map((p) => decodePayload(p).fields)).to.deep.equal([
-        { ...common, e: 'ti', eid: items[0]!['eid'], ti_id: 'order-ü-42', ti_sk: 'sku-1', ti_pr: '45', ti_qu: '2', ti_nm: 'Tasse ☕', ti_ca: 'Küche', ti_cu: 'CHF' },
-        { ...common, e: 'ti', eid: items[1]!['eid'], ti_id: 'order-ü-42', ti_sk: 'sku-東京', ti_pr: '0', ti_qu: '0', ti_nm: 'Cadeau 🎁', ti_ca: '贈り物', ti_cu: 'CHF' },
-      ].map(withoutTransactionFields));
+      expect(items.map((p) => decodePayload(p).fields)).to.deep.equal(
+        [
+          {
+            ...common,
+            e: 'ti',
+            eid: items[0]!['eid'],
+            ti_id: 'order-ü-42',
+            ti_sk: 'sku-1',
+            ti_pr: '45',
+            ti_qu: '2',
+            ti_nm: 'Tasse ☕',
+            ti_ca: 'Küche',
+            ti_cu: 'CHF',
+          },
+          {
+            ...common,
+            e: 'ti',
+            eid: items[1]!['eid'],
+            ti_id: 'order-ü-42',
+            ti_sk: 'sku-東京',
+            ti_pr: '0',
+            ti_qu: '0',
+            ti_nm: 'Cadeau 🎁',
+            ti_ca: '贈り物',
+            ti_cu: 'CHF',
+          },
+        ].map(withoutTransactionFields),
+      );
       expect(new Set(payloads.map((p) => p['eid'])).size).to.equal(3);
       for (const p of payloads) expect(p).to.include({ dtm: tr!['dtm'], ttm: '1', cx: tr!['cx'] });
     });
@@ -260,7 +324,10 @@ describe('tracker payloads', () => {
         trackSample(tracker, sample, { context: SAMPLE_CONTEXT });
         const fields = sample.fields as { id: string; version: string; name: string; description: string };
         expect(decodePayload(payloads[0]!).contexts!.data).to.deep.equal([
-          { schema: `${SP}/consent_document/jsonschema/1-0-0`, data: { id: fields.id, version: fields.version, name: fields.name, description: fields.description } },
+          {
+            schema: `${SP}/consent_document/jsonschema/1-0-0`,
+            data: { id: fields.id, version: fields.version, name: fields.name, description: fields.description },
+          },
           ...asJson(SAMPLE_CONTEXT),
         ]);
       }
@@ -292,13 +359,22 @@ describe('tracker payloads', () => {
     it('sends a form value of null when none is given (the schemas require the key)', () => {
       const { tracker, payloads } = createCapturingTracker();
       tracker.trackFormFocusOrChange({ schema: 'change_form', formId: '', elementId: '', nodeName: 'SELECT' });
-      expect(decodePayload(payloads[0]!).unstructEvent!.data.data).to.deep.equal({ formId: '', elementId: '', nodeName: 'SELECT', value: null });
+      expect(decodePayload(payloads[0]!).unstructEvent!.data.data).to.deep.equal({
+        formId: '',
+        elementId: '',
+        nodeName: 'SELECT',
+        value: null,
+      });
     });
 
     it('defaults application_error programmingLanguage to JAVASCRIPT and cuts message and stack trace to the schema limits', () => {
       const { tracker, payloads } = createCapturingTracker();
       tracker.trackError({ message: 'm'.repeat(3000), stackTrace: 's'.repeat(9000) });
-      const data = decodePayload(payloads[0]!).unstructEvent!.data.data as { programmingLanguage: string; message: string; stackTrace: string };
+      const data = decodePayload(payloads[0]!).unstructEvent!.data.data as {
+        programmingLanguage: string;
+        message: string;
+        stackTrace: string;
+      };
       expect(data.programmingLanguage).to.equal('JAVASCRIPT');
       expect(data.message).to.have.length(2048);
       expect(data.stackTrace).to.have.length(8192);

@@ -26,7 +26,8 @@ export interface AngularErrorTrackingOptions {
 export function withErrorTracking(options: AngularErrorTrackingOptions = {}): TrackerFeature<'errorTracking'> {
   const { filter, delegate } = options;
   if (filter !== undefined && typeof filter !== 'function') throw new InvalidOptionsError('filter', 'expected a function');
-  if (delegate !== undefined && typeof delegate?.handleError !== 'function') throw new InvalidOptionsError('delegate', 'expected an ErrorHandler');
+  if (delegate !== undefined && typeof delegate?.handleError !== 'function')
+    throw new InvalidOptionsError('delegate', 'expected an ErrorHandler');
   return feature('errorTracking', [
     {
       provide: ErrorHandler,
@@ -50,7 +51,10 @@ export function withErrorTracking(options: AngularErrorTrackingOptions = {}): Tr
 
 /** The fields of an `application_error` for a thrown value: an Error's message, name and stack, or the value as text. */
 export function errorFields(thrown: unknown): ErrorFields {
-  if (thrown instanceof Error || (typeof thrown === 'object' && thrown !== null && typeof (thrown as { message?: unknown }).message === 'string')) {
+  if (
+    thrown instanceof Error ||
+    (typeof thrown === 'object' && thrown !== null && typeof (thrown as { message?: unknown }).message === 'string')
+  ) {
     const error = thrown as { message: string; name?: unknown; stack?: unknown };
     const name = typeof error.name === 'string' ? error.name.slice(0, 1024) : undefined;
     return {

@@ -1,8 +1,15 @@
 // provideTracker: one tracker per Angular application, created outside the Angular zone, shut down with the app.
 import { isPlatformServer } from '@angular/common';
 import {
-  DestroyRef, InjectionToken, NgZone, PLATFORM_ID, inject, makeEnvironmentProviders, provideEnvironmentInitializer,
-  type EnvironmentProviders, type Provider,
+  DestroyRef,
+  InjectionToken,
+  NgZone,
+  PLATFORM_ID,
+  inject,
+  makeEnvironmentProviders,
+  provideEnvironmentInitializer,
+  type EnvironmentProviders,
+  type Provider,
 } from '@angular/core';
 import { NEVER } from 'rxjs';
 import type { BrowserTracker, BrowserTrackerOptions } from '../browser/tracker.js';
@@ -64,7 +71,10 @@ export type TrackerFeatureKind = 'routerPageViews' | 'errorTracking';
  *   providers: [provideRouter(routes), provideTracker({ endpoint: 'https://collector.example.com', appId: 'shop' }, withRouterPageViews())],
  * });
  */
-export function provideTracker(config: TrackerConfig | (() => TrackerConfig), ...features: readonly TrackerFeature[]): EnvironmentProviders {
+export function provideTracker(
+  config: TrackerConfig | (() => TrackerConfig),
+  ...features: readonly TrackerFeature[]
+): EnvironmentProviders {
   return makeEnvironmentProviders([
     { provide: TRACKER, useFactory: () => createAppTracker(typeof config === 'function' ? config() : config) },
     // Created when the application starts, so that its plugins run and its outbox replays what an earlier load left.
@@ -120,7 +130,10 @@ function noopSink(): Sink {
 }
 
 /** Makes a {@link TrackerFeature}. */
-export const feature = <Kind extends TrackerFeatureKind>(kind: Kind, providers: readonly (Provider | EnvironmentProviders)[]): TrackerFeature<Kind> => ({
+export const feature = <Kind extends TrackerFeatureKind>(
+  kind: Kind,
+  providers: readonly (Provider | EnvironmentProviders)[],
+): TrackerFeature<Kind> => ({
   kind,
   providers,
 });

@@ -62,7 +62,8 @@ export function withRouterPageViews(options: RouterPageViewOptions = {}): Tracke
     provideEnvironmentInitializer(() => {
       if (onServerPlatform()) return;
       const router = inject(Router, { optional: true });
-      if (router === null) throw new InvalidOptionsError('withRouterPageViews', 'needs the router: add provideRouter(routes) to the providers');
+      if (router === null)
+        throw new InvalidOptionsError('withRouterPageViews', 'needs the router: add provideRouter(routes) to the providers');
       const tracker = inject(TRACKER);
       const zone = inject(NgZone);
       const location = inject(Location);
@@ -92,7 +93,14 @@ export function withRouterPageViews(options: RouterPageViewOptions = {}): Tracke
       // A navigation that ended before this ran (none should: environment initializers run first) still counts.
       const last = router.lastSuccessfulNavigation;
       const current = typeof last === 'function' ? (last as () => unknown)() : last;
-      if (router.navigated && isNavigation(current)) onEnd(new NavigationEnd(current.id, router.serializeUrl(current.extractedUrl), router.serializeUrl(current.finalUrl ?? current.extractedUrl)));
+      if (router.navigated && isNavigation(current))
+        onEnd(
+          new NavigationEnd(
+            current.id,
+            router.serializeUrl(current.extractedUrl),
+            router.serializeUrl(current.finalUrl ?? current.extractedUrl),
+          ),
+        );
       const subscription = router.events.subscribe((event) => {
         if (event instanceof NavigationEnd) onEnd(event);
       });
@@ -108,7 +116,10 @@ interface NavigationLike {
 }
 
 const isNavigation = (value: unknown): value is NavigationLike =>
-  typeof value === 'object' && value !== null && typeof (value as { id?: unknown }).id === 'number' && typeof (value as { extractedUrl?: unknown }).extractedUrl === 'object';
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as { id?: unknown }).id === 'number' &&
+  typeof (value as { extractedUrl?: unknown }).extractedUrl === 'object';
 
 function deepest(route: ActivatedRouteSnapshot): ActivatedRouteSnapshot {
   let current = route;

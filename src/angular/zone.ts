@@ -2,7 +2,14 @@
 // or it keeps the app unstable (hydration waits and logs NG0506, SSR waits, e2e tests hang) and triggers change
 // detection each time it fires. In a zoneless app (Angular 21's default) NgZone is a no-op and nothing here costs.
 import { NgZone, inject } from '@angular/core';
-import { asyncScheduler, Observable, type MonoTypeOperatorFunction, type SchedulerAction, type SchedulerLike, type Subscription } from 'rxjs';
+import {
+  asyncScheduler,
+  Observable,
+  type MonoTypeOperatorFunction,
+  type SchedulerAction,
+  type SchedulerLike,
+  type Subscription,
+} from 'rxjs';
 import { BrowserTracker, type BrowserTrackerOptions } from '../browser/tracker.js';
 import type { DeliveryReport, ShutdownOptions } from '../emitter/outcome.js';
 import type { TrackerEvent } from '../events/registry.js';

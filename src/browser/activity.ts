@@ -42,7 +42,8 @@ export function activityTracking(options: ActivityTrackingOptions = {}): Browser
       Object.assign(offsets, { minX: x, maxX: x, minY: y, maxY: y });
     };
     const visible = (): boolean => !pageHidden();
-    const on = (target: EventTarget, names: readonly string[]): Observable<unknown> => merge(...names.map((name) => fromEvent(target, name, LISTEN)));
+    const on = (target: EventTarget, names: readonly string[]): Observable<unknown> =>
+      merge(...names.map((name) => fromEvent(target, name, LISTEN)));
     const scrolls = fromEvent(window, 'scroll', LISTEN).pipe(
       filter(visible),
       tap(() => {
@@ -90,6 +91,7 @@ export function activityTracking(options: ActivityTrackingOptions = {}): Browser
 
 function seconds(value: number | undefined, fallback: number, min: number, name: string): number {
   if (value === undefined) return fallback * 1000;
-  if (!Number.isInteger(value) || value < min || value > 2_147_483) throw new InvalidOptionsError(name, `expected a whole number of seconds ≥ ${min}, got ${String(value)}`);
+  if (!Number.isInteger(value) || value < min || value > 2_147_483)
+    throw new InvalidOptionsError(name, `expected a whole number of seconds ≥ ${min}, got ${String(value)}`);
   return value * 1000;
 }

@@ -20,7 +20,10 @@ export function errorTracking(options: ErrorTrackingOptions = {}): BrowserPlugin
   return (tracker) =>
     // Capture phase: seen before a page's own handlers can stop the event. Resource load errors (plain `Event`s
     // that reach the window only in this phase) are left out.
-    merge(fromEvent<ErrorEvent>(window, 'error', { capture: true }), fromEvent<PromiseRejectionEvent>(window, 'unhandledrejection', { capture: true }))
+    merge(
+      fromEvent<ErrorEvent>(window, 'error', { capture: true }),
+      fromEvent<PromiseRejectionEvent>(window, 'unhandledrejection', { capture: true }),
+    )
       .pipe(
         filter((event) => (event instanceof ErrorEvent || event.type === 'unhandledrejection') && accepts(options.filter, event)),
         map((event) => applicationError(event instanceof ErrorEvent ? fromErrorEvent(event) : fromThrown(event.reason))),
@@ -42,11 +45,15 @@ function fromErrorEvent(event: ErrorEvent): ErrorFields {
 /** The fields a thrown value gives: an Error's message, name and stack, or the value as text. */
 function fromThrown(thrown: unknown): ErrorFields {
   if (thrown instanceof Error) {
-    return { message: text(thrown.message) || thrown.name || 'Error', exceptionName: text(thrown.name).slice(0, 1024) || undefined, stackTrace: text(thrown.stack) || undefined };
+    return {
+      message: text(thrown.message) || thrown.name || 'Error',
+      exceptionName: text(thrown.name).slice(0, 1024) || undefined,
+      stackTrace: text(thrown.stack) || undefined,
+    };
   }
   let message: string;
   try {
-    message = typeof thrown === 'string' ? thrown : JSON.stringify(thrown) ?? String(thrown);
+    message = typeof thrown === 'string' ? thrown : (JSON.stringify(thrown) ?? String(thrown));
   } catch {
     message = Object.prototype.toString.call(thrown);
   }

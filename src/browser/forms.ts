@@ -1,5 +1,12 @@
 import { filter, fromEvent, map, merge } from 'rxjs';
-import { formFocusOrChange, formSubmission, FORM_INPUT_TYPES, type FormElement, type FormInputType, type FormNodeName } from '../events/web.js';
+import {
+  formFocusOrChange,
+  formSubmission,
+  FORM_INPUT_TYPES,
+  type FormElement,
+  type FormInputType,
+  type FormNodeName,
+} from '../events/web.js';
 import type { BrowserPlugin } from './tracker.js';
 import { accepts } from './link-clicks.js';
 
@@ -59,19 +66,27 @@ export function formTracking(options: FormTrackingOptions = {}): BrowserPlugin {
       ),
     );
   // Built when the tracker starts the module (in a browser), never when the module is configured (maybe on a server).
-  const submits = () => fromEvent(document, 'submit', { capture: true }).pipe(
-    map((event) => event.target),
-    filter((form): form is HTMLFormElement => wanted.has('submit_form') && form instanceof HTMLFormElement && accepts(options.forms, form)),
-    map((form) =>
-      formSubmission({
-        formId: formIdOf(form),
-        formClasses: [...form.classList],
-        elements: [...form.elements]
-          .filter((el): el is FieldElement => isField(el) && (el.name !== '' || el.id !== '') && accepts(options.fields, el))
-          .map((el): FormElement => ({ name: el.name || el.id, value: valueOf(el), nodeName: el.nodeName as FormNodeName, type: typeOf(el) })),
-      }),
-    ),
-  );
+  const submits = () =>
+    fromEvent(document, 'submit', { capture: true }).pipe(
+      map((event) => event.target),
+      filter(
+        (form): form is HTMLFormElement => wanted.has('submit_form') && form instanceof HTMLFormElement && accepts(options.forms, form),
+      ),
+      map((form) =>
+        formSubmission({
+          formId: formIdOf(form),
+          formClasses: [...form.classList],
+          elements: [...form.elements]
+            .filter((el): el is FieldElement => isField(el) && (el.name !== '' || el.id !== '') && accepts(options.fields, el))
+            .map((el): FormElement => ({
+              name: el.name || el.id,
+              value: valueOf(el),
+              nodeName: el.nodeName as FormNodeName,
+              type: typeOf(el),
+            })),
+        }),
+      ),
+    );
   return (tracker) => merge(listen('focusin', 'focus_form'), listen('change', 'change_form'), submits()).subscribe(tracker.input);
 }
 

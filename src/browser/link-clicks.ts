@@ -22,8 +22,15 @@ export function linkClickTracking(options: LinkClickTrackingOptions = {}): Brows
     merge(fromEvent<MouseEvent>(document, 'click', { capture: true }), fromEvent<MouseEvent>(document, 'auxclick', { capture: true }))
       .pipe(
         filter((event) => event.button <= 1),
-        map((event) => (event.target as Partial<Element> | null)?.closest?.('a[href],area[href]') as HTMLAnchorElement | HTMLAreaElement | null | undefined),
-        filter((link): link is HTMLAnchorElement | HTMLAreaElement => !!link && typeof link.href === 'string' && link.href !== '' && accepts(options.filter, link)),
+        map(
+          (event) =>
+            (event.target as Partial<Element> | null)?.closest?.('a[href],area[href]') as
+              HTMLAnchorElement | HTMLAreaElement | null | undefined,
+        ),
+        filter(
+          (link): link is HTMLAnchorElement | HTMLAreaElement =>
+            !!link && typeof link.href === 'string' && link.href !== '' && accepts(options.filter, link),
+        ),
       )
       .subscribe((link) =>
         tracker.input.next(

@@ -11,7 +11,15 @@ import { CoreTracker } from '../tracker/core.js';
 import type { GlobalContext, GlobalContextEvent } from '../tracker/global-contexts.js';
 import type { TrackerOptions, TrackOptions } from '../tracker/options.js';
 import type { SubjectFields } from '../tracker/subject-fields.js';
-import { cookieStore, Identity, localStorageStore, type AnonymousMode, type CookieOptions, type IdState, type StorageKind } from './identity.js';
+import {
+  cookieStore,
+  Identity,
+  localStorageStore,
+  type AnonymousMode,
+  type CookieOptions,
+  type IdState,
+  type StorageKind,
+} from './identity.js';
 import { deviceSubject, inBrowser, viewport } from './page.js';
 import { createSink, type BrowserOutboxOptions } from './sink.js';
 
@@ -105,23 +113,26 @@ const isAnonymous = (value: unknown, field: string): false | AnonymousTracking =
   return c.objectOf<AnonymousTracking>({ mode: c.oneOf(['full', 'session']), serverAnonymisation: c.optional(c.boolean) })(value, field);
 };
 
-const OPTION_CHECKS: c.Checks<Pick<BrowserTrackerOptions, 'storage' | 'sessionTimeoutMs' | 'anonymous' | 'plugins' | 'sinks' | 'cookie'>> = {
-  storage: c.optional(c.oneOf(['cookie', 'localStorage', 'none'])),
-  sessionTimeoutMs: c.optional(c.nonNegativeInteger),
-  anonymous: c.optional(isAnonymous),
-  plugins: c.optional(c.arrayOf(c.func<BrowserPlugin>)),
-  sinks: c.optional((value, field) => (Array.isArray(value) ? (value as readonly Sink[]) : c.reject(field, 'expected an array of sinks'))),
-  cookie: c.optional(
-    c.objectOf<CookieOptions>({
-      prefix: c.optional(c.matching(/^[\w.-]*$/, 'letters, digits, "_", "-", "."')),
-      domain: c.optional(c.string),
-      path: c.optional(c.matching(/^\/[^;\s]*$/, 'a path starting with "/"')),
-      sameSite: c.optional(c.oneOf(['Strict', 'Lax', 'None'])),
-      secure: c.optional(c.boolean),
-      lifetimeSeconds: c.optional(c.nonNegativeInteger),
-    }),
-  ),
-};
+const OPTION_CHECKS: c.Checks<Pick<BrowserTrackerOptions, 'storage' | 'sessionTimeoutMs' | 'anonymous' | 'plugins' | 'sinks' | 'cookie'>> =
+  {
+    storage: c.optional(c.oneOf(['cookie', 'localStorage', 'none'])),
+    sessionTimeoutMs: c.optional(c.nonNegativeInteger),
+    anonymous: c.optional(isAnonymous),
+    plugins: c.optional(c.arrayOf(c.func<BrowserPlugin>)),
+    sinks: c.optional((value, field) =>
+      Array.isArray(value) ? (value as readonly Sink[]) : c.reject(field, 'expected an array of sinks'),
+    ),
+    cookie: c.optional(
+      c.objectOf<CookieOptions>({
+        prefix: c.optional(c.matching(/^[\w.-]*$/, 'letters, digits, "_", "-", "."')),
+        domain: c.optional(c.string),
+        path: c.optional(c.matching(/^\/[^;\s]*$/, 'a path starting with "/"')),
+        sameSite: c.optional(c.oneOf(['Strict', 'Lax', 'None'])),
+        secure: c.optional(c.boolean),
+        lifetimeSeconds: c.optional(c.nonNegativeInteger),
+      }),
+    ),
+  };
 
 /**
  * The web tracker (`createBrowserTracker`): the lean tracker's API (`track`, `with`, global contexts, `flush`,
@@ -164,7 +175,8 @@ export class BrowserTracker extends CoreTracker {
     const { userId, ...subject } = options.subject ?? {};
     const fixedViewport = subject.viewport !== undefined;
     const sinks = [...(o.sinks ?? [])];
-    if (options.endpoint === undefined && sinks.length === 0) throw new InvalidOptionsError('endpoint', 'required (a collector host or URL), unless `sinks` is given');
+    if (options.endpoint === undefined && sinks.length === 0)
+      throw new InvalidOptionsError('endpoint', 'required (a collector host or URL), unless `sinks` is given');
     const own: GlobalContext[] = [];
     if (contexts.webPage !== false) own.push(() => ({ schema: WEB_PAGE_SCHEMA, data: { id: pageViewId(page) } }));
     if (contexts.session === true) own.push((event: GlobalContextEvent) => sessionEntity(ids, event));
@@ -254,7 +266,8 @@ export class BrowserTracker extends CoreTracker {
     if (!this.active) return this;
     const page = this.#page;
     const url = fields.pageUrl ?? location.href;
-    const referrer = fields.referrer ?? (page.url !== undefined && page.url !== url ? page.url : (page.referrer ?? document.referrer)) ?? undefined;
+    const referrer =
+      fields.referrer ?? (page.url !== undefined && page.url !== url ? page.url : (page.referrer ?? document.referrer)) ?? undefined;
     if (page.used || page.id === undefined) page.id = uuid();
     page.used = true;
     page.url = url;

@@ -45,10 +45,13 @@ export function microRefusal(headers: IncomingHttpHeaders, allowed: ReadonlySet<
   }
   const origin = headers.origin;
   if (origin !== undefined) {
-    return isAllowedOrigin(origin, allowed) ? undefined : `the Micro API does not answer pages from other sites (Origin ${JSON.stringify(origin)})`;
+    return isAllowedOrigin(origin, allowed)
+      ? undefined
+      : `the Micro API does not answer pages from other sites (Origin ${JSON.stringify(origin)})`;
   }
   // No Origin: a plain client (curl, Node, a test runner), or a browser's no-cors GET (an <img>, a link).
-  if (headers['sec-fetch-site'] === 'cross-site') return 'the Micro API does not answer pages from other sites (Sec-Fetch-Site: cross-site)';
+  if (headers['sec-fetch-site'] === 'cross-site')
+    return 'the Micro API does not answer pages from other sites (Sec-Fetch-Site: cross-site)';
   const referer = headers.referer;
   if (referer !== undefined && !isAllowedOrigin(referer, allowed)) return 'the Micro API does not answer pages from other sites (Referer)';
   return undefined;
@@ -56,7 +59,9 @@ export function microRefusal(headers: IncomingHttpHeaders, allowed: ReadonlySet<
 
 /** CORS headers for a `/micro/*` answer: readable by pages on the allowed hosts, never with credentials. */
 export function microCorsHeaders(origin: string | undefined, allowed: ReadonlySet<string>): Record<string, string> {
-  return origin !== undefined && isAllowedOrigin(origin, allowed) ? { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' } : { Vary: 'Origin' };
+  return origin !== undefined && isAllowedOrigin(origin, allowed)
+    ? { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' }
+    : { Vary: 'Origin' };
 }
 
 /** CORS headers for the tracking endpoints: any origin, with credentials (a browser tracker sends the `sp` cookie). */
@@ -69,7 +74,15 @@ export function trackingCorsHeaders(origin: string | undefined): Record<string, 
 /** What a stored credentials-bearing header shows instead of its value. */
 export const REDACTED = '[redacted]';
 
-const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key', 'x-csrf-token', 'x-xsrf-token']);
+const SECRET_HEADERS = new Set([
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
+  'x-api-key',
+  'x-csrf-token',
+  'x-xsrf-token',
+]);
 const SECRET_WORDS = /(?:^|-)(?:auth|authorization|token|secret|password|passwd|apikey|api-key|key|session|credentials?|signature)(?:-|$)/i;
 
 /** Whether a header (by its name) may carry credentials: `Authorization`, `Cookie`, `X-Api-Key`, `X-Auth-Token`, … */

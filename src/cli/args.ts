@@ -54,7 +54,8 @@ export type Parsed =
 function integer(value: string | undefined, name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!/^\d+$/.test(value) || n < min || n > max) throw new UsageError(`--${name} expects an integer from ${min} to ${max}, got "${value}"`);
+  if (!/^\d+$/.test(value) || n < min || n > max)
+    throw new UsageError(`--${name} expects an integer from ${min} to ${max}, got "${value}"`);
   return n;
 }
 
@@ -98,7 +99,8 @@ export function parseCommandLine(argv: readonly string[]): Parsed {
     if (!/^https?:\/\//.test(url)) throw new UsageError(`--iglu expects an http(s) URL, got "${url}"`);
   }
   for (const name of values['allow-host'] ?? []) {
-    if (!/^(?:[A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\])$/.test(name)) throw new UsageError(`--allow-host expects a host name without port, got "${name}"`);
+    if (!/^(?:[A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\])$/.test(name))
+      throw new UsageError(`--allow-host expects a host name without port, got "${name}"`);
   }
   return {
     command: 'collector',

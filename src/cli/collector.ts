@@ -101,7 +101,12 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Ru
   const warn = options.onWarning ?? ((message: string) => process.emitWarning(`rxplow collector: ${message}`));
   const reporter = new Reporter(options.out === undefined ? process.stdout : options.out, options.json ?? false, warn);
   const host = options.host ?? COLLECTOR_DEFAULTS.host;
-  const collector = new Collector(resolver, reporter, warn, { ...limits, host, allowedHosts: options.allowedHosts ?? [], postPath: options.postPath });
+  const collector = new Collector(resolver, reporter, warn, {
+    ...limits,
+    host,
+    allowedHosts: options.allowedHosts ?? [],
+    postPath: options.postPath,
+  });
   try {
     return await collector.listen(options.port ?? COLLECTOR_DEFAULTS.port, host);
   } catch (error) {
@@ -112,7 +117,8 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Ru
 
 function limit(value: number | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`rxplow collector: ${name} must be a positive integer, got ${String(value)}`);
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw new RangeError(`rxplow collector: ${name} must be a positive integer, got ${String(value)}`);
   return value;
 }
 
@@ -238,7 +244,11 @@ class Collector {
     if (method === 'POST' && this.#postPaths.has(url.pathname)) return this.#post(req, res, url);
     req.resume();
     const expected = `GET ${GET_PATH} or POST ${[...this.#postPaths].join(' / ')}`;
-    this.#recordBad(collectorPayload(req, url, undefined, res), [`unknown path: ${method} ${url.pathname} (the collector takes ${expected})`], 404);
+    this.#recordBad(
+      collectorPayload(req, url, undefined, res),
+      [`unknown path: ${method} ${url.pathname} (the collector takes ${expected})`],
+      404,
+    );
     send(res, 404, 'text/plain', 'Not found');
   }
 
@@ -299,13 +309,16 @@ class Collector {
   }
 
   #recordBad(payload: CollectorPayload, errors: readonly string[], status: number): void {
-    this.#enqueue(async () => this.#pushBad({ collectorPayload: payload, rawEvent: undefined, errors, eventType: undefined, schema: undefined, status }));
+    this.#enqueue(async () =>
+      this.#pushBad({ collectorPayload: payload, rawEvent: undefined, errors, eventType: undefined, schema: undefined, status }),
+    );
   }
 
   #pushBad(input: BadEvent): void {
-    const errors = input.errors.length > MAX_ERRORS_PER_RECORD
-      ? [...input.errors.slice(0, MAX_ERRORS_PER_RECORD), `(${input.errors.length - MAX_ERRORS_PER_RECORD} more messages not kept)`]
-      : input.errors;
+    const errors =
+      input.errors.length > MAX_ERRORS_PER_RECORD
+        ? [...input.errors.slice(0, MAX_ERRORS_PER_RECORD), `(${input.errors.length - MAX_ERRORS_PER_RECORD} more messages not kept)`]
+        : input.errors;
     const record = { ...input, errors };
     let bytes = errors.reduce((sum, error) => sum + error.length, 0) + (record.rawEvent ? approximateBytes(record.rawEvent.parameters) : 0);
     if (!this.#previewCounted.has(record.collectorPayload)) {
@@ -340,7 +353,12 @@ class Collector {
     }
     if (req.method !== 'GET' && req.method !== 'POST') {
       req.resume();
-      return sendJson(res, 405, { error: `the Micro API takes GET or POST, not ${req.method ?? '(none)'}` }, { Allow: 'GET, POST, OPTIONS' });
+      return sendJson(
+        res,
+        405,
+        { error: `the Micro API takes GET or POST, not ${req.method ?? '(none)'}` },
+        { Allow: 'GET, POST, OPTIONS' },
+      );
     }
     const body = req.method === 'POST' ? await readBody(req, this.#settings.maxBodyBytes) : (req.resume(), undefined);
     if (body?.tooLarge) return sendJson(res, 413, { error: `the body is over ${this.#settings.maxBodyBytes} bytes` });
@@ -354,13 +372,17 @@ class Collector {
       }
     }
     switch (url.pathname) {
-      case '/micro/all': return sendJson(res, 200, this.#counts());
-      case '/micro/good': return sendJson(res, 200, selectGood(this.#good(), filters));
-      case '/micro/bad': return sendJson(res, 200, selectBad(this.#bad(), filters));
+      case '/micro/all':
+        return sendJson(res, 200, this.#counts());
+      case '/micro/good':
+        return sendJson(res, 200, selectGood(this.#good(), filters));
+      case '/micro/bad':
+        return sendJson(res, 200, selectBad(this.#bad(), filters));
       case '/micro/reset':
         this.#reset();
         return sendJson(res, 200, this.#counts());
-      default: return sendJson(res, 404, { error: `unknown Micro endpoint ${url.pathname}: /micro/all, /micro/good, /micro/bad, /micro/reset` });
+      default:
+        return sendJson(res, 404, { error: `unknown Micro endpoint ${url.pathname}: /micro/all, /micro/good, /micro/bad, /micro/reset` });
     }
   }
 }

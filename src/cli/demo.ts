@@ -8,7 +8,10 @@ import type { AddressInfo } from 'node:net';
 import { startCollector, demoSchemasDir } from '../cli/collector.js';
 import { Emitter, SelfDescribingJson, Tracker, structEvent, type DeliveryOutcome } from '../index.js';
 
-const collector = await startCollector({ schemaDirs: [demoSchemasDir()], out: { write: (line: string) => process.stdout.write(`  collector │ ${line}`) } });
+const collector = await startCollector({
+  schemaDirs: [demoSchemasDir()],
+  out: { write: (line: string) => process.stdout.write(`  collector │ ${line}`) },
+});
 const front = await startFlakyFront(collector.url);
 console.log(`rxplow demo: collector listening on ${collector.url}`);
 console.log(`             the POST emitter goes through ${front.url}, which answers its first request 503 (watch for ↻)\n`);
@@ -24,8 +27,17 @@ const tracker = new Tracker([get, post], {
 tracker.outcomes.subscribe((outcome) => console.log(`  ${describe(outcome)}`));
 
 const CHECKOUT_STEP = 'iglu:com.rxplow.demo/checkout_step/jsonschema/1-0-0';
-const cart = new SelfDescribingJson('iglu:com.rxplow.demo/cart/jsonschema/1-0-0', { items: 2, total: 59.9, currency: 'EUR', cartId: 'c-1' });
-const product = new SelfDescribingJson('iglu:com.rxplow.demo/product/jsonschema/1-0-0', { sku: 'SKU-1', name: 'Café crème ☕', price: 29.95 });
+const cart = new SelfDescribingJson('iglu:com.rxplow.demo/cart/jsonschema/1-0-0', {
+  items: 2,
+  total: 59.9,
+  currency: 'EUR',
+  cartId: 'c-1',
+});
+const product = new SelfDescribingJson('iglu:com.rxplow.demo/product/jsonschema/1-0-0', {
+  sku: 'SKU-1',
+  name: 'Café crème ☕',
+  price: 29.95,
+});
 
 console.log('tracking a shopping session…');
 tracker
@@ -38,7 +50,13 @@ tracker
   .trackSelfDescribingEvent(new SelfDescribingJson(CHECKOUT_STEP, { step: 1, cartValue: 59.9 }), { context: [cart] })
   .trackFormSubmission({ formId: 'address', elements: [{ name: 'city', value: 'Lyon', nodeName: 'INPUT', type: 'text' }] })
   .trackEcommerceTransaction({
-    orderId: 'order-1001', total: 64.85, tax: 4.95, shipping: 0, currency: 'EUR', city: 'Lyon', country: 'FR',
+    orderId: 'order-1001',
+    total: 64.85,
+    tax: 4.95,
+    shipping: 0,
+    currency: 'EUR',
+    city: 'Lyon',
+    country: 'FR',
     items: [{ sku: 'SKU-1', name: 'Café crème ☕', price: 29.95, quantity: 2, category: 'coffee' }],
   })
   .trackConsentGranted({ id: 'privacy-policy', version: '3', name: 'Privacy policy', expiry: '2027-11-23T00:00:00Z' })
@@ -47,7 +65,10 @@ tracker
 
 // An Observable of events can be fed to the tracker too.
 const { from } = await import('rxjs');
-from([structEvent({ category: 'newsletter', action: 'subscribe', label: 'footer' }), structEvent({ category: 'share', action: 'click', value: 0 })]).subscribe(tracker.input);
+from([
+  structEvent({ category: 'newsletter', action: 'subscribe', label: 'footer' }),
+  structEvent({ category: 'share', action: 'click', value: 0 }),
+]).subscribe(tracker.input);
 
 // Deliberately bad: a checkout step outside its schema's range (step ≤ 10). rxplow checks the shape of an event, not
 // the schema behind it, so it is delivered fine, through both emitters, and the collector's validation flags it as bad.
@@ -56,7 +77,9 @@ tracker.trackSelfDescribingEvent(new SelfDescribingJson(CHECKOUT_STEP, { step: 9
 await tracker.flush();
 console.log('\nflushed: every event above has a final outcome at both emitters');
 const report = await tracker.shutdown({ timeoutMs: 5000 });
-console.log(`tracker report (events × emitters): sent ${report.sent}, failed ${report.failed}, dropped ${report.dropped}, abandoned ${report.abandoned}\n`);
+console.log(
+  `tracker report (events × emitters): sent ${report.sent}, failed ${report.failed}, dropped ${report.dropped}, abandoned ${report.abandoned}\n`,
+);
 
 await collector.idle();
 await front.close();
@@ -66,8 +89,8 @@ for (const bad of collector.bad()) console.log(`  bad: ${bad.errors[0] ?? 'unkno
 const deliberate = collector.bad().filter((bad) => bad.errors.every((error) => error.includes(`${CHECKOUT_STEP}: /step must be <= 10`)));
 if (summary.bad === 2 && deliberate.length === 2) {
   console.log(
-    '\nAs intended: the 2 bad events are the one checkout step with step 99, sent once per emitter; the collector\'s\n' +
-      'schema validation rejects it (rxplow checks an event\'s shape and delivers it; Iglu validation is the collector\'s job).',
+    "\nAs intended: the 2 bad events are the one checkout step with step 99, sent once per emitter; the collector's\n" +
+      "schema validation rejects it (rxplow checks an event's shape and delivers it; Iglu validation is the collector's job).",
   );
 } else {
   console.log(`\nUNEXPECTED: ${summary.bad} bad events, ${deliberate.length} of them the deliberate checkout step (2 expected)`);
@@ -86,7 +109,9 @@ async function startFlakyFront(target: string): Promise<{ readonly url: string; 
   let rejected = false;
   const hopByHop = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive']);
   const forwardable = (headers: IncomingHttpHeaders): [string, string][] =>
-    Object.entries(headers).flatMap(([k, v]) => (v === undefined || hopByHop.has(k) ? [] : [[k, Array.isArray(v) ? v.join(', ') : v] as [string, string]]));
+    Object.entries(headers).flatMap(([k, v]) =>
+      v === undefined || hopByHop.has(k) ? [] : [[k, Array.isArray(v) ? v.join(', ') : v] as [string, string]],
+    );
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -117,9 +142,13 @@ async function startFlakyFront(target: string): Promise<{ readonly url: string; 
 function describe(outcome: DeliveryOutcome): string {
   const events = outcome.events.map((e) => e['e']).join(',') || '-';
   switch (outcome.kind) {
-    case 'sent': return `✔ ${outcome.emitter.padEnd(8)} sent     ${outcome.events.length} event(s) [${events}] status ${outcome.status}, attempt ${outcome.attempt}`;
-    case 'retrying': return `↻ ${outcome.emitter.padEnd(8)} retrying ${outcome.events.length} event(s) in ${outcome.delayMs} ms: ${outcome.error.message}`;
-    case 'failed': return `✘ ${outcome.emitter.padEnd(8)} failed   ${outcome.events.length} event(s): ${outcome.error.message}`;
-    case 'dropped': return `✘ ${outcome.emitter.padEnd(8)} dropped  ${outcome.events.length} event(s): ${outcome.reason}`;
+    case 'sent':
+      return `✔ ${outcome.emitter.padEnd(8)} sent     ${outcome.events.length} event(s) [${events}] status ${outcome.status}, attempt ${outcome.attempt}`;
+    case 'retrying':
+      return `↻ ${outcome.emitter.padEnd(8)} retrying ${outcome.events.length} event(s) in ${outcome.delayMs} ms: ${outcome.error.message}`;
+    case 'failed':
+      return `✘ ${outcome.emitter.padEnd(8)} failed   ${outcome.events.length} event(s): ${outcome.error.message}`;
+    case 'dropped':
+      return `✘ ${outcome.emitter.padEnd(8)} dropped  ${outcome.events.length} event(s): ${outcome.reason}`;
   }
 }

@@ -5,7 +5,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 const DRAIN_LIMIT_BYTES = 64 * 1_000_000;
 
 /** A request body: its bytes and text, or its size when over the limit (nothing of it kept). */
-export type Body = { readonly tooLarge: false; readonly bytes: Buffer; readonly text: string } | { readonly tooLarge: true; readonly size: number };
+export type Body =
+  { readonly tooLarge: false; readonly bytes: Buffer; readonly text: string } | { readonly tooLarge: true; readonly size: number };
 
 /** Reads a body up to `limit` bytes; past it, keeps nothing and drains the rest (up to 64 MB, then drops the connection). */
 export function readBody(req: IncomingMessage, limit: number): Promise<Body> {
@@ -40,7 +41,13 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Body> {
   });
 }
 
-export function send(res: ServerResponse, status: number, contentType: string, body: string | Buffer, headers: Record<string, string> = {}): void {
+export function send(
+  res: ServerResponse,
+  status: number,
+  contentType: string,
+  body: string | Buffer,
+  headers: Record<string, string> = {},
+): void {
   if (res.headersSent || res.destroyed) return;
   res.writeHead(status, { ...headers, 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body) }).end(body);
 }
@@ -51,7 +58,10 @@ export function sendJson(res: ServerResponse, status: number, value: unknown, he
 
 /** Answers a CORS preflight: these methods, these headers plus any well-formed requested ones, cached for an hour. */
 export function preflight(req: IncomingMessage, res: ServerResponse, methods: string, headers: readonly string[]): void {
-  const requested = (req.headers['access-control-request-headers'] ?? '').split(',').map((h) => h.trim()).filter((h) => /^[A-Za-z0-9-]{1,64}$/.test(h));
+  const requested = (req.headers['access-control-request-headers'] ?? '')
+    .split(',')
+    .map((h) => h.trim())
+    .filter((h) => /^[A-Za-z0-9-]{1,64}$/.test(h));
   res.setHeader('Access-Control-Allow-Methods', methods);
   res.setHeader('Access-Control-Allow-Headers', [...new Set([...headers, ...requested])].join(', '));
   res.setHeader('Access-Control-Max-Age', '3600');

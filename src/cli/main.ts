@@ -31,7 +31,11 @@ async function main(argv: readonly string[]): Promise<number> {
   if (parsed.command === 'worker') return runWorker(parsed.options, process.stdout, complain);
   let collector;
   try {
-    collector = await startCollector({ ...parsed.options, out: process.stdout, onWarning: (message) => complain(`rxplow collector: ${message}\n`) });
+    collector = await startCollector({
+      ...parsed.options,
+      out: process.stdout,
+      onWarning: (message) => complain(`rxplow collector: ${message}\n`),
+    });
   } catch (error) {
     complain(`rxplow: ${(error as Error).message}\n`);
     return 1;

@@ -16,8 +16,16 @@ export interface MicroFilters {
 
 /** Reads filters from `?schema=…&event_type=…&contexts=a,b&limit=10` (or repeated `contexts=`). */
 export function filtersFromQuery(query: URLSearchParams): MicroFilters {
-  const contexts = query.getAll('contexts').flatMap((value) => value.split(',')).filter(Boolean);
-  return filtersFrom({ schema: query.get('schema') ?? undefined, event_type: query.get('event_type') ?? undefined, contexts, limit: query.get('limit') ?? undefined });
+  const contexts = query
+    .getAll('contexts')
+    .flatMap((value) => value.split(','))
+    .filter(Boolean);
+  return filtersFrom({
+    schema: query.get('schema') ?? undefined,
+    event_type: query.get('event_type') ?? undefined,
+    contexts,
+    limit: query.get('limit') ?? undefined,
+  });
 }
 
 /** Reads filters from a JSON body `{"schema": …, "event_type": …, "contexts": […], "limit": 10}`. */
@@ -40,7 +48,7 @@ interface Filterable {
 }
 
 function select<T>(records: readonly T[], filters: MicroFilters, view: (record: T) => Filterable): T[] {
-  const type = filters.event_type === undefined ? undefined : EVENT_NAMES[filters.event_type] ?? filters.event_type;
+  const type = filters.event_type === undefined ? undefined : (EVENT_NAMES[filters.event_type] ?? filters.event_type);
   const matching = records.filter((record) => {
     const r = view(record);
     if (type !== undefined && r.eventType !== type) return false;

@@ -60,13 +60,23 @@ export class Reporter {
   }
 
   listening(url: string, port: number, sources: string): void {
-    this.#print({ type: 'listening', url, port, schemas: sources }, `rxplow collector listening on ${url} (port ${port}; schemas: ${sources})`);
+    this.#print(
+      { type: 'listening', url, port, schemas: sources },
+      `rxplow collector listening on ${url} (port ${port}; schemas: ${sources})`,
+    );
   }
 
   good(record: GoodEvent): void {
     const method = record.rawEvent.method;
     this.#print(
-      { type: 'good', method, eventType: record.eventType, schema: record.schema, eventId: record.event['event_id'], contexts: record.contexts },
+      {
+        type: 'good',
+        method,
+        eventType: record.eventType,
+        schema: record.schema,
+        eventId: record.event['event_id'],
+        contexts: record.contexts,
+      },
       `good  ${method.padEnd(4)} ${record.eventType.padEnd(16)} ${record.schema ?? ''}${record.contexts.length ? `  +${record.contexts.length} context(s)` : ''}`,
     );
   }
@@ -82,7 +92,10 @@ export class Reporter {
 
   summary(summary: CollectorSummary): void {
     const evicted = summary.evicted ? `; ${summary.evicted} evicted from the store` : '';
-    this.#print({ type: 'summary', ...summary }, `rxplow collector: ${summary.total} event(s): ${summary.good} good, ${summary.bad} bad${evicted}`);
+    this.#print(
+      { type: 'summary', ...summary },
+      `rxplow collector: ${summary.total} event(s): ${summary.good} good, ${summary.bad} bad${evicted}`,
+    );
   }
 
   /** Stops listening for the output's errors (the collector has stopped). */
@@ -103,7 +116,10 @@ export class Reporter {
     const dropped = this.#dropped;
     this.#dropped = 0;
     try {
-      if (dropped) out.write(`${this.#json ? JSON.stringify({ type: 'dropped', lines: dropped }) : `(${dropped} line(s) not printed: the output was not keeping up)`}\n`);
+      if (dropped)
+        out.write(
+          `${this.#json ? JSON.stringify({ type: 'dropped', lines: dropped }) : `(${dropped} line(s) not printed: the output was not keeping up)`}\n`,
+        );
       out.write(`${line}\n`);
     } catch (error) {
       this.#broken(error as Error);

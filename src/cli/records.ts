@@ -82,25 +82,62 @@ type Conversion = 'string' | 'number' | 'integer' | 'timestamp' | 'event';
 
 /** Wire key → enriched column name and how its string is read. */
 const ATOMIC: Readonly<Record<string, readonly [string, Conversion]>> = {
-  e: ['event', 'event'], eid: ['event_id', 'string'], aid: ['app_id', 'string'], p: ['platform', 'string'],
-  tna: ['name_tracker', 'string'], tv: ['v_tracker', 'string'], dtm: ['dvce_created_tstamp', 'timestamp'],
-  stm: ['dvce_sent_tstamp', 'timestamp'], ttm: ['true_tstamp', 'timestamp'], tz: ['os_timezone', 'string'],
-  lang: ['br_lang', 'string'], uid: ['user_id', 'string'], duid: ['domain_userid', 'string'], sid: ['domain_sessionid', 'string'],
-  vid: ['domain_sessionidx', 'integer'], ip: ['user_ipaddress', 'string'], ua: ['useragent', 'string'], cd: ['br_colordepth', 'string'],
-  cs: ['doc_charset', 'string'], cookie: ['br_cookies', 'string'], url: ['page_url', 'string'], refr: ['page_referrer', 'string'],
-  page: ['page_title', 'string'], pp_mix: ['pp_xoffset_min', 'integer'], pp_max: ['pp_xoffset_max', 'integer'],
-  pp_miy: ['pp_yoffset_min', 'integer'], pp_may: ['pp_yoffset_max', 'integer'], se_ca: ['se_category', 'string'],
-  se_ac: ['se_action', 'string'], se_la: ['se_label', 'string'], se_pr: ['se_property', 'string'], se_va: ['se_value', 'number'],
-  tr_id: ['tr_orderid', 'string'], tr_af: ['tr_affiliation', 'string'], tr_tt: ['tr_total', 'number'], tr_tx: ['tr_tax', 'number'],
-  tr_sh: ['tr_shipping', 'number'], tr_ci: ['tr_city', 'string'], tr_st: ['tr_state', 'string'], tr_co: ['tr_country', 'string'],
-  tr_cu: ['tr_currency', 'string'], ti_id: ['ti_orderid', 'string'], ti_sk: ['ti_sku', 'string'], ti_nm: ['ti_name', 'string'],
-  ti_na: ['ti_name', 'string'], ti_ca: ['ti_category', 'string'], ti_pr: ['ti_price', 'number'], ti_qu: ['ti_quantity', 'integer'],
+  e: ['event', 'event'],
+  eid: ['event_id', 'string'],
+  aid: ['app_id', 'string'],
+  p: ['platform', 'string'],
+  tna: ['name_tracker', 'string'],
+  tv: ['v_tracker', 'string'],
+  dtm: ['dvce_created_tstamp', 'timestamp'],
+  stm: ['dvce_sent_tstamp', 'timestamp'],
+  ttm: ['true_tstamp', 'timestamp'],
+  tz: ['os_timezone', 'string'],
+  lang: ['br_lang', 'string'],
+  uid: ['user_id', 'string'],
+  duid: ['domain_userid', 'string'],
+  sid: ['domain_sessionid', 'string'],
+  vid: ['domain_sessionidx', 'integer'],
+  ip: ['user_ipaddress', 'string'],
+  ua: ['useragent', 'string'],
+  cd: ['br_colordepth', 'string'],
+  cs: ['doc_charset', 'string'],
+  cookie: ['br_cookies', 'string'],
+  url: ['page_url', 'string'],
+  refr: ['page_referrer', 'string'],
+  page: ['page_title', 'string'],
+  pp_mix: ['pp_xoffset_min', 'integer'],
+  pp_max: ['pp_xoffset_max', 'integer'],
+  pp_miy: ['pp_yoffset_min', 'integer'],
+  pp_may: ['pp_yoffset_max', 'integer'],
+  se_ca: ['se_category', 'string'],
+  se_ac: ['se_action', 'string'],
+  se_la: ['se_label', 'string'],
+  se_pr: ['se_property', 'string'],
+  se_va: ['se_value', 'number'],
+  tr_id: ['tr_orderid', 'string'],
+  tr_af: ['tr_affiliation', 'string'],
+  tr_tt: ['tr_total', 'number'],
+  tr_tx: ['tr_tax', 'number'],
+  tr_sh: ['tr_shipping', 'number'],
+  tr_ci: ['tr_city', 'string'],
+  tr_st: ['tr_state', 'string'],
+  tr_co: ['tr_country', 'string'],
+  tr_cu: ['tr_currency', 'string'],
+  ti_id: ['ti_orderid', 'string'],
+  ti_sk: ['ti_sku', 'string'],
+  ti_nm: ['ti_name', 'string'],
+  ti_na: ['ti_name', 'string'],
+  ti_ca: ['ti_category', 'string'],
+  ti_pr: ['ti_price', 'number'],
+  ti_qu: ['ti_quantity', 'integer'],
   ti_cu: ['ti_currency', 'string'],
 };
 
 /** `res`, `vp`, `ds`: `"<w>x<h>"` split into two integer columns. */
 const DIMENSIONS: Readonly<Record<string, readonly [string, string]>> = {
-  res: ['dvce_screenwidth', 'dvce_screenheight'], vp: ['br_viewwidth', 'br_viewheight'], ds: ['doc_width', 'doc_height'],
+  res: ['dvce_screenwidth', 'dvce_screenheight'],
+  vp: ['br_viewwidth', 'br_viewheight'],
+  ds: ['doc_width', 'doc_height'],
 };
 
 /** The network user id a Snowplow collector records for an `SP-Anonymous` request. */
@@ -108,17 +145,25 @@ export const ANONYMOUS_NETWORK_USER_ID = '00000000-0000-4000-A000-000000000000';
 
 function convert(value: string, conversion: Conversion): unknown {
   switch (conversion) {
-    case 'string': return value;
-    case 'event': return eventNameOf(value);
-    case 'number': return Number.isFinite(Number(value)) ? Number(value) : value;
-    case 'integer': return Number.isInteger(Number(value)) ? Number(value) : value;
-    case 'timestamp': return /^\d+$/.test(value) ? new Date(Number(value)).toISOString() : value;
+    case 'string':
+      return value;
+    case 'event':
+      return eventNameOf(value);
+    case 'number':
+      return Number.isFinite(Number(value)) ? Number(value) : value;
+    case 'integer':
+      return Number.isInteger(Number(value)) ? Number(value) : value;
+    case 'timestamp':
+      return /^\d+$/.test(value) ? new Date(Number(value)).toISOString() : value;
   }
 }
 
 /** A good event's fields under the enriched column names, roughly as Snowplow Enrich would fill them. */
 export function toAtomicEvent(
-  parameters: Readonly<Record<string, unknown>>, unstruct: SelfDescribingData | undefined, contexts: readonly SelfDescribingData[], request: CollectorPayload,
+  parameters: Readonly<Record<string, unknown>>,
+  unstruct: SelfDescribingData | undefined,
+  contexts: readonly SelfDescribingData[],
+  request: CollectorPayload,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {
     collector_tstamp: request.timestamp,

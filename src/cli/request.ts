@@ -10,7 +10,8 @@ export const BODY_PREVIEW_BYTES = 10_000;
 /** The request as Micro's `collectorPayload` describes it (credentials redacted); sets the `sp` cookie unless the request is anonymous. */
 export function collectorPayload(req: IncomingMessage, url: URL, body: Buffer | undefined, res: ServerResponse): CollectorPayload {
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  for (const [name, value] of Object.entries(req.headers))
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
   const anonymous = headers['sp-anonymous'] !== undefined;
   let networkUserId = ANONYMOUS_NETWORK_USER_ID;
   if (!anonymous) {

@@ -22,7 +22,8 @@ const MAX_REMEMBERED_MISSES = 1_000;
  * letters, digits, `_` and `-` (so never `.` or `..`), name and format are one such label, and the version is
  * SchemaVer (model from 1, no leading zeros). Each part becomes a path segment or a URL segment, so nothing else may pass.
  */
-const STRICT_IGLU_URI = /^iglu:([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)\/([A-Za-z0-9_-]+)\/([A-Za-z0-9_-]+)\/([1-9][0-9]*-(?:0|[1-9][0-9]*)-(?:0|[1-9][0-9]*))$/;
+const STRICT_IGLU_URI =
+  /^iglu:([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)\/([A-Za-z0-9_-]+)\/([A-Za-z0-9_-]+)\/([1-9][0-9]*-(?:0|[1-9][0-9]*)-(?:0|[1-9][0-9]*))$/;
 
 /** The four path segments of a strictly valid Iglu URI (see {@link STRICT_IGLU_URI}), or `undefined`. */
 export function igluPathOf(uri: string): readonly [string, string, string, string] | undefined {
@@ -49,7 +50,7 @@ export function packageSchemasDir(): string {
     const dir = fileURLToPath(new URL(up, import.meta.url));
     if (existsSync(join(dir, 'iglu-central'))) return dir;
   }
-  throw new Error('rxplow collector: the package\'s schemas/ folder is missing');
+  throw new Error("rxplow collector: the package's schemas/ folder is missing");
 }
 
 /** The Iglu Central schemas bundled with rxplow (the protocol's envelopes and every schema rxplow's track methods emit). */
@@ -82,7 +83,11 @@ export class SchemaResolver {
 
   /** Where this resolver looks, for messages. */
   describeSources(): string {
-    const places = [...this.#sources.schemaDirs, ...this.#sources.igluUrls, ...(this.#sources.builtinSchemas ? ['bundled Iglu Central'] : [])];
+    const places = [
+      ...this.#sources.schemaDirs,
+      ...this.#sources.igluUrls,
+      ...(this.#sources.builtinSchemas ? ['bundled Iglu Central'] : []),
+    ];
     return places.length ? places.join(', ') : 'no schema source';
   }
 
@@ -90,7 +95,8 @@ export class SchemaResolver {
     const cached = this.#cache.get(uri);
     if (cached) return cached;
     const segments = igluPathOf(uri);
-    if (!segments) return Promise.resolve({ ok: false, error: `not a valid Iglu URI: ${JSON.stringify(uri)} (expected iglu:VENDOR/NAME/FORMAT/M-R-A)` });
+    if (!segments)
+      return Promise.resolve({ ok: false, error: `not a valid Iglu URI: ${JSON.stringify(uri)} (expected iglu:VENDOR/NAME/FORMAT/M-R-A)` });
     const resolved = this.#load(uri, segments);
     this.#cache.set(uri, resolved);
     void resolved.then((result) => {
@@ -119,7 +125,10 @@ export class SchemaResolver {
       if (found.problem) problems.push(found.problem);
     }
     if (text === undefined) {
-      return { ok: false, error: `schema not found: ${uri} (looked in ${this.describeSources()})${problems.length ? `; ${problems.join('; ')}` : ''}` };
+      return {
+        ok: false,
+        error: `schema not found: ${uri} (looked in ${this.describeSources()})${problems.length ? `; ${problems.join('; ')}` : ''}`,
+      };
     }
     try {
       const schema = JSON.parse(text) as object;

@@ -18,7 +18,11 @@ export interface ValidatedEvent {
  * @param event the event as received (a GET query string's parameters, or one item of a POST body's `data`)
  * @param envelopeSchema the POST body's `schema`; `undefined` for GET (validated against payload_data 1-0-4)
  */
-export async function validateEvent(event: Readonly<Record<string, unknown>>, envelopeSchema: string | undefined, resolver: SchemaResolver): Promise<ValidatedEvent> {
+export async function validateEvent(
+  event: Readonly<Record<string, unknown>>,
+  envelopeSchema: string | undefined,
+  resolver: SchemaResolver,
+): Promise<ValidatedEvent> {
   const errors: string[] = [];
   let payloadSchema = envelopeSchema ?? SCHEMAS.payloadData;
   if (!payloadSchema.startsWith(`${SP}payload_data/`)) {
@@ -62,7 +66,12 @@ export async function validateEvent(event: Readonly<Record<string, unknown>>, en
  * `data` against it and returns that data (`undefined` when absent or unreadable).
  */
 async function validateEnvelope(
-  event: Readonly<Record<string, unknown>>, base64Key: string, rawKey: string, name: 'unstruct_event' | 'contexts', errors: string[], resolver: SchemaResolver,
+  event: Readonly<Record<string, unknown>>,
+  base64Key: string,
+  rawKey: string,
+  name: 'unstruct_event' | 'contexts',
+  errors: string[],
+  resolver: SchemaResolver,
 ): Promise<unknown> {
   const decoded = decodeJsonField(event, base64Key, rawKey);
   if (decoded.kind === 'absent') return undefined;

@@ -45,7 +45,7 @@ const WORKER_FLAGS: readonly (readonly [flag: string, meaning: string, byDefault
   ['--redis URL', 'the Redis server: redis[s]://[[user]:[password]@]host[:port][/db]', D.redis],
   ['--stream KEY', 'the stream producers append to (RedisQueueEmitter `stream`)', D.stream],
   ['--group NAME', 'the consumer group the workers share (created when missing)', D.group],
-  ['--consumer NAME', 'this worker\'s name in the group; unique per live worker', '<host name>-<process id>'],
+  ['--consumer NAME', "this worker's name in the group; unique per live worker", '<host name>-<process id>'],
   ['--dead-letter-stream KEY', 'where events that finally failed go, with the reason', '<stream>:dead'],
   ['--method post|get', 'how the emitter sends', D.method],
   ['--buffer-size N', 'events per POST request', String(D.bufferSize)],
@@ -55,7 +55,11 @@ const WORKER_FLAGS: readonly (readonly [flag: string, meaning: string, byDefault
   ['--block-ms N', 'how long a read waits for new entries', String(D.blockMs)],
   ['--claim-idle-ms N', 'take over entries idle this long at a dead consumer (XAUTOCLAIM)', String(D.claimIdleMs)],
   ['--stop-timeout-ms N', 'on SIGTERM/SIGINT, finish in-flight deliveries for at most this long, then exit', String(D.stopTimeoutMs)],
-  ['--metrics-interval-ms N', 'print metrics (stream length, pending, lag, delivered, dead-lettered) as a JSON line this often; 0: never', String(D.metricsIntervalMs)],
+  [
+    '--metrics-interval-ms N',
+    'print metrics (stream length, pending, lag, delivered, dead-lettered) as a JSON line this often; 0: never',
+    String(D.metricsIntervalMs),
+  ],
   ['--keep-acked', 'do not XDEL acknowledged entries (when other groups read the stream)', 'delete them'],
   ['-h, --help', 'print this help', ''],
 ];
@@ -76,14 +80,17 @@ export class WorkerUsageError extends Error {}
 function integer(value: string | undefined, name: string, fallback: number, min: number, max = 2_147_483_647): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!/^\d+$/.test(value) || n < min || n > max) throw new WorkerUsageError(`--${name} expects an integer from ${min} to ${max}, got "${value}"`);
+  if (!/^\d+$/.test(value) || n < min || n > max)
+    throw new WorkerUsageError(`--${name} expects an integer from ${min} to ${max}, got "${value}"`);
   return n;
 }
 
 const KEY = /^\S+$/;
 
 /** Parses the arguments after `worker`. */
-export function parseWorkerCommandLine(argv: readonly string[]): { readonly command: 'help'; readonly text: string } | { readonly command: 'worker'; readonly options: WorkerCommandOptions } {
+export function parseWorkerCommandLine(
+  argv: readonly string[],
+): { readonly command: 'help'; readonly text: string } | { readonly command: 'worker'; readonly options: WorkerCommandOptions } {
   let parsed;
   try {
     parsed = parseArgs({

@@ -12,10 +12,25 @@ export async function runWorker(o: WorkerCommandOptions, out: NodeJS.WritableStr
     err(`rxplow worker: cannot connect to ${o.redis}: ${(error as Error).message}\n`);
     return 1;
   }
-  const emitter = new Emitter(o.collector, { method: o.method, bufferSize: o.bufferSize, concurrency: o.concurrency, flushIntervalMs: 100, maxQueueSize: Math.max(o.maxInFlight, 100_000) });
+  const emitter = new Emitter(o.collector, {
+    method: o.method,
+    bufferSize: o.bufferSize,
+    concurrency: o.concurrency,
+    flushIntervalMs: 100,
+    maxQueueSize: Math.max(o.maxInFlight, 100_000),
+  });
   const worker = createRedisWorker({
-    redis, stream: o.stream, group: o.group, consumer: o.consumer, emitter, deadLetterStream: o.deadLetterStream,
-    readCount: o.readCount, maxInFlight: o.maxInFlight, blockMs: o.blockMs, claimIdleMs: o.claimIdleMs, deleteAcked: o.deleteAcked,
+    redis,
+    stream: o.stream,
+    group: o.group,
+    consumer: o.consumer,
+    emitter,
+    deadLetterStream: o.deadLetterStream,
+    readCount: o.readCount,
+    maxInFlight: o.maxInFlight,
+    blockMs: o.blockMs,
+    claimIdleMs: o.claimIdleMs,
+    deleteAcked: o.deleteAcked,
     metricsIntervalMs: o.metricsIntervalMs > 0 ? o.metricsIntervalMs : undefined,
   });
   let lastError = '';
@@ -26,7 +41,8 @@ export async function runWorker(o: WorkerCommandOptions, out: NodeJS.WritableStr
   worker.deadLetters.subscribe((d) => err(`rxplow worker: dead letter ${d.id} (eid ${d.eid ?? '-'}): ${d.reason}\n`));
   const metrics = o.metricsIntervalMs > 0 ? worker.metrics.subscribe((m) => out.write(`${JSON.stringify({ metrics: m })}\n`)) : undefined;
   // However the stop goes, the process is gone shortly after its deadline.
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => setTimeout(() => process.exit(1), o.stopTimeoutMs + 5_000).unref());
+  for (const signal of ['SIGTERM', 'SIGINT'] as const)
+    process.once(signal, () => setTimeout(() => process.exit(1), o.stopTimeoutMs + 5_000).unref());
   const stopped = new Promise<number>((resolve) => {
     stopOnSignals(worker, {
       timeoutMs: o.stopTimeoutMs,

@@ -9,4 +9,12 @@
  * @packageDocumentation
  */
 export { startCollector, builtinSchemasDir, COLLECTOR_DEFAULTS } from '../cli/collector.js';
-export type { CollectorOptions, RunningCollector, CollectorSummary, OutputStream, GoodEvent, BadEvent, CollectorPayload } from '../cli/collector.js';
+export type {
+  CollectorOptions,
+  RunningCollector,
+  CollectorSummary,
+  OutputStream,
+  GoodEvent,
+  BadEvent,
+  CollectorPayload,
+} from '../cli/collector.js';

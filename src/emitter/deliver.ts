@@ -48,7 +48,16 @@ export function deliverBatch(batch: readonly QueuedEvent[], env: DeliveryEnviron
 
   const decideSafely = (result: AttemptResult, attempt: number, batchSize: number): Decision => {
     const now = scheduler.now();
-    const input = { result, attempt, batchSize, elapsedMs: now - firstAttemptAt, now, random: random(), policy: env.retry, isSuccess: env.isSuccess };
+    const input = {
+      result,
+      attempt,
+      batchSize,
+      elapsedMs: now - firstAttemptAt,
+      now,
+      random: random(),
+      policy: env.retry,
+      isSuccess: env.isSuccess,
+    };
     try {
       return decide(input);
     } catch {
@@ -110,6 +119,7 @@ export function unexpected(name: string, items: readonly QueuedEvent[], error: u
 }
 
 function toDeliveryError(error: unknown, url: string): DeliveryError {
-  if (isRxplowError(error) && (error.code === 'network' || error.code === 'timeout' || error.code === 'aborted')) return error as DeliveryError;
+  if (isRxplowError(error) && (error.code === 'network' || error.code === 'timeout' || error.code === 'aborted'))
+    return error as DeliveryError;
   return new NetworkError(url, { cause: error });
 }

@@ -11,5 +11,8 @@ export function checkShutdownTimeout(timeoutMs: unknown): number {
   if (timeoutMs === undefined) return DEFAULT_SHUTDOWN_TIMEOUT_MS;
   if (timeoutMs === Infinity) return Infinity;
   if (typeof timeoutMs === 'number' && Number.isInteger(timeoutMs) && timeoutMs >= 0 && timeoutMs <= MAX_DURATION_MS) return timeoutMs;
-  throw new InvalidOptionsError('timeoutMs', `expected an integer in [0, ${MAX_DURATION_MS}] ms, or Infinity for no deadline; got ${String(timeoutMs)}`);
+  throw new InvalidOptionsError(
+    'timeoutMs',
+    `expected an integer in [0, ${MAX_DURATION_MS}] ms, or Infinity for no deadline; got ${String(timeoutMs)}`,
+  );
 }

@@ -7,7 +7,15 @@ import { createKyTransport } from './ky-transport.js';
 import { PendingLedger } from './ledger.js';
 import { checkShutdownTimeout } from './durations.js';
 import { resolveEmitterOptions, type EmitterOptions, type ResolvedEmitterOptions } from './options.js';
-import type { DeliveryOutcome, DeliveryReport, DropReason, FailedOutcome, RetryingOutcome, SentOutcome, ShutdownOptions } from './outcome.js';
+import type {
+  DeliveryOutcome,
+  DeliveryReport,
+  DropReason,
+  FailedOutcome,
+  RetryingOutcome,
+  SentOutcome,
+  ShutdownOptions,
+} from './outcome.js';
 import { buildGetRequest, buildPostRequest, encodeForGet, measureForPost, POST_ENVELOPE_BYTES } from './request.js';
 import type { Admission, Sink } from './sink.js';
 
@@ -79,7 +87,11 @@ export class Emitter implements Sink {
    * @throws {InvalidOptionsError} when it is already connected.
    */
   connect(admissions: Observable<Admission>): Subscription {
-    if (this.#connected) throw new InvalidOptionsError('emitters', `the emitter "${this.name}" is already connected to a tracker; give each tracker its own emitters`);
+    if (this.#connected)
+      throw new InvalidOptionsError(
+        'emitters',
+        `the emitter "${this.name}" is already connected to a tracker; give each tracker its own emitters`,
+      );
     this.#connected = true;
     return admissions.subscribe((admission) => this.#admit(admission));
   }
@@ -142,7 +154,15 @@ export class Emitter implements Sink {
           const left = this.#ledger.remaining();
           if (left.length > 0) {
             const error = new AbortedError(ending === 'deadline' ? `shutdown deadline of ${timeoutMs} ms reached` : 'shutdown');
-            this.#publish({ outcome: dropped(this.name, 'abandoned', left.map((item) => item.payload), error), items: left });
+            this.#publish({
+              outcome: dropped(
+                this.name,
+                'abandoned',
+                left.map((item) => item.payload),
+                error,
+              ),
+              items: left,
+            });
           }
           resolve({ ...this.#counts });
         });

@@ -56,7 +56,9 @@ export function createKyTransport(options: KyTransportOptions = {}): Transport {
         (error: unknown) => {
           settled = true;
           if (subscriber.closed) return;
-          subscriber.error(controller.signal.aborted ? new AbortedError('request aborted') : new NetworkError(request.url, { cause: error }));
+          subscriber.error(
+            controller.signal.aborted ? new AbortedError('request aborted') : new NetworkError(request.url, { cause: error }),
+          );
         },
       );
       return () => {

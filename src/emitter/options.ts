@@ -146,7 +146,6 @@ export interface ResolvedEmitterOptions {
   readonly scheduler: SchedulerLike;
 }
 
-
 const positiveInteger = c.optional(c.positiveInteger);
 const nonNegativeInteger = c.optional(c.nonNegativeInteger);
 const statusList = c.optional(c.arrayOf(c.integer));
@@ -155,14 +154,33 @@ const statusList = c.optional(c.arrayOf(c.integer));
 const duration = (min: number): c.Check<number | undefined> =>
   c.optional((value, field) => {
     const ms = c.integer(value, field);
-    return ms >= min && ms <= MAX_DURATION_MS ? ms : c.reject(field, `expected a duration in ms between ${min} and ${MAX_DURATION_MS}, got ${ms}`);
+    return ms >= min && ms <= MAX_DURATION_MS
+      ? ms
+      : c.reject(field, `expected a duration in ms between ${min} and ${MAX_DURATION_MS}, got ${ms}`);
   });
 
 /** Headers the runtime sets itself: fetch refuses or silently drops them, so they could never be sent. */
 const FORBIDDEN_HEADERS = new Set([
-  'accept-charset', 'accept-encoding', 'access-control-request-headers', 'access-control-request-method', 'connection',
-  'content-length', 'cookie2', 'date', 'dnt', 'expect', 'host', 'keep-alive', 'origin', 'referer', 'te', 'trailer',
-  'transfer-encoding', 'upgrade', 'via', 'content-type',
+  'accept-charset',
+  'accept-encoding',
+  'access-control-request-headers',
+  'access-control-request-method',
+  'connection',
+  'content-length',
+  'cookie2',
+  'date',
+  'dnt',
+  'expect',
+  'host',
+  'keep-alive',
+  'origin',
+  'referer',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'via',
+  'content-type',
 ]);
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** Latin-1 without NUL, CR or LF, no leading or trailing whitespace (fetch would strip it). */
@@ -177,21 +195,28 @@ const checkHeaders: c.Check<Record<string, string> | undefined> = c.optional((va
       c.reject(`${field}.${name}`, 'set by the runtime (or by rxplow, for Content-Type): it cannot be sent');
     }
     const text = c.string(headers[name], `${field}.${name}`);
-    if (!HEADER_VALUE.test(text)) c.reject(`${field}.${name}`, 'a header value must be Latin-1 without NUL, line breaks, or surrounding spaces');
+    if (!HEADER_VALUE.test(text))
+      c.reject(`${field}.${name}`, 'a header value must be Latin-1 without NUL, line breaks, or surrounding spaces');
   }
   return headers as Record<string, string>;
 });
 
 const RETRY_CHECKS: c.Checks<RetryOptions> = {
-  limit: nonNegativeInteger, baseDelayMs: duration(0), maxDelayMs: duration(0), maxAgeMs: duration(0),
-  retryStatusCodes: statusList, dontRetryStatusCodes: statusList,
+  limit: nonNegativeInteger,
+  baseDelayMs: duration(0),
+  maxDelayMs: duration(0),
+  maxAgeMs: duration(0),
+  retryStatusCodes: statusList,
+  dontRetryStatusCodes: statusList,
   jitter: c.optional((value, field) => (typeof value === 'function' ? (value as () => number) : c.boolean(value, field))),
 };
 
 const EMITTER_CHECKS: c.Checks<EmitterOptions> = {
   method: c.optional(c.oneOf(['post', 'get'])),
   protocol: c.optional(c.oneOf(['http', 'https'])),
-  port: c.optional((value, field) => (c.positiveInteger(value, field) <= 65_535 ? (value as number) : c.reject(field, 'expected a port ≤ 65535'))),
+  port: c.optional((value, field) =>
+    c.positiveInteger(value, field) <= 65_535 ? (value as number) : c.reject(field, 'expected a port ≤ 65535'),
+  ),
   postPath: c.optional(c.matching(/^\/\S*$/, 'a path starting with "/"')),
   bufferSize: positiveInteger,
   flushIntervalMs: duration(0),
@@ -199,7 +224,9 @@ const EMITTER_CHECKS: c.Checks<EmitterOptions> = {
   maxGetBytes: positiveInteger,
   concurrency: positiveInteger,
   timeoutMs: duration(1),
-  retry: c.optional((value, field) => (typeof value === 'number' ? c.nonNegativeInteger(value, field) : c.objectOf(RETRY_CHECKS)(value, field))),
+  retry: c.optional((value, field) =>
+    typeof value === 'number' ? c.nonNegativeInteger(value, field) : c.objectOf(RETRY_CHECKS)(value, field),
+  ),
   isSuccess: c.optional(c.func<(status: number) => boolean>),
   headers: checkHeaders,
   fetch: c.optional(c.func<typeof fetch>),
@@ -209,7 +236,9 @@ const EMITTER_CHECKS: c.Checks<EmitterOptions> = {
   maxQueueSize: c.optional((value, field) => (value === Infinity ? Infinity : c.positiveInteger(value, field))),
   name: c.optional(c.nonEmptyString),
   scheduler: c.optional((value, field) =>
-    typeof (value as Partial<SchedulerLike> | null)?.schedule === 'function' ? (value as SchedulerLike) : c.reject(field, 'expected an RxJS scheduler'),
+    typeof (value as Partial<SchedulerLike> | null)?.schedule === 'function'
+      ? (value as SchedulerLike)
+      : c.reject(field, 'expected an RxJS scheduler'),
   ),
 };
 
@@ -220,8 +249,8 @@ export function resolveEmitterOptions(endpoint: string, options: EmitterOptions 
   const o = c.checkOptions(EMITTER_CHECKS, options);
   const method = o.method ?? EMITTER_DEFAULTS.method;
   const baseUrl = toBaseUrl(endpoint, o.protocol ?? EMITTER_DEFAULTS.protocol, o.port);
-  const url = baseUrl + (method === 'get' ? GET_PATH : o.postPath ?? EMITTER_DEFAULTS.postPath);
-  const retry = typeof o.retry === 'number' ? { limit: o.retry } : o.retry ?? {};
+  const url = baseUrl + (method === 'get' ? GET_PATH : (o.postPath ?? EMITTER_DEFAULTS.postPath));
+  const retry = typeof o.retry === 'number' ? { limit: o.retry } : (o.retry ?? {});
   const headers: Record<string, string> = { ...o.headers };
   if (o.anonymous) headers['SP-Anonymous'] = '*';
   return Object.freeze({
@@ -247,7 +276,8 @@ export function resolveEmitterOptions(endpoint: string, options: EmitterOptions 
 }
 
 function toBaseUrl(endpoint: unknown, protocol: string, port: number | undefined): string {
-  if (typeof endpoint !== 'string' || endpoint.trim() === '') throw new InvalidOptionsError('endpoint', 'required: a collector host or http(s) URL');
+  if (typeof endpoint !== 'string' || endpoint.trim() === '')
+    throw new InvalidOptionsError('endpoint', 'required: a collector host or http(s) URL');
   // Browsers' URL parsers percent-encode some characters Node's rejects: refuse whitespace everywhere alike.
   if (/\s/.test(endpoint)) throw new InvalidOptionsError('endpoint', `not a valid host or URL: "${endpoint}"`);
   const text = endpoint.includes('://') ? endpoint : `${protocol}://${endpoint}`;
@@ -257,9 +287,13 @@ function toBaseUrl(endpoint: unknown, protocol: string, port: number | undefined
   } catch {
     throw new InvalidOptionsError('endpoint', `not a valid host or URL: "${endpoint}"`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidOptionsError('endpoint', `only http and https are supported, got "${url.protocol}"`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new InvalidOptionsError('endpoint', `only http and https are supported, got "${url.protocol}"`);
   if (url.username || url.password) {
-    throw new InvalidOptionsError('endpoint', 'may not carry credentials (user:password@): fetch cannot send them; use the `headers` option (e.g. Authorization)');
+    throw new InvalidOptionsError(
+      'endpoint',
+      'may not carry credentials (user:password@): fetch cannot send them; use the `headers` option (e.g. Authorization)',
+    );
   }
   if (url.search || url.hash) throw new InvalidOptionsError('endpoint', 'may not have a query string or fragment');
   if (port !== undefined && !endpoint.includes('://')) url.port = String(port);

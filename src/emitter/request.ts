@@ -77,7 +77,12 @@ export function buildPostRequest(url: string, headers: Readonly<Record<string, s
   return { url, method: 'POST', headers: { ...headers, 'Content-Type': CONTENT_TYPE }, body };
 }
 
-export function buildGetRequest(url: string, headers: Readonly<Record<string, string>>, item: QueuedEvent, sentAt: number): CollectorRequest {
+export function buildGetRequest(
+  url: string,
+  headers: Readonly<Record<string, string>>,
+  item: QueuedEvent,
+  sentAt: number,
+): CollectorRequest {
   return { url: `${url}?stm=${sentAt}&${item.encoded ?? encodeForGet(item.payload)}`, method: 'GET', headers, body: undefined };
 }
 

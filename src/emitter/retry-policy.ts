@@ -46,7 +46,10 @@ export function decide(input: DecisionInput): Decision {
 }
 
 /** 408, 429 and 5xx are worth another try; `retryStatusCodes` and `dontRetryStatusCodes` override, in that order. */
-export function isRetryableStatus(status: number, policy: Pick<ResolvedRetryOptions, 'retryStatusCodes' | 'dontRetryStatusCodes'>): boolean {
+export function isRetryableStatus(
+  status: number,
+  policy: Pick<ResolvedRetryOptions, 'retryStatusCodes' | 'dontRetryStatusCodes'>,
+): boolean {
   if (policy.retryStatusCodes.includes(status)) return true;
   if (policy.dontRetryStatusCodes.includes(status)) return false;
   return status === 408 || status === 429 || status >= 500;

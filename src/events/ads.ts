@@ -62,10 +62,16 @@ const nonNegativeNumber: c.Check<number> = (value, field) => {
   return value as number;
 };
 const AD_CHECKS = {
-  advertiserId: optionalString, campaignId: optionalString,
-  costModel: /* @__PURE__ */ c.optional(/* @__PURE__ */ c.oneOf(['cpa', 'cpc', 'cpm'])), cost: /* @__PURE__ */ c.optional(nonNegativeNumber),
+  advertiserId: optionalString,
+  campaignId: optionalString,
+  costModel: /* @__PURE__ */ c.optional(/* @__PURE__ */ c.oneOf(['cpa', 'cpc', 'cpm'])),
+  cost: /* @__PURE__ */ c.optional(nonNegativeNumber),
 };
-const PLACEMENT_CHECKS = /* @__PURE__ */ Object.assign({}, AD_CHECKS, { impressionId: optionalString, zoneId: optionalString, bannerId: optionalString });
+const PLACEMENT_CHECKS = /* @__PURE__ */ Object.assign({}, AD_CHECKS, {
+  impressionId: optionalString,
+  zoneId: optionalString,
+  bannerId: optionalString,
+});
 
 /** The schemas say `dependencies: {cost: [costModel]}`: a cost without its model would be rejected. */
 const costNeedsModel = (fields: AdFields): void => {
@@ -103,8 +109,11 @@ export const adClick = /* @__PURE__ */ eventConstructor(AD_CLICK);
 export const AD_CONVERSION = /* @__PURE__ */ defineEvent<AdConversionFields, 'adConversion'>({
   kind: 'adConversion',
   checks: /* @__PURE__ */ Object.assign({}, AD_CHECKS, {
-    conversionId: optionalString, category: optionalString, action: optionalString,
-    property: optionalString, initialValue: /* @__PURE__ */ c.optional(nonNegativeNumber),
+    conversionId: optionalString,
+    category: optionalString,
+    action: optionalString,
+    property: optionalString,
+    initialValue: /* @__PURE__ */ c.optional(nonNegativeNumber),
   }),
   refine: atLeastOneField,
   toWire: (f) => selfDescribingWire(AD_CONVERSION_SCHEMA, f),

@@ -28,8 +28,10 @@ export interface ConsentWithdrawnFields extends ConsentDocumentFields {
 
 const DOCUMENT_CHECKS = {
   // consent_document's maxLength limits.
-  id: /* @__PURE__ */ c.stringUpTo(36, c.nonEmptyString), version: /* @__PURE__ */ c.stringUpTo(36, c.nonEmptyString),
-  name: /* @__PURE__ */ c.optional(/* @__PURE__ */ c.stringUpTo(60)), description: /* @__PURE__ */ c.optional(/* @__PURE__ */ c.stringUpTo(10_000)),
+  id: /* @__PURE__ */ c.stringUpTo(36, c.nonEmptyString),
+  version: /* @__PURE__ */ c.stringUpTo(36, c.nonEmptyString),
+  name: /* @__PURE__ */ c.optional(/* @__PURE__ */ c.stringUpTo(60)),
+  description: /* @__PURE__ */ c.optional(/* @__PURE__ */ c.stringUpTo(10_000)),
 };
 
 const documentEntity = (data: ConsentDocumentFields) => ({ schema: CONSENT_DOCUMENT_SCHEMA, data });

@@ -62,12 +62,23 @@ const optionalNumber = /* @__PURE__ */ c.optional(c.finiteNumber);
 export const ECOMMERCE_TRANSACTION = /* @__PURE__ */ defineEvent<EcommerceTransactionFields, 'ecommerceTransaction'>({
   kind: 'ecommerceTransaction',
   checks: {
-    orderId: c.nonEmptyString, total: c.finiteNumber, affiliation: optionalString, tax: optionalNumber,
-    shipping: optionalNumber, city: optionalString, state: optionalString, country: optionalString, currency: optionalString,
+    orderId: c.nonEmptyString,
+    total: c.finiteNumber,
+    affiliation: optionalString,
+    tax: optionalNumber,
+    shipping: optionalNumber,
+    city: optionalString,
+    state: optionalString,
+    country: optionalString,
+    currency: optionalString,
     items: /* @__PURE__ */ c.optional(
       /* @__PURE__ */ c.arrayOf(
         /* @__PURE__ */ c.objectOf<TransactionItem>({
-          sku: c.nonEmptyString, price: c.finiteNumber, quantity: /* @__PURE__ */ c.optional(c.integer), name: optionalString, category: optionalString,
+          sku: c.nonEmptyString,
+          price: c.finiteNumber,
+          quantity: /* @__PURE__ */ c.optional(c.integer),
+          name: optionalString,
+          category: optionalString,
         }),
       ),
     ),
@@ -76,13 +87,28 @@ export const ECOMMERCE_TRANSACTION = /* @__PURE__ */ defineEvent<EcommerceTransa
     const transaction: WireEvent = {
       e: 'tr',
       fields: {
-        tr_id: f.orderId, tr_tt: f.total, tr_af: f.affiliation, tr_tx: f.tax, tr_sh: f.shipping,
-        tr_ci: f.city, tr_st: f.state, tr_co: f.country, tr_cu: f.currency,
+        tr_id: f.orderId,
+        tr_tt: f.total,
+        tr_af: f.affiliation,
+        tr_tx: f.tax,
+        tr_sh: f.shipping,
+        tr_ci: f.city,
+        tr_st: f.state,
+        tr_co: f.country,
+        tr_cu: f.currency,
       },
     };
     const items = (f.items ?? []).map((item): WireEvent => ({
       e: 'ti',
-      fields: { ti_id: f.orderId, ti_sk: item.sku, ti_nm: item.name, ti_ca: item.category, ti_pr: item.price, ti_qu: item.quantity, ti_cu: f.currency },
+      fields: {
+        ti_id: f.orderId,
+        ti_sk: item.sku,
+        ti_nm: item.name,
+        ti_ca: item.category,
+        ti_pr: item.price,
+        ti_qu: item.quantity,
+        ti_cu: f.currency,
+      },
     }));
     return [transaction, ...items];
   },
@@ -92,8 +118,12 @@ export const ECOMMERCE_TRANSACTION = /* @__PURE__ */ defineEvent<EcommerceTransa
 export const ecommerceTransaction = /* @__PURE__ */ eventConstructor(ECOMMERCE_TRANSACTION);
 
 const CART_CHECKS = {
-  sku: c.nonEmptyString, quantity: c.finiteNumber, name: optionalString, category: optionalString,
-  unitPrice: optionalNumber, currency: optionalString,
+  sku: c.nonEmptyString,
+  quantity: c.finiteNumber,
+  name: optionalString,
+  category: optionalString,
+  unitPrice: optionalNumber,
+  currency: optionalString,
 };
 
 export const ADD_TO_CART = /* @__PURE__ */ defineEvent<CartFields, 'addToCart'>({

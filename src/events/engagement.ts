@@ -26,8 +26,30 @@ export interface TimingFields {
 
 /** The languages `application_error` accepts. */
 export const PROGRAMMING_LANGUAGES = [
-  'JAVA', 'SCALA', 'KOTLIN', 'GROOVY', 'RUBY', 'GOLANG', 'JAVASCRIPT', 'PHP', 'PYTHON', 'OBJECTIVEC', 'SWIFT', 'C',
-  'CPLUSPLUS', 'CSHARP', 'ACTIONSCRIPT', 'LUA', 'RUST', 'HASKELL', 'CLOJURE', 'ERLANG', 'ELIXIR', 'CRYSTAL', 'PONY', 'NIM',
+  'JAVA',
+  'SCALA',
+  'KOTLIN',
+  'GROOVY',
+  'RUBY',
+  'GOLANG',
+  'JAVASCRIPT',
+  'PHP',
+  'PYTHON',
+  'OBJECTIVEC',
+  'SWIFT',
+  'C',
+  'CPLUSPLUS',
+  'CSHARP',
+  'ACTIONSCRIPT',
+  'LUA',
+  'RUST',
+  'HASKELL',
+  'CLOJURE',
+  'ERLANG',
+  'ELIXIR',
+  'CRYSTAL',
+  'PONY',
+  'NIM',
 ] as const;
 /** A `programmingLanguage` of `application_error` (the schema's enum). */
 export type ProgrammingLanguage = (typeof PROGRAMMING_LANGUAGES)[number];
@@ -87,9 +109,17 @@ export const timing = /* @__PURE__ */ eventConstructor(TIMING);
 export const APPLICATION_ERROR = /* @__PURE__ */ defineEvent<ErrorFields, 'applicationError'>({
   kind: 'applicationError',
   checks: {
-    message: c.nonEmptyString, programmingLanguage: /* @__PURE__ */ c.optional(/* @__PURE__ */ c.oneOf(PROGRAMMING_LANGUAGES)), stackTrace: optionalString,
-    fileName: shortString, lineNumber: optionalIndex, lineColumn: optionalIndex, exceptionName: shortString,
-    className: shortString, threadName: shortString, threadId: optionalIndex, isFatal: /* @__PURE__ */ c.optional(c.boolean),
+    message: c.nonEmptyString,
+    programmingLanguage: /* @__PURE__ */ c.optional(/* @__PURE__ */ c.oneOf(PROGRAMMING_LANGUAGES)),
+    stackTrace: optionalString,
+    fileName: shortString,
+    lineNumber: optionalIndex,
+    lineColumn: optionalIndex,
+    exceptionName: shortString,
+    className: shortString,
+    threadName: shortString,
+    threadId: optionalIndex,
+    isFatal: /* @__PURE__ */ c.optional(c.boolean),
   },
   toWire: (f) =>
     selfDescribingWire(APPLICATION_ERROR_SCHEMA, {

@@ -46,8 +46,13 @@ export const screenView = /* @__PURE__ */ eventConstructor(SCREEN_VIEW);
 export const MOBILE_SCREEN_VIEW = /* @__PURE__ */ defineEvent<MobileScreenViewFields, 'mobileScreenView'>({
   kind: 'mobileScreenView',
   checks: {
-    name: c.nonEmptyString, id: /* @__PURE__ */ c.optional(c.uuid), type: optionalString, previousName: optionalString,
-    previousId: /* @__PURE__ */ c.optional(c.uuid), previousType: optionalString, transitionType: optionalString,
+    name: c.nonEmptyString,
+    id: /* @__PURE__ */ c.optional(c.uuid),
+    type: optionalString,
+    previousName: optionalString,
+    previousId: /* @__PURE__ */ c.optional(c.uuid),
+    previousType: optionalString,
+    transitionType: optionalString,
   },
   toWire: (f, context) => selfDescribingWire(MOBILE_SCREEN_VIEW_SCHEMA, { ...f, id: f.id ?? context.newId() }),
 });

@@ -25,8 +25,11 @@ export interface SelfDescribingEventFields {
 export const STRUCT_EVENT = /* @__PURE__ */ defineEvent<StructEventFields, 'structEvent'>({
   kind: 'structEvent',
   checks: {
-    category: c.nonEmptyString, action: c.nonEmptyString,
-    label: /* @__PURE__ */ c.optional(c.string), property: /* @__PURE__ */ c.optional(c.string), value: /* @__PURE__ */ c.optional(c.finiteNumber),
+    category: c.nonEmptyString,
+    action: c.nonEmptyString,
+    label: /* @__PURE__ */ c.optional(c.string),
+    property: /* @__PURE__ */ c.optional(c.string),
+    value: /* @__PURE__ */ c.optional(c.finiteNumber),
   },
   toWire: (f) => ({ e: 'se', fields: { se_ca: f.category, se_ac: f.action, se_la: f.label, se_pr: f.property, se_va: f.value } }),
 });

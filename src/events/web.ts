@@ -43,8 +43,29 @@ export interface LinkClickFields {
 export const FORM_NODE_NAMES = ['INPUT', 'TEXTAREA', 'SELECT'] as const;
 /** The input `type` values the form schemas allow. */
 export const FORM_INPUT_TYPES = [
-  'button', 'checkbox', 'color', 'date', 'datetime', 'datetime-local', 'email', 'file', 'hidden', 'image', 'month',
-  'number', 'password', 'radio', 'range', 'reset', 'search', 'submit', 'tel', 'text', 'time', 'url', 'week',
+  'button',
+  'checkbox',
+  'color',
+  'date',
+  'datetime',
+  'datetime-local',
+  'email',
+  'file',
+  'hidden',
+  'image',
+  'month',
+  'number',
+  'password',
+  'radio',
+  'range',
+  'reset',
+  'search',
+  'submit',
+  'tel',
+  'text',
+  'time',
+  'url',
+  'week',
 ] as const;
 /** An element `nodeName` the form schemas allow. */
 export type FormNodeName = (typeof FORM_NODE_NAMES)[number];
@@ -109,7 +130,8 @@ const optionalInteger = /* @__PURE__ */ c.optional(c.integer);
 const formType = /* @__PURE__ */ c.optional(/* @__PURE__ */ c.oneOf(FORM_INPUT_TYPES));
 // The form schemas' maxLength limits, checked here so a too-long value is a typed error, not a bad event later.
 const formIdCheck = /* @__PURE__ */ c.stringUpTo(4096);
-const formValue: c.Check<string | null> = (value, field) => (value === undefined || value === null ? null : /* @__PURE__ */ c.stringUpTo(65_535)(value, field));
+const formValue: c.Check<string | null> = (value, field) =>
+  value === undefined || value === null ? null : /* @__PURE__ */ c.stringUpTo(65_535)(value, field);
 
 const PAGE_CHECKS = { pageUrl: c.nonEmptyString, pageTitle: optionalString, referrer: optionalString };
 
@@ -124,12 +146,22 @@ export const pageView = /* @__PURE__ */ eventConstructor(PAGE_VIEW);
 
 export const PAGE_PING = /* @__PURE__ */ defineEvent<PagePingFields, 'pagePing'>({
   kind: 'pagePing',
-  checks: /* @__PURE__ */ Object.assign({}, PAGE_CHECKS, { minXOffset: optionalInteger, maxXOffset: optionalInteger, minYOffset: optionalInteger, maxYOffset: optionalInteger }),
+  checks: /* @__PURE__ */ Object.assign({}, PAGE_CHECKS, {
+    minXOffset: optionalInteger,
+    maxXOffset: optionalInteger,
+    minYOffset: optionalInteger,
+    maxYOffset: optionalInteger,
+  }),
   toWire: (f) => ({
     e: 'pp',
     fields: {
-      url: f.pageUrl, page: f.pageTitle, refr: f.referrer,
-      pp_mix: f.minXOffset, pp_max: f.maxXOffset, pp_miy: f.minYOffset, pp_may: f.maxYOffset,
+      url: f.pageUrl,
+      page: f.pageTitle,
+      refr: f.referrer,
+      pp_mix: f.minXOffset,
+      pp_max: f.maxXOffset,
+      pp_miy: f.minYOffset,
+      pp_may: f.maxYOffset,
     },
   }),
 });
@@ -140,8 +172,11 @@ export const pagePing = /* @__PURE__ */ eventConstructor(PAGE_PING);
 export const LINK_CLICK = /* @__PURE__ */ defineEvent<LinkClickFields, 'linkClick'>({
   kind: 'linkClick',
   checks: {
-    targetUrl: c.nonEmptyString, elementId: optionalString, elementClasses: optionalClasses,
-    elementTarget: optionalString, elementContent: optionalString,
+    targetUrl: c.nonEmptyString,
+    elementId: optionalString,
+    elementClasses: optionalClasses,
+    elementTarget: optionalString,
+    elementContent: optionalString,
   },
   toWire: (f) => selfDescribingWire(LINK_CLICK_SCHEMA, f),
 });
@@ -152,8 +187,13 @@ export const linkClick = /* @__PURE__ */ eventConstructor(LINK_CLICK);
 export const FORM_FOCUS_OR_CHANGE = /* @__PURE__ */ defineEvent<FormFocusOrChangeFields, 'formFocusOrChange'>({
   kind: 'formFocusOrChange',
   checks: {
-    schema: /* @__PURE__ */ c.oneOf(['change_form', 'focus_form']), formId: formIdCheck, elementId: formIdCheck,
-    nodeName: /* @__PURE__ */ c.oneOf(FORM_NODE_NAMES), type: formType, elementClasses: optionalClasses, value: formValue,
+    schema: /* @__PURE__ */ c.oneOf(['change_form', 'focus_form']),
+    formId: formIdCheck,
+    elementId: formIdCheck,
+    nodeName: /* @__PURE__ */ c.oneOf(FORM_NODE_NAMES),
+    type: formType,
+    elementClasses: optionalClasses,
+    value: formValue,
   },
   // focus_form names the input type `elementType`; change_form names it `type` (both schemas forbid other keys).
   toWire: ({ schema, value, type, ...rest }) =>
@@ -171,7 +211,14 @@ export const FORM_SUBMISSION = /* @__PURE__ */ defineEvent<FormSubmissionFields,
     formId: formIdCheck,
     formClasses: optionalClasses,
     elements: /* @__PURE__ */ c.optional(
-      /* @__PURE__ */ c.arrayOf(/* @__PURE__ */ c.objectOf<FormElement>({ name: /* @__PURE__ */ c.stringUpTo(65_535), value: formValue, nodeName: /* @__PURE__ */ c.oneOf(FORM_NODE_NAMES), type: formType })),
+      /* @__PURE__ */ c.arrayOf(
+        /* @__PURE__ */ c.objectOf<FormElement>({
+          name: /* @__PURE__ */ c.stringUpTo(65_535),
+          value: formValue,
+          nodeName: /* @__PURE__ */ c.oneOf(FORM_NODE_NAMES),
+          type: formType,
+        }),
+      ),
     ),
   },
   toWire: (f) => selfDescribingWire(SUBMIT_FORM_SCHEMA, f),
@@ -180,8 +227,7 @@ export const FORM_SUBMISSION = /* @__PURE__ */ defineEvent<FormSubmissionFields,
 /** Builds a form submission event as plain data. */
 export const formSubmission = /* @__PURE__ */ eventConstructor(FORM_SUBMISSION);
 
-const filterValue: c.Check<string | boolean> = (value, field) =>
-  typeof value === 'boolean' ? value : c.string(value, field);
+const filterValue: c.Check<string | boolean> = (value, field) => (typeof value === 'boolean' ? value : c.string(value, field));
 
 export const SITE_SEARCH = /* @__PURE__ */ defineEvent<SiteSearchFields, 'siteSearch'>({
   kind: 'siteSearch',

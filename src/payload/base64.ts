@@ -41,7 +41,10 @@ export function utf8ByteLength(text: string): number {
     if (code < 0x800) bytes += 1;
     else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
       const next = text.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) { bytes += 2; i++; } else bytes += 2;
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        bytes += 2;
+        i++;
+      } else bytes += 2;
     } else bytes += 2;
   }
   return bytes;

@@ -168,4 +168,6 @@ export const func = <T extends (...args: never[]) => unknown>(value: unknown, fi
 export const stringUpTo =
   (max: number, base: Check<string> = string): Check<string> =>
   (value, field) =>
-    base(value, field).length <= max ? (value as string) : fail(field, `at most ${max} characters allowed, got ${(value as string).length}`);
+    base(value, field).length <= max
+      ? (value as string)
+      : fail(field, `at most ${max} characters allowed, got ${(value as string).length}`);

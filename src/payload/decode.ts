@@ -19,7 +19,7 @@ export const EVENT_NAMES: Readonly<Record<string, string>> = {
 };
 
 /** The readable name of an `e` code (`'pv'` → `'page_view'`); an unknown code is returned as it is. */
-export const eventNameOf = (code: string | undefined): string => (code === undefined ? 'unknown' : EVENT_NAMES[code] ?? code);
+export const eventNameOf = (code: string | undefined): string => (code === undefined ? 'unknown' : (EVENT_NAMES[code] ?? code));
 
 /** The raw events of one request, before any field is decoded. */
 export interface RequestEvents {
@@ -51,7 +51,12 @@ export function readRequestEvents(method: string, url: string, body: string | un
     return { events: [], envelopeSchema: undefined, errors: [`body is not valid JSON: ${messageOf(error)}`], malformedJson: true };
   }
   if (!isObject(parsed) || typeof parsed['schema'] !== 'string') {
-    return { events: [], envelopeSchema: undefined, errors: ['body is not a self-describing JSON {"schema": "iglu:…", "data": […]}'], malformedJson: false };
+    return {
+      events: [],
+      envelopeSchema: undefined,
+      errors: ['body is not a self-describing JSON {"schema": "iglu:…", "data": […]}'],
+      malformedJson: false,
+    };
   }
   const envelopeSchema = parsed['schema'];
   const data = parsed['data'];
@@ -66,7 +71,8 @@ export function readRequestEvents(method: string, url: string, body: string | un
 }
 
 /** A decoded `ue_px`/`ue_pr` or `cx`/`co` field: absent, its JSON value, or why it could not be read. */
-export type DecodedField = { readonly kind: 'absent' } | { readonly kind: 'ok'; readonly value: unknown } | { readonly kind: 'error'; readonly error: string };
+export type DecodedField =
+  { readonly kind: 'absent' } | { readonly kind: 'ok'; readonly value: unknown } | { readonly kind: 'error'; readonly error: string };
 
 /** Decodes the base64url field (`ue_px`/`cx`) or, failing that, the raw JSON field (`ue_pr`/`co`) of an event. */
 export function decodeJsonField(event: Readonly<Record<string, unknown>>, base64Key: string, rawKey: string): DecodedField {
@@ -93,7 +99,9 @@ export function decodeJsonField(event: Readonly<Record<string, unknown>>, base64
 
 /** `{schema, data}` when `value` has that shape. */
 export function asSelfDescribing(value: unknown): SelfDescribingData | undefined {
-  return isObject(value) && typeof value['schema'] === 'string' && 'data' in value ? { schema: value['schema'], data: value['data'] } : undefined;
+  return isObject(value) && typeof value['schema'] === 'string' && 'data' in value
+    ? { schema: value['schema'], data: value['data'] }
+    : undefined;
 }
 
 /** What an event carries in `ue_px`/`ue_pr` and `cx`/`co`, unwrapped from the envelopes, with any decoding problems. */

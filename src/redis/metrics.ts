@@ -41,7 +41,9 @@ export async function readStreamMetrics(redis: RedisClient, stream: string, grou
     }),
   ]);
   const streamLength = asNumber(length) ?? 0;
-  const info = asArray(groups).map(asRecord).find((g) => String(g['name']) === group);
+  const info = asArray(groups)
+    .map(asRecord)
+    .find((g) => String(g['name']) === group);
   if (info === undefined) return { at: now, streamLength, pending: 0, lag: null, consumers: 0 };
   const pending = asNumber(info['pending']) ?? 0;
   const lag = asNumber(info['lag']) ?? Math.max(0, streamLength - pending);

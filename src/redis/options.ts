@@ -8,7 +8,9 @@ import * as c from '../payload/checks.js';
 export const duration = (min: number): c.Check<number | undefined> =>
   c.optional((value, field) => {
     const ms = c.integer(value, field);
-    return ms >= min && ms <= MAX_DURATION_MS ? ms : c.reject(field, `expected a duration in ms between ${min} and ${MAX_DURATION_MS}, got ${ms}`);
+    return ms >= min && ms <= MAX_DURATION_MS
+      ? ms
+      : c.reject(field, `expected a duration in ms between ${min} and ${MAX_DURATION_MS}, got ${ms}`);
   });
 
 export const positiveInteger = c.optional(c.positiveInteger);
@@ -18,16 +20,24 @@ export const key = (value: unknown, field: string): string =>
   c.string(value, field) !== '' ? (value as string) : c.reject(field, 'expected a non-empty Redis key');
 
 export const client = <T>(value: unknown, field: string): T =>
-  typeof (value as { sendCommand?: unknown } | null)?.sendCommand === 'function' ? (value as T) : c.reject(field, 'expected a connected node-redis client (createClient() from the `redis` package)');
+  typeof (value as { sendCommand?: unknown } | null)?.sendCommand === 'function'
+    ? (value as T)
+    : c.reject(field, 'expected a connected node-redis client (createClient() from the `redis` package)');
 
 export const scheduler = c.optional((value, field) =>
-  typeof (value as Partial<SchedulerLike> | null)?.schedule === 'function' ? (value as SchedulerLike) : c.reject(field, 'expected an RxJS scheduler'),
+  typeof (value as Partial<SchedulerLike> | null)?.schedule === 'function'
+    ? (value as SchedulerLike)
+    : c.reject(field, 'expected an RxJS scheduler'),
 );
 
 const statusList = c.optional(c.arrayOf(c.integer));
 const RETRY_CHECKS: c.Checks<RetryOptions> = {
-  limit: c.optional(c.nonNegativeInteger), baseDelayMs: duration(0), maxDelayMs: duration(0), maxAgeMs: duration(0),
-  retryStatusCodes: statusList, dontRetryStatusCodes: statusList,
+  limit: c.optional(c.nonNegativeInteger),
+  baseDelayMs: duration(0),
+  maxDelayMs: duration(0),
+  maxAgeMs: duration(0),
+  retryStatusCodes: statusList,
+  dontRetryStatusCodes: statusList,
   jitter: c.optional((value, field) => (typeof value === 'function' ? (value as () => number) : c.boolean(value, field))),
 };
 

@@ -1,12 +1,35 @@
 import { setMaxListeners } from 'node:events';
-import { catchError, concat, defer, filter, map, mergeMap, NEVER, Observable, of, race, Subject, take, timer, type SchedulerLike, type Subscription } from 'rxjs';
+import {
+  catchError,
+  concat,
+  defer,
+  filter,
+  map,
+  mergeMap,
+  NEVER,
+  Observable,
+  of,
+  race,
+  Subject,
+  take,
+  timer,
+  type SchedulerLike,
+  type Subscription,
+} from 'rxjs';
 import { batchEvents, type QueuedEvent } from '../emitter/batch.js';
 import { unexpected, type Settlement } from '../emitter/deliver.js';
 import { checkShutdownTimeout } from '../emitter/durations.js';
 import { PendingLedger } from '../emitter/ledger.js';
 import type { ResolvedRetryOptions, RetryOptions } from '../emitter/options.js';
 import type {
-  DeliveryError, DeliveryOutcome, DeliveryReport, DropReason, FailedOutcome, RetryingOutcome, SentOutcome, ShutdownOptions,
+  DeliveryError,
+  DeliveryOutcome,
+  DeliveryReport,
+  DropReason,
+  FailedOutcome,
+  RetryingOutcome,
+  SentOutcome,
+  ShutdownOptions,
 } from '../emitter/outcome.js';
 import { decide } from '../emitter/retry-policy.js';
 import type { Admission, Sink } from '../emitter/sink.js';
@@ -152,7 +175,11 @@ export class RedisQueueEmitter implements Sink {
    * @throws {InvalidOptionsError} when it is already connected.
    */
   connect(admissions: Observable<Admission>): Subscription {
-    if (this.#connected) throw new InvalidOptionsError('emitters', `the emitter "${this.name}" is already connected to a tracker; give each tracker its own emitters`);
+    if (this.#connected)
+      throw new InvalidOptionsError(
+        'emitters',
+        `the emitter "${this.name}" is already connected to a tracker; give each tracker its own emitters`,
+      );
     this.#connected = true;
     return admissions.subscribe((admission) => this.#admit(admission));
   }
@@ -211,12 +238,14 @@ export class RedisQueueEmitter implements Sink {
             } catch (error) {
               sent = Promise.reject(error);
             }
-            sent.then(
-              () => (results[i] = true),
-              (error: unknown) => (results[i] = error ?? new Error('rejected')),
-            ).finally(() => {
-              if (++settled === items.length) subscriber.complete();
-            });
+            sent
+              .then(
+                () => (results[i] = true),
+                (error: unknown) => (results[i] = error ?? new Error('rejected')),
+              )
+              .finally(() => {
+                if (++settled === items.length) subscriber.complete();
+              });
           });
         });
         const deadline = timer(this.#timeoutMs, this.#scheduler).pipe(map(() => 'timeout' as const));
@@ -253,10 +282,15 @@ export class RedisQueueEmitter implements Sink {
     const out: Observable<Settlement>[] = [];
     if (queued.length > 0) {
       const events = queued.map((item) => item.payload);
-      out.push(of({ outcome: { kind: 'sent', emitter: this.name, events, attempt: n, status: 0, willRetry: false } as const, items: queued }));
+      out.push(
+        of({ outcome: { kind: 'sent', emitter: this.name, events, attempt: n, status: 0, willRetry: false } as const, items: queued }),
+      );
     }
     if (failedItems.length > 0) {
-      const error: DeliveryError = timedOut && firstError === undefined ? new TimeoutError(this.#where, this.#timeoutMs) : new NetworkError(this.#where, { cause: firstError });
+      const error: DeliveryError =
+        timedOut && firstError === undefined
+          ? new TimeoutError(this.#where, this.#timeoutMs)
+          : new NetworkError(this.#where, { cause: firstError });
       const events = failedItems.map((item) => item.payload);
       const base = { emitter: this.name, events, attempt: n, status: undefined, error };
       const now = this.#scheduler.now();
@@ -302,7 +336,15 @@ export class RedisQueueEmitter implements Sink {
           const left = this.#ledger.remaining();
           if (left.length > 0) {
             const error = new AbortedError(ending === 'deadline' ? `shutdown deadline of ${timeoutMs} ms reached` : 'shutdown');
-            this.#publish({ outcome: dropped(this.name, 'abandoned', left.map((item) => item.payload), error), items: left });
+            this.#publish({
+              outcome: dropped(
+                this.name,
+                'abandoned',
+                left.map((item) => item.payload),
+                error,
+              ),
+              items: left,
+            });
           }
           resolve({ ...this.#counts });
         });

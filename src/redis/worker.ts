@@ -136,7 +136,9 @@ const CHECKS: c.Checks<RedisWorkerOptions> = {
   group: o.key,
   consumer: o.key,
   emitter: (value, field) =>
-    typeof (value as Partial<Sink> | null)?.connect === 'function' ? (value as Sink) : c.reject(field, 'expected an rxplow Emitter (or another sink)'),
+    typeof (value as Partial<Sink> | null)?.connect === 'function'
+      ? (value as Sink)
+      : c.reject(field, 'expected an rxplow Emitter (or another sink)'),
   deadLetterStream: c.optional(o.key),
   deadLetterMaxLen: o.positiveInteger,
   readCount: o.positiveInteger,
@@ -267,9 +269,11 @@ class Worker implements RedisWorker {
   async #start(): Promise<void> {
     for (let failures = 0; !this.#stopping; failures++) {
       try {
-        await this.#redis.sendCommand(['XGROUP', 'CREATE', this.#stream, this.#group, this.#startId, 'MKSTREAM']).catch((error: unknown) => {
-          if (!(error instanceof Error && error.message.startsWith('BUSYGROUP'))) throw error;
-        });
+        await this.#redis
+          .sendCommand(['XGROUP', 'CREATE', this.#stream, this.#group, this.#startId, 'MKSTREAM'])
+          .catch((error: unknown) => {
+            if (!(error instanceof Error && error.message.startsWith('BUSYGROUP'))) throw error;
+          });
         const reader = this.#redis.duplicate();
         reader.on('error', () => undefined);
         await reader.connect();
@@ -287,7 +291,7 @@ class Worker implements RedisWorker {
   /** Own pending entries first (a restart under the same name), then new ones, never more than `maxInFlight` held. */
   async #readLoop(): Promise<void> {
     let ownFrom: string | undefined = '0';
-    for (let failures = 0; !this.#stopping; ) {
+    for (let failures = 0; !this.#stopping;) {
       await this.#roomFor(1);
       if (this.#stopping) break;
       const count = Math.min(this.#readCount, this.#maxInFlight - this.#held.size);
@@ -312,7 +316,7 @@ class Worker implements RedisWorker {
   /** Takes over entries idle for `claimIdleMs` at any consumer (dead ones: live workers keep theirs fresh). */
   async #claimLoop(): Promise<void> {
     let cursor = '0-0';
-    for (let failures = 0; !this.#stopping; ) {
+    for (let failures = 0; !this.#stopping;) {
       await this.#sleep(failures > 0 ? backoff(failures) : this.#claimIntervalMs, 'stop');
       if (this.#stopping) break;
       try {
@@ -320,7 +324,16 @@ class Worker implements RedisWorker {
           const room = this.#maxInFlight - this.#held.size;
           if (room <= 0 || this.#stopping) break;
           const reply = asArray(
-            await this.#redis.sendCommand(['XAUTOCLAIM', this.#stream, this.#group, this.consumer, String(this.#claimIdleMs), cursor, 'COUNT', String(Math.min(room, this.#readCount))]),
+            await this.#redis.sendCommand([
+              'XAUTOCLAIM',
+              this.#stream,
+              this.#group,
+              this.consumer,
+              String(this.#claimIdleMs),
+              cursor,
+              'COUNT',
+              String(Math.min(room, this.#readCount)),
+            ]),
           );
           cursor = String(reply[0] ?? '0-0');
           const entries = asEntries(reply[1]).filter((entry) => !this.#held.has(entry.id));
@@ -373,7 +386,13 @@ class Worker implements RedisWorker {
       const payload = parsePayload(raw);
       if (payload === undefined) {
         this.#held.set(entry.id, { entry, eid: '' });
-        const dead: DeadLetter = { id: entry.id, eid: undefined, kind: 'malformed', reason: `no tracker payload with an eid in field "${PAYLOAD_FIELD}"`, status: undefined };
+        const dead: DeadLetter = {
+          id: entry.id,
+          eid: undefined,
+          kind: 'malformed',
+          reason: `no tracker payload with an eid in field "${PAYLOAD_FIELD}"`,
+          status: undefined,
+        };
         this.#queueSettle({ id: entry.id, dead, raw: raw ?? JSON.stringify(entry.fields) });
         continue;
       }
@@ -392,7 +411,12 @@ class Worker implements RedisWorker {
   #onFinal(outcome: FinalOutcome): void {
     // A batch the collector refused outright (a 4xx) may hold one bad event: each is sent again alone, once, so
     // only the bad one ends in the dead-letter stream.
-    const isolate = outcome.kind === 'failed' && outcome.events.length > 1 && outcome.status !== undefined && outcome.status >= 400 && outcome.status < 500;
+    const isolate =
+      outcome.kind === 'failed' &&
+      outcome.events.length > 1 &&
+      outcome.status !== undefined &&
+      outcome.status >= 400 &&
+      outcome.status < 500;
     for (const event of outcome.events) {
       const eid = event['eid'];
       if (eid === undefined) continue;
@@ -436,7 +460,7 @@ class Worker implements RedisWorker {
 
   /** Dead letters first, then `XACK` (+ `XDEL`) for the lot, pipelined; what fails is retried with backoff. */
   async #settleLoop(): Promise<void> {
-    for (let failures = 0; this.#settleQueue.length > 0; ) {
+    for (let failures = 0; this.#settleQueue.length > 0;) {
       const batch = this.#settleQueue;
       this.#settleQueue = [];
       const now = String(this.#scheduler?.now() ?? Date.now());
@@ -562,7 +586,11 @@ class Worker implements RedisWorker {
   }
 }
 
-function pick(counts: { delivered: number; deadLettered: number; reclaimed: number }): { delivered: number; deadLettered: number; reclaimed: number } {
+function pick(counts: { delivered: number; deadLettered: number; reclaimed: number }): {
+  delivered: number;
+  deadLettered: number;
+  reclaimed: number;
+} {
   return { delivered: counts.delivered, deadLettered: counts.deadLettered, reclaimed: counts.reclaimed };
 }
 
@@ -597,4 +625,3 @@ function withDeadline(promise: Promise<unknown>, ms: number): Promise<void> {
     );
   });
 }
-

@@ -1,7 +1,13 @@
 // rxplow/testing: an in-process collector for tests, in Node and in browsers.
 export { createTestingCollector, describeEvent } from './testing-collector.js';
 export type {
-  TestingCollector, TestingCollectorOptions, CollectedEvent, CollectedRequest, ResponseScript, ScriptedResponse, WaitForEventsOptions,
+  TestingCollector,
+  TestingCollectorOptions,
+  CollectedEvent,
+  CollectedRequest,
+  ResponseScript,
+  ScriptedResponse,
+  WaitForEventsOptions,
 } from './testing-collector.js';
 export { EVENT_NAMES } from '../payload/decode.js';
 export type { SelfDescribingData } from '../payload/decode.js';

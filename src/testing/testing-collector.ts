@@ -235,7 +235,17 @@ function recordRequest(index: number, request: Request, body: string | undefined
   request.headers.forEach((value, name) => {
     headers[name] = value;
   });
-  return { index, method: request.method, url: request.url, path: new URL(request.url).pathname, headers, body, events, errors, outcome: 'pending' };
+  return {
+    index,
+    method: request.method,
+    url: request.url,
+    path: new URL(request.url).pathname,
+    headers,
+    body,
+    events,
+    errors,
+    outcome: 'pending',
+  };
 }
 
 function decodeEvent(raw: Readonly<Record<string, unknown>>, method: 'GET' | 'POST', requestIndex: number): CollectedEvent {
@@ -286,7 +296,13 @@ export function describeEvent(event: CollectedEvent): string {
   return `${event.eventType || '(no e)'} ${what} eid=${event.eventId ?? '(none)'}`;
 }
 
-function describeTimeout(count: number, timeoutMs: number, matching: number, events: readonly CollectedEvent[], requests: readonly CollectedRequest[]): string {
+function describeTimeout(
+  count: number,
+  timeoutMs: number,
+  matching: number,
+  events: readonly CollectedEvent[],
+  requests: readonly CollectedRequest[],
+): string {
   const lines = events.map((event) => `  - ${describeEvent(event)}`);
   const failed = requests.filter((r) => r.outcome !== 'pending' && !(typeof r.outcome === 'number' && r.outcome >= 200 && r.outcome < 300));
   const problems = requests.flatMap((r) => r.errors.map((error) => `  - request ${r.index}: ${error}`));

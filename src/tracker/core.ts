@@ -120,7 +120,8 @@ export class CoreTracker {
    * @throws {InvalidOptionsError} when it is not a sink or is already connected to a tracker.
    */
   addEmitter(sink: Sink): this {
-    if (typeof (sink as Partial<Sink> | null)?.connect !== 'function') throw new InvalidOptionsError('emitters', 'expected Emitter instances (or other sinks)');
+    if (typeof (sink as Partial<Sink> | null)?.connect !== 'function')
+      throw new InvalidOptionsError('emitters', 'expected Emitter instances (or other sinks)');
     if (this.#sinks.includes(sink)) return this;
     sink.connect(this.#admissions.asObservable());
     this.#sinks.push(sink);
@@ -193,7 +194,12 @@ export class CoreTracker {
     checkShutdownTimeout(options?.timeoutMs);
     this.#shutdown ??= Promise.all(this.#sinks.map((sink) => sink.shutdown(options))).then((reports) =>
       reports.reduce(
-        (total, r) => ({ sent: total.sent + r.sent, failed: total.failed + r.failed, dropped: total.dropped + r.dropped, abandoned: total.abandoned + r.abandoned }),
+        (total, r) => ({
+          sent: total.sent + r.sent,
+          failed: total.failed + r.failed,
+          dropped: total.dropped + r.dropped,
+          abandoned: total.abandoned + r.abandoned,
+        }),
         { sent: 0, failed: 0, dropped: 0, abandoned: 0 },
       ),
     );
@@ -230,7 +236,8 @@ export class CoreTracker {
     const definition = known ?? this.#definition(event);
     const wire = buildWireEvents(definition, event, BUILD_CONTEXT);
     const checked = options === undefined ? NO_OPTIONS : checkFields(TRACK_OPTION_CHECKS, options);
-    const subject = scope.subject === undefined && checked.subject === undefined ? undefined : { ...this.#subject, ...scope.subject, ...checked.subject };
+    const subject =
+      scope.subject === undefined && checked.subject === undefined ? undefined : { ...this.#subject, ...scope.subject, ...checked.subject };
     const context = scope.context.length === 0 ? (checked.context ?? []) : [...(checked.context ?? []), ...scope.context];
     const failure: { error?: InvalidEventError | UnexpectedError; payload?: Payload } = {};
     const rules = this.#rules;
@@ -313,10 +320,12 @@ export class CoreTracker {
 
   #trackQuietly(item: TrackerEvent | TrackRequest): void {
     try {
-      const request = item !== null && typeof item === 'object' && 'event' in item && !('kind' in item) ? item : { event: item as TrackerEvent };
+      const request =
+        item !== null && typeof item === 'object' && 'event' in item && !('kind' in item) ? item : { event: item as TrackerEvent };
       this.#track(request.event, request.options, NO_SCOPE, undefined);
     } catch (error) {
-      const invalid = error instanceof InvalidEventError ? error : new InvalidEventError('event', `reading it threw: ${describeError(error)}`);
+      const invalid =
+        error instanceof InvalidEventError ? error : new InvalidEventError('event', `reading it threw: ${describeError(error)}`);
       this.#admissions.next({ kind: 'rejected', reason: 'invalid', payload: undefined, error: invalid });
     }
   }

@@ -45,12 +45,18 @@ export interface GlobalContextRule {
 export function toGlobalContextRule(entry: GlobalContext, option: string): GlobalContextRule {
   try {
     if (typeof entry === 'function') return { entry, context: entry, kinds: undefined, schemas: undefined };
-    if (typeof entry !== 'object' || entry === null) throw new InvalidEventError(option, 'expected an entity, a generator or { context, kinds?, schemas? }');
+    if (typeof entry !== 'object' || entry === null)
+      throw new InvalidEventError(option, 'expected an entity, a generator or { context, kinds?, schemas? }');
     if (!('context' in entry)) return { entry, context: [checkEntity(entry, option)], kinds: undefined, schemas: undefined };
     const { context, kinds, schemas } = entry;
     return {
       entry,
-      context: typeof context === 'function' ? context : Array.isArray(context) ? context.map((e, i) => checkEntity(e, `${option}.context[${i}]`)) : [checkEntity(context as SelfDescribing, `${option}.context`)],
+      context:
+        typeof context === 'function'
+          ? context
+          : Array.isArray(context)
+            ? context.map((e, i) => checkEntity(e, `${option}.context[${i}]`))
+            : [checkEntity(context as SelfDescribing, `${option}.context`)],
       kinds: kinds === undefined ? undefined : new Set(kinds),
       schemas: schemas === undefined ? undefined : schemas.map((s) => (s instanceof RegExp ? s : schemaPattern(s))),
     };
@@ -75,7 +81,12 @@ function schemaPattern(glob: string): RegExp {
  * The entities the rules give one event, in rule order. A generator's result is checked like a caller's context
  * (an InvalidEventError names `globalContexts[i]`); what a generator throws propagates, for the caller to report.
  */
-export function resolveGlobalContexts(rules: readonly GlobalContextRule[], kind: string, payload: Payload, wire: WireEvent): SelfDescribing[] {
+export function resolveGlobalContexts(
+  rules: readonly GlobalContextRule[],
+  kind: string,
+  payload: Payload,
+  wire: WireEvent,
+): SelfDescribing[] {
   const out: SelfDescribing[] = [];
   const schema = wire.unstruct?.schema;
   for (let i = 0; i < rules.length; i++) {

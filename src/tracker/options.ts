@@ -82,11 +82,15 @@ const TRACKER_OPTION_CHECKS: c.Checks<TrackerOptions> = {
   encodeBase64: c.optional(c.boolean),
   subject: c.optional(c.objectOf(SUBJECT_CHECKS)),
   events: c.optional((value, field) => c.jsonObject(value, field) as unknown as EventRegistry),
-  globalContexts: c.optional((value, field) => (Array.isArray(value) ? (value as readonly GlobalContext[]) : c.reject(field, 'expected an array'))),
+  globalContexts: c.optional((value, field) =>
+    Array.isArray(value) ? (value as readonly GlobalContext[]) : c.reject(field, 'expected an array'),
+  ),
   filter: c.optional(c.func<(event: FilteredEvent) => boolean>),
   eventFields: c.optional(c.func<(event: { readonly kind: string }) => Readonly<Record<string, string>> | undefined>),
   scheduler: c.optional((value, field) =>
-    typeof (value as Partial<SchedulerLike> | null)?.now === 'function' ? (value as SchedulerLike) : c.reject(field, 'expected an RxJS scheduler'),
+    typeof (value as Partial<SchedulerLike> | null)?.now === 'function'
+      ? (value as SchedulerLike)
+      : c.reject(field, 'expected an RxJS scheduler'),
   ),
 };
 

@@ -10,7 +10,13 @@ import { fileURLToPath } from 'node:url';
 
 const browserDist = fileURLToPath(new URL('../browser', import.meta.url));
 const engine = new AngularNodeAppEngine();
-const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.ico': 'image/x-icon', '.map': 'application/json', '.txt': 'text/plain' };
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.ico': 'image/x-icon',
+  '.map': 'application/json',
+  '.txt': 'text/plain',
+};
 
 async function serveFile(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
   const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);

@@ -45,7 +45,14 @@ describe('rxplow/angular with zone.js: the app stays stable, callbacks stay out 
     expect(await collector.received(), 'the event still waits in its batch').to.have.length(0);
 
     // The control: the same tracker created and used in the zone (no rxplow/angular) keeps the app unstable.
-    const control = zone.run(() => createBrowserTracker({ endpoint: collector.endpoint, storage: 'none', outbox: { storage: 'memory' }, emitter: { bufferSize: 10, flushIntervalMs: 60_000 } }));
+    const control = zone.run(() =>
+      createBrowserTracker({
+        endpoint: collector.endpoint,
+        storage: 'none',
+        outbox: { storage: 'memory' },
+        emitter: { bufferSize: 10, flushIntervalMs: 60_000 },
+      }),
+    );
     zone.run(() => control.track(structEvent({ category: 'zone', action: 'control' })));
     expect(await stableWithin(appRef, 300), 'isStable with a tracker inside the zone').to.equal(false);
     await control.shutdown({ timeoutMs: 0 });
@@ -66,7 +73,10 @@ describe('rxplow/angular with zone.js: the app stays stable, callbacks stay out 
   it('isStable becomes true while a retry backoff is pending (and whenStable resolves)', async () => {
     const collector = collectorSession('zone-retry');
     await collector.script([503]);
-    const { appRef, zone } = setUp(collector.endpoint, { bufferSize: 1, retry: { baseDelayMs: 60_000, maxDelayMs: 60_000, jitter: false } });
+    const { appRef, zone } = setUp(collector.endpoint, {
+      bufferSize: 1,
+      retry: { baseDelayMs: 60_000, maxDelayMs: 60_000, jitter: false },
+    });
     const tracker = TestBed.inject(TRACKER);
     const retrying = firstValueFrom(tracker.outcomes.pipe(filter((o: DeliveryOutcome) => o.kind === 'retrying')));
     zone.run(() => tracker.track(structEvent({ category: 'zone', action: 'retries' })));
@@ -83,7 +93,12 @@ describe('rxplow/angular with zone.js: the app stays stable, callbacks stay out 
     const { appRef, zone } = setUp(collector.endpoint, { bufferSize: 1 });
     const tracker = TestBed.inject(TRACKER);
     const sent = zone.run(() =>
-      firstValueFrom(tracker.outcomes.pipe(filter((o: DeliveryOutcome) => o.kind === 'sent'), map(() => NgZone.isInAngularZone()))),
+      firstValueFrom(
+        tracker.outcomes.pipe(
+          filter((o: DeliveryOutcome) => o.kind === 'sent'),
+          map(() => NgZone.isInAngularZone()),
+        ),
+      ),
     );
     let insideAfterTrack = false;
     zone.run(() => {
@@ -117,7 +132,12 @@ describe('rxplow/angular with zone.js: the app stays stable, callbacks stay out 
 
     // The control: the same tracker and plugin created and used in the zone keep the app unstable (NG0506 at hydration).
     const control = zone.run(() =>
-      createBrowserTracker({ endpoint: collector.endpoint, storage: 'none', outbox: { storage: 'memory' }, plugins: [activityTracking({ minimumVisitLength: 30, heartbeatDelay: 10 })] }),
+      createBrowserTracker({
+        endpoint: collector.endpoint,
+        storage: 'none',
+        outbox: { storage: 'memory' },
+        plugins: [activityTracking({ minimumVisitLength: 30, heartbeatDelay: 10 })],
+      }),
     );
     zone.run(() => control.trackPageView());
     expect(await stableWithin(appRef, 300), 'isStable with the control').to.equal(false);

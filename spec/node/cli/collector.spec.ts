@@ -8,7 +8,17 @@ import type { RunningCollector } from '../../../src/cli/collector.js';
 import { base64UrlEncode } from '../../../src/payload/base64.js';
 import { SelfDescribingJson } from '../../../src/index.js';
 import {
-  baseEvent, CART, CHECKOUT_STEP, DEMO_SCHEMAS, Lines, micro, postEvents, PRODUCT, startQuietCollector, TP2, trackerFor,
+  baseEvent,
+  CART,
+  CHECKOUT_STEP,
+  DEMO_SCHEMAS,
+  Lines,
+  micro,
+  postEvents,
+  PRODUCT,
+  startQuietCollector,
+  TP2,
+  trackerFor,
 } from './support.js';
 
 const UNSTRUCT = 'iglu:com.snowplowanalytics.snowplow/unstruct_event/jsonschema/1-0-0';
@@ -29,25 +39,41 @@ describe('rxplow collector (programmatic, over loopback HTTP)', () => {
         tracker
           .trackPageView({ pageUrl: 'https://shop.example/p', pageTitle: 'Product', referrer: 'https://search.example/' })
           .trackSelfDescribingEvent(new SelfDescribingJson(CHECKOUT_STEP, { step: 2, option: 'express' }), {
-            context: [{ schema: CART, data: { items: 3, total: 59.9, currency: 'EUR' } }, { schema: PRODUCT, data: { sku: 'A1' } }],
+            context: [
+              { schema: CART, data: { items: 3, total: 59.9, currency: 'EUR' } },
+              { schema: PRODUCT, data: { sku: 'A1' } },
+            ],
           })
           .trackStructEvent({ category: 'shop', action: 'add', value: 0 });
         await tracker.shutdown();
         expect(await micro.all(collector)).to.deep.equal({ total: 3, good: 3, bad: 0 });
         const [pv, ue, se] = await micro.good(collector);
-        expect(pv).to.deep.include({ eventType: 'page_view', schema: 'iglu:com.snowplowanalytics.snowplow/page_view/jsonschema/1-0-0', contexts: [] });
-        expect(pv!.event).to.include({ event: 'page_view', page_url: 'https://shop.example/p', page_title: 'Product', app_id: 'cli', name_tracker: 'spec' });
+        expect(pv).to.deep.include({
+          eventType: 'page_view',
+          schema: 'iglu:com.snowplowanalytics.snowplow/page_view/jsonschema/1-0-0',
+          contexts: [],
+        });
+        expect(pv!.event).to.include({
+          event: 'page_view',
+          page_url: 'https://shop.example/p',
+          page_title: 'Product',
+          app_id: 'cli',
+          name_tracker: 'spec',
+        });
         expect(pv!.event['user_ipaddress']).to.equal('127.0.0.1');
         expect(pv!.event['dvce_sent_tstamp']).to.match(/^\d{4}-\d\d-\d\dT/);
         expect(pv!.rawEvent).to.deep.include({ method: method.toUpperCase() });
         expect(ue).to.deep.include({ eventType: 'unstruct', schema: CHECKOUT_STEP, contexts: [CART, PRODUCT] });
-        expect(ue!.event['unstruct_event']).to.deep.equal({ schema: UNSTRUCT, data: { schema: CHECKOUT_STEP, data: { step: 2, option: 'express' } } });
+        expect(ue!.event['unstruct_event']).to.deep.equal({
+          schema: UNSTRUCT,
+          data: { schema: CHECKOUT_STEP, data: { step: 2, option: 'express' } },
+        });
         expect(ue!.event).to.include({ event_vendor: 'com.rxplow.demo', event_name: 'checkout_step', event_version: '1-0-0' });
         expect(se!.event).to.include({ event: 'struct', se_category: 'shop', se_action: 'add', se_value: 0 });
       });
     }
 
-    it('a self-describing event missing a required field is bad, with the schema\'s message', async () => {
+    it("a self-describing event missing a required field is bad, with the schema's message", async () => {
       const tracker = trackerFor(collector);
       tracker.trackSelfDescribingEvent({ schema: CHECKOUT_STEP, data: { option: 'x' } });
       await tracker.shutdown();
@@ -59,7 +85,10 @@ describe('rxplow collector (programmatic, over loopback HTTP)', () => {
 
     it('an entity with a wrong type is bad; every message is kept', async () => {
       const tracker = trackerFor(collector, { method: 'get' });
-      tracker.trackPageView({ pageUrl: 'https://shop.example/' }, { context: [{ schema: CART, data: { items: 'three', currency: 'euro', extra: 1 } }] });
+      tracker.trackPageView(
+        { pageUrl: 'https://shop.example/' },
+        { context: [{ schema: CART, data: { items: 'three', currency: 'euro', extra: 1 } }] },
+      );
       await tracker.shutdown();
       const [bad] = await micro.bad(collector);
       expect(bad!.errors).to.have.members([
@@ -75,7 +104,9 @@ describe('rxplow collector (programmatic, over loopback HTTP)', () => {
       await tracker.shutdown();
       const [bad] = await micro.bad(collector);
       expect(bad!.errors).to.have.length(1);
-      expect(bad!.errors[0]).to.match(/^event iglu:com\.acme\/unknown\/jsonschema\/1-0-0: schema not found: iglu:com\.acme\/unknown\/jsonschema\/1-0-0 \(looked in .*schemas\/demo, bundled Iglu Central\)$/);
+      expect(bad!.errors[0]).to.match(
+        /^event iglu:com\.acme\/unknown\/jsonschema\/1-0-0: schema not found: iglu:com\.acme\/unknown\/jsonschema\/1-0-0 \(looked in .*schemas\/demo, bundled Iglu Central\)$/,
+      );
     });
 
     it('honours SP-Anonymous: no IP address, the anonymous network user id, no cookie', async () => {
@@ -117,7 +148,11 @@ describe('rxplow collector (programmatic, over loopback HTTP)', () => {
     it('answers a CORS preflight, and echoes the origin with credentials', async () => {
       const preflight = await fetch(`${collector.url}${TP2}`, {
         method: 'OPTIONS',
-        headers: { Origin: 'http://app.test', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type,sp-anonymous' },
+        headers: {
+          Origin: 'http://app.test',
+          'Access-Control-Request-Method': 'POST',
+          'Access-Control-Request-Headers': 'content-type,sp-anonymous',
+        },
       });
       expect(preflight.status).to.equal(204);
       expect(preflight.headers.get('access-control-allow-origin')).to.equal('http://app.test');
@@ -146,7 +181,12 @@ describe('rxplow collector (programmatic, over loopback HTTP)', () => {
       },
       {
         title: 'a body over 1 MB → 413',
-        send: (c) => fetch(`${c.url}${TP2}`, { method: 'POST', body: `{"x":"${'a'.repeat(1_100_000)}"}`, headers: { 'Content-Type': 'application/json' } }),
+        send: (c) =>
+          fetch(`${c.url}${TP2}`, {
+            method: 'POST',
+            body: `{"x":"${'a'.repeat(1_100_000)}"}`,
+            headers: { 'Content-Type': 'application/json' },
+          }),
         status: 413,
         error: /^body of 1100008 bytes is over the limit of 1000000 bytes \(maxBodyBytes, --max-body-bytes\)$/,
       },
@@ -186,7 +226,11 @@ describe('rxplow collector (programmatic, over loopback HTTP)', () => {
       await postEvents(collector, [{ e: 'pv', p: 'web', tv: 1, eid: 'not-a-uuid', cv: 'x' }, { p: 'web' }]);
       const bad = await micro.bad(collector);
       expect(bad.map((b) => b.errors)).to.deep.equal([
-        ['payload_data: / must NOT have additional properties: "cv"', 'payload_data: /tv must be string', 'eid: "not-a-uuid" is not a UUID'],
+        [
+          'payload_data: / must NOT have additional properties: "cv"',
+          'payload_data: /tv must be string',
+          'eid: "not-a-uuid" is not a UUID',
+        ],
         ["payload_data: / must have required property 'tv'", "payload_data: / must have required property 'e'"],
       ]);
     });
@@ -212,8 +256,13 @@ describe('rxplow collector (programmatic, over loopback HTTP)', () => {
       expect(await micro.good(collector, '?schema=iglu:com.rxplow.demo/checkout_step')).to.have.length(2);
       expect(await micro.good(collector, `?contexts=${encodeURIComponent(CART)}`)).to.have.length(2);
       const last = await micro.good(collector, '?limit=1');
-      expect(last.map((g) => g.event['unstruct_event'])).to.deep.equal([{ schema: UNSTRUCT, data: { schema: CHECKOUT_STEP, data: { step: 2 } } }]);
-      const posted = await fetch(`${collector.url}/micro/good`, { method: 'POST', body: JSON.stringify({ event_type: 'unstruct', limit: 5 }) });
+      expect(last.map((g) => g.event['unstruct_event'])).to.deep.equal([
+        { schema: UNSTRUCT, data: { schema: CHECKOUT_STEP, data: { step: 2 } } },
+      ]);
+      const posted = await fetch(`${collector.url}/micro/good`, {
+        method: 'POST',
+        body: JSON.stringify({ event_type: 'unstruct', limit: 5 }),
+      });
       expect(await posted.json()).to.have.length(2);
       expect(await micro.bad(collector, '?schema=iglu:com.rxplow.demo/checkout_step')).to.have.length(1);
       expect(await micro.bad(collector, '?event_type=page_view')).to.have.length(0);
@@ -296,7 +345,9 @@ describe('rxplow collector: schemas from a static Iglu registry over HTTP', () =
       expect(await micro.all(collector)).to.deep.equal({ total: 3, good: 2, bad: 1 });
       expect(hits.filter((h) => h.includes('checkout_step'))).to.deep.equal(['/schemas/com.rxplow.demo/checkout_step/jsonschema/1-0-0']);
       const [bad] = await micro.bad(collector);
-      expect(bad!.errors[0]).to.include(`schema not found: iglu:com.rxplow.demo/missing/jsonschema/1-0-0 (looked in ${registryUrl}, bundled Iglu Central)`);
+      expect(bad!.errors[0]).to.include(
+        `schema not found: iglu:com.rxplow.demo/missing/jsonschema/1-0-0 (looked in ${registryUrl}, bundled Iglu Central)`,
+      );
     } finally {
       await collector.close();
     }

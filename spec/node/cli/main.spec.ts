@@ -16,7 +16,10 @@ interface Child {
 }
 
 function run(args: readonly string[]): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: REPO_ROOT, env: { ...process.env, NO_COLOR: '1' } });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   const lines: string[] = [];
   const waiting: ((line: string) => void)[] = [];
   createInterface({ input: child.stdout }).on('line', (line) => {
@@ -56,7 +59,10 @@ describe('rxplow CLI (child process)', function () {
     expect(ok.status).to.equal(200);
     expect(JSON.parse(await child.nextLine())).to.deep.include({ type: 'good', method: 'GET', eventType: 'page_view' });
     await fetch(`${listening.url}/i?${new URLSearchParams(baseEvent('pv', { extra: 'x' }))}`);
-    expect(JSON.parse(await child.nextLine())).to.deep.include({ type: 'bad', errors: ['payload_data: / must NOT have additional properties: "extra"'] });
+    expect(JSON.parse(await child.nextLine())).to.deep.include({
+      type: 'bad',
+      errors: ['payload_data: / must NOT have additional properties: "extra"'],
+    });
     expect(await micro.all(listening)).to.deep.equal({ total: 2, good: 1, bad: 1 });
     child.process.kill('SIGTERM');
     expect(JSON.parse(await child.nextLine())).to.deep.equal({ type: 'summary', total: 2, good: 1, bad: 1 });
@@ -108,7 +114,8 @@ describe('rxplow CLI (child process)', function () {
   it('survives `rxplow collector | head -1` (EPIPE): keeps serving, says so on stderr, stops cleanly', async () => {
     const head = spawn('head', ['-1'], { stdio: ['pipe', 'pipe', 'inherit'] });
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'collector', '--port', '0', '--json'], {
-      cwd: REPO_ROOT, stdio: ['ignore', head.stdin, 'pipe'],
+      cwd: REPO_ROOT,
+      stdio: ['ignore', head.stdin, 'pipe'],
     });
     head.stdin.destroy(); // the collector's stdout is the only writer; head the only reader
     let stderr = '';
@@ -144,21 +151,64 @@ describe('rxplow CLI arguments', () => {
   };
 
   it('reads every flag, with repeatable --schemas, --iglu and --allow-host', () => {
-    const options = collectorOptions(parseCommandLine([
-      'collector', '--port', '0', '--host', '::1', '--schemas', 'a', '--schemas', 'b', '--iglu', 'http://127.0.0.1:1/', '--post-path', '/x',
-      '--json', '--no-builtin-schemas', '--max-body-bytes', '10', '--max-events-per-request', '11', '--max-stored-events', '12',
-      '--max-stored-bytes', '13', '--allow-host', 'collector', '--allow-host', '[fd00::1]',
-    ]));
+    const options = collectorOptions(
+      parseCommandLine([
+        'collector',
+        '--port',
+        '0',
+        '--host',
+        '::1',
+        '--schemas',
+        'a',
+        '--schemas',
+        'b',
+        '--iglu',
+        'http://127.0.0.1:1/',
+        '--post-path',
+        '/x',
+        '--json',
+        '--no-builtin-schemas',
+        '--max-body-bytes',
+        '10',
+        '--max-events-per-request',
+        '11',
+        '--max-stored-events',
+        '12',
+        '--max-stored-bytes',
+        '13',
+        '--allow-host',
+        'collector',
+        '--allow-host',
+        '[fd00::1]',
+      ]),
+    );
     expect(options).to.deep.equal({
-      port: 0, host: '::1', schemaDirs: ['a', 'b'], igluUrls: ['http://127.0.0.1:1/'], builtinSchemas: false, postPath: '/x', json: true,
-      maxBodyBytes: 10, maxEventsPerRequest: 11, maxStoredEvents: 12, maxStoredBytes: 13, allowedHosts: ['collector', '[fd00::1]'],
+      port: 0,
+      host: '::1',
+      schemaDirs: ['a', 'b'],
+      igluUrls: ['http://127.0.0.1:1/'],
+      builtinSchemas: false,
+      postPath: '/x',
+      json: true,
+      maxBodyBytes: 10,
+      maxEventsPerRequest: 11,
+      maxStoredEvents: 12,
+      maxStoredBytes: 13,
+      allowedHosts: ['collector', '[fd00::1]'],
     });
   });
 
   it('has the documented defaults', () => {
     expect(collectorOptions(parseCommandLine(['collector']))).to.deep.include({
-      port: 9090, host: '127.0.0.1', builtinSchemas: true, json: false, maxBodyBytes: 1_000_000, maxEventsPerRequest: 10_000,
-      maxStoredEvents: 10_000, maxStoredBytes: 50_000_000, allowedHosts: [],
+      port: 9090,
+      host: '127.0.0.1',
+      builtinSchemas: true,
+      json: false,
+      maxBodyBytes: 1_000_000,
+      maxEventsPerRequest: 10_000,
+      maxStoredEvents: 10_000,
+      maxStoredBytes: 50_000_000,
+      allowedHosts: [],
     });
   });
 
@@ -168,13 +218,30 @@ describe('rxplow CLI arguments', () => {
     expect(parseCommandLine(['collector', '--help'])).to.deep.equal({ command: 'help', text: USAGE });
     expect(parseCommandLine(['--version'])).to.deep.equal({ command: 'version' });
     for (const flag of [
-      '--port N', '--host ADDR', '--schemas DIR', '--iglu URL', '--no-builtin-schemas', '--post-path PATH', '--json', '--max-body-bytes N',
-      '--max-events-per-request N', '--max-stored-events N', '--max-stored-bytes N', '--allow-host NAME', '-h, --help',
+      '--port N',
+      '--host ADDR',
+      '--schemas DIR',
+      '--iglu URL',
+      '--no-builtin-schemas',
+      '--post-path PATH',
+      '--json',
+      '--max-body-bytes N',
+      '--max-events-per-request N',
+      '--max-stored-events N',
+      '--max-stored-bytes N',
+      '--allow-host NAME',
+      '-h, --help',
     ]) {
       expect(USAGE, flag).to.include(`  ${flag} `);
     }
-    for (const value of [COLLECTOR_DEFAULTS.cliPort, COLLECTOR_DEFAULTS.host, COLLECTOR_DEFAULTS.maxBodyBytes, COLLECTOR_DEFAULTS.maxEventsPerRequest,
-      COLLECTOR_DEFAULTS.maxStoredEvents, COLLECTOR_DEFAULTS.maxStoredBytes]) {
+    for (const value of [
+      COLLECTOR_DEFAULTS.cliPort,
+      COLLECTOR_DEFAULTS.host,
+      COLLECTOR_DEFAULTS.maxBodyBytes,
+      COLLECTOR_DEFAULTS.maxEventsPerRequest,
+      COLLECTOR_DEFAULTS.maxStoredEvents,
+      COLLECTOR_DEFAULTS.maxStoredBytes,
+    ]) {
       expect(USAGE).to.include(`(default: ${value})`);
     }
     // every flag but --help has a "(default: …)" line right under it
@@ -185,7 +252,14 @@ describe('rxplow CLI arguments', () => {
   });
 
   it('rejects a bad --post-path, --iglu, --port, --allow-host or limit', () => {
-    for (const args of [['--post-path', 'x'], ['--iglu', 'ftp://x'], ['--port', '70000'], ['--allow-host', 'a:1'], ['--max-body-bytes', '0'], ['--max-events-per-request', '-1']]) {
+    for (const args of [
+      ['--post-path', 'x'],
+      ['--iglu', 'ftp://x'],
+      ['--port', '70000'],
+      ['--allow-host', 'a:1'],
+      ['--max-body-bytes', '0'],
+      ['--max-events-per-request', '-1'],
+    ]) {
       expect(() => parseCommandLine(['collector', ...args]), args.join(' ')).to.throw();
     }
   });

@@ -38,7 +38,11 @@ export const micro = {
 };
 
 /** POSTs a `payload_data` envelope around `events` (or any `body`) to tp2. */
-export function postEvents(collector: { readonly url: string }, events: readonly object[], headers: Record<string, string> = {}): Promise<Response> {
+export function postEvents(
+  collector: { readonly url: string },
+  events: readonly object[],
+  headers: Record<string, string> = {},
+): Promise<Response> {
   const body = JSON.stringify({ schema: 'iglu:com.snowplowanalytics.snowplow/payload_data/jsonschema/1-0-4', data: events });
   return fetch(`${collector.url}${TP2}`, { method: 'POST', body, headers: { 'Content-Type': 'application/json', ...headers } });
 }
@@ -50,7 +54,11 @@ export function trackerFor(collector: { readonly url: string }, options: Emitter
 
 /** The event-level fields every valid event carries. */
 export const baseEvent = (e: string, extra: Record<string, string> = {}): Record<string, string> => ({
-  e, p: 'web', tv: 'spec-1', eid: '1b4e28ba-2fa1-41d2-883f-0016d3cca427', ...extra,
+  e,
+  p: 'web',
+  tv: 'spec-1',
+  eid: '1b4e28ba-2fa1-41d2-883f-0016d3cca427',
+  ...extra,
 });
 
 /** What {@link rawRequest} answers. */
@@ -62,7 +70,9 @@ export interface RawResponse {
 
 /** One request with node:http (which, unlike fetch, may set `Host`, `Origin`, `Sec-Fetch-Site`), on a fresh connection. */
 export function rawRequest(
-  base: string, path: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+  base: string,
+  path: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
 ): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(`${base}${path}`, { method: options.method ?? 'GET', headers: options.headers ?? {}, agent: false }, (res) => {

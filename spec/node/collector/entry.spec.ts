@@ -46,10 +46,15 @@ function portIsFree(port: number): Promise<boolean> {
 
 describe('rxplow/collector (programmatic entry)', () => {
   it('is in the exports map for import and require, built from src/collector/index.ts', () => {
-    const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { exports: Record<string, Record<string, { types: string; default: string }>> };
+    const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
+      exports: Record<string, Record<string, { types: string; default: string }>>;
+    };
     const exported = pkg.exports['./collector'];
     for (const condition of ['import', 'require']) {
-      expect(exported?.[condition], condition).to.deep.equal({ types: './dist/esm/collector/index.d.ts', default: './dist/esm/collector/index.js' });
+      expect(exported?.[condition], condition).to.deep.equal({
+        types: './dist/esm/collector/index.d.ts',
+        default: './dist/esm/collector/index.js',
+      });
     }
     expect(Object.keys(entry).sort()).to.deep.equal(['COLLECTOR_DEFAULTS', 'builtinSchemasDir', 'startCollector']);
   });
@@ -61,7 +66,9 @@ describe('rxplow/collector (programmatic entry)', () => {
     expect(activeResources()['TCPServerWrap'] ?? 0).to.equal((baseline['TCPServerWrap'] ?? 0) + 1);
 
     const tracker = trackerFor(collector); // a real emitter: fetch, with keep-alive connections
-    tracker.trackPageView({ pageUrl: 'https://shop.example/' }).trackSelfDescribingEvent({ schema: 'iglu:com.rxplow.demo/checkout_step/jsonschema/1-0-0', data: { step: 'x' } });
+    tracker
+      .trackPageView({ pageUrl: 'https://shop.example/' })
+      .trackSelfDescribingEvent({ schema: 'iglu:com.rxplow.demo/checkout_step/jsonschema/1-0-0', data: { step: 'x' } });
     await tracker.shutdown();
     await collector.idle();
     expect(collector.summary()).to.deep.equal({ total: 2, good: 1, bad: 1 });
@@ -81,7 +88,11 @@ describe('rxplow/collector (programmatic entry)', () => {
     const baseline = await baselineResources();
     const collector: RunningCollector = await startCollector({ out: null });
     await postEvents(collector, [baseEvent('pv')]); // leaves a keep-alive connection in fetch's pool
-    const upload = httpRequest(`${collector.url}${TP2}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Length': '1000' }, agent: false });
+    const upload = httpRequest(`${collector.url}${TP2}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Content-Length': '1000' },
+      agent: false,
+    });
     const uploadEnded = new Promise<string>((resolve) => {
       upload.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
       upload.on('response', (res) => resolve(`status ${res.statusCode}`));

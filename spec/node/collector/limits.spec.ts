@@ -42,7 +42,10 @@ describe('rxplow collector: limits', () => {
     expect(await micro.all(collector)).to.deep.equal({ total: 2, good: 2, bad: 0 }); // Micro's shape until something is evicted
     await postEvents(collector, [tracker(3), tracker(4), { e: 'pv' }]);
     expect(await micro.all(collector)).to.deep.equal({ total: 5, good: 4, bad: 1, evicted: 2 });
-    expect((await micro.good(collector)).map((g) => g.event['page_url'])).to.deep.equal(['https://shop.example/3', 'https://shop.example/4']);
+    expect((await micro.good(collector)).map((g) => g.event['page_url'])).to.deep.equal([
+      'https://shop.example/3',
+      'https://shop.example/4',
+    ]);
     expect(await micro.bad(collector)).to.have.length(1);
     expect(collector.good()).to.have.length(2);
     expect((await rawRequest(collector.url, '/micro/reset', { method: 'POST' })).status).to.equal(200);
@@ -72,7 +75,10 @@ describe('rxplow collector: limits', () => {
   it('refuses limits that are not positive integers', async () => {
     for (const options of [{ maxBodyBytes: 0 }, { maxEventsPerRequest: 1.5 }, { maxStoredEvents: -1 }, { maxStoredBytes: Number.NaN }]) {
       let error: Error | undefined;
-      await startQuietCollector(options).then((c) => c.close(), (e: Error) => (error = e));
+      await startQuietCollector(options).then(
+        (c) => c.close(),
+        (e: Error) => (error = e),
+      );
       expect(error, JSON.stringify(options)).to.be.instanceOf(RangeError);
       expect(error!.message).to.match(/^rxplow collector: max\w+ must be a positive integer, got /);
     }
@@ -131,12 +137,23 @@ describe('Reporter: a broken or slow output does not stop the collector', () => 
     for (let i = 0; i < 3; i++) reporter.summary({ total: i, good: i, bad: 0 });
     stream.writableLength = 0;
     reporter.summary({ total: 9, good: 9, bad: 0 });
-    expect(written).to.deep.equal(['(3 line(s) not printed: the output was not keeping up)\n', 'rxplow collector: 9 event(s): 9 good, 0 bad\n']);
+    expect(written).to.deep.equal([
+      '(3 line(s) not printed: the output was not keeping up)\n',
+      'rxplow collector: 9 event(s): 9 good, 0 bad\n',
+    ]);
   });
 
   it('survives a write that throws', () => {
     const warnings: string[] = [];
-    const reporter = new Reporter({ write: () => { throw new Error('disk full'); } }, true, (message) => warnings.push(message));
+    const reporter = new Reporter(
+      {
+        write: () => {
+          throw new Error('disk full');
+        },
+      },
+      true,
+      (message) => warnings.push(message),
+    );
     reporter.summary({ total: 0, good: 0, bad: 0 });
     expect(warnings).to.deep.equal(['the output is closed (disk full): no more lines are printed; the collector keeps running']);
   });
@@ -150,7 +167,12 @@ function memoryOf(pid: number): { rss: number; peak: number } {
     const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(text)?.[1]);
     return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
   }
-  const rss = Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)]).toString().trim()) / 1024;
+  const rss =
+    Number(
+      execFileSync('ps', ['-o', 'rss=', '-p', String(pid)])
+        .toString()
+        .trim(),
+    ) / 1024;
   return { rss, peak: rss };
 }
 
@@ -163,7 +185,8 @@ describe('rxplow collector (child process): memory stays bounded under hostile r
 
   before(async () => {
     child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'collector', '--port', '0', '--json'], {
-      cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const lines = createInterface({ input: child.stdout });

@@ -32,8 +32,20 @@ describe('rxplow collector: the Micro API is not a cross-site target', () => {
   });
 
   it('refuses a foreign Host with 403 (DNS rebinding), on every /micro/* endpoint and method', async () => {
-    for (const host of ['attacker.example', `attacker.example:${port}`, `127.0.0.1.attacker.example:${port}`, 'localhost.:1', 'localhost:1:2']) {
-      for (const [method, path] of [['GET', ALL], ['GET', '/micro/good'], ['POST', '/micro/bad'], ['GET', '/micro/reset'], ['POST', '/micro/reset']] as const) {
+    for (const host of [
+      'attacker.example',
+      `attacker.example:${port}`,
+      `127.0.0.1.attacker.example:${port}`,
+      'localhost.:1',
+      'localhost:1:2',
+    ]) {
+      for (const [method, path] of [
+        ['GET', ALL],
+        ['GET', '/micro/good'],
+        ['POST', '/micro/bad'],
+        ['GET', '/micro/reset'],
+        ['POST', '/micro/reset'],
+      ] as const) {
         const response = await rawRequest(collector.url, path, { method, headers: { Host: host } });
         expect(response.status, `${method} ${path} Host ${host}`).to.equal(403);
         expect(response.headers['access-control-allow-origin']).to.equal(undefined);
@@ -46,7 +58,8 @@ describe('rxplow collector: the Micro API is not a cross-site target', () => {
   it('answers the configured host and allowedHosts too', async () => {
     const docker = await startQuietCollector({ allowedHosts: ['collector', 'Micro.Test'] });
     try {
-      for (const host of ['collector:9090', 'micro.test']) expect((await rawRequest(docker.url, ALL, { headers: { Host: host } })).status, host).to.equal(200);
+      for (const host of ['collector:9090', 'micro.test'])
+        expect((await rawRequest(docker.url, ALL, { headers: { Host: host } })).status, host).to.equal(200);
       expect((await rawRequest(docker.url, ALL, { headers: { Host: 'other:9090' } })).status).to.equal(403);
     } finally {
       await docker.close();
@@ -55,8 +68,16 @@ describe('rxplow collector: the Micro API is not a cross-site target', () => {
 
   it('refuses a page from a foreign site (Origin), without CORS headers, and GET or POST /micro/reset does nothing', async () => {
     for (const origin of ['https://evil.example', 'http://localhost.evil.example:3000', 'null', 'file://']) {
-      for (const [method, path] of [['GET', '/micro/reset'], ['POST', '/micro/reset'], ['GET', '/micro/good'], ['OPTIONS', '/micro/good']] as const) {
-        const response = await rawRequest(collector.url, path, { method, headers: { Origin: origin, 'Access-Control-Request-Method': 'GET' } });
+      for (const [method, path] of [
+        ['GET', '/micro/reset'],
+        ['POST', '/micro/reset'],
+        ['GET', '/micro/good'],
+        ['OPTIONS', '/micro/good'],
+      ] as const) {
+        const response = await rawRequest(collector.url, path, {
+          method,
+          headers: { Origin: origin, 'Access-Control-Request-Method': 'GET' },
+        });
         expect(response.status, `${method} ${path} from ${origin}`).to.equal(403);
         expect(response.headers['access-control-allow-origin']).to.equal(undefined);
         expect(response.headers['access-control-allow-credentials']).to.equal(undefined);
@@ -79,7 +100,8 @@ describe('rxplow collector: the Micro API is not a cross-site target', () => {
   it('is readable by a page on another local port, but never with credentials', async () => {
     const origin = 'http://localhost:4200';
     const preflight = await rawRequest(collector.url, '/micro/good', {
-      method: 'OPTIONS', headers: { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' },
+      method: 'OPTIONS',
+      headers: { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' },
     });
     expect(preflight.status).to.equal(204);
     expect(preflight.headers['access-control-allow-origin']).to.equal(origin);
@@ -97,19 +119,23 @@ describe('rxplow collector: the Micro API is not a cross-site target', () => {
   it('keeps the tracking endpoints open to a browser app on another port, with credentials (the sp cookie)', async () => {
     for (const origin of ['http://localhost:4200', 'https://shop.example']) {
       const preflight = await rawRequest(collector.url, TP2, {
-        method: 'OPTIONS', headers: { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' },
+        method: 'OPTIONS',
+        headers: { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' },
       });
       expect(preflight.status).to.equal(204);
       expect(preflight.headers['access-control-allow-origin']).to.equal(origin);
       expect(preflight.headers['access-control-allow-credentials']).to.equal('true');
       const post = await rawRequest(collector.url, TP2, {
-        method: 'POST', headers: { Origin: origin, 'Content-Type': 'text/plain', 'Sec-Fetch-Site': 'cross-site' },
+        method: 'POST',
+        headers: { Origin: origin, 'Content-Type': 'text/plain', 'Sec-Fetch-Site': 'cross-site' },
         body: JSON.stringify({ schema: 'iglu:com.snowplowanalytics.snowplow/payload_data/jsonschema/1-0-4', data: [baseEvent('pv')] }),
       });
       expect(post.status).to.equal(200);
       expect(post.headers['access-control-allow-origin']).to.equal(origin);
       expect(post.headers['access-control-allow-credentials']).to.equal('true');
-      const pixel = await rawRequest(collector.url, `/i?${new URLSearchParams(baseEvent('pv'))}`, { headers: { Referer: `${origin}/page`, 'Sec-Fetch-Site': 'cross-site' } });
+      const pixel = await rawRequest(collector.url, `/i?${new URLSearchParams(baseEvent('pv'))}`, {
+        headers: { Referer: `${origin}/page`, 'Sec-Fetch-Site': 'cross-site' },
+      });
       expect(pixel.status).to.equal(200);
     }
     expect(await micro.all(collector)).to.deep.equal({ total: 5, good: 5, bad: 0 });
@@ -145,13 +171,25 @@ describe('rxplow collector: no secrets echoed', () => {
 
   it('redacts credentials-bearing headers in /micro/bad and bad(), keeps the others and the sp network user id', async () => {
     await rawRequest(collector.url, '/nowhere', { headers: { ...secrets, 'User-Agent': 'spec-agent', 'X-Request-Id': 'r-1' } });
-    await rawRequest(collector.url, TP2, { method: 'POST', headers: { ...secrets, 'Content-Type': 'application/json' }, body: '{"schema": [' });
+    await rawRequest(collector.url, TP2, {
+      method: 'POST',
+      headers: { ...secrets, 'Content-Type': 'application/json' },
+      body: '{"schema": [',
+    });
     const served = await rawRequest(collector.url, '/micro/bad');
     expect(served.body).not.to.match(/s3cr3t|cHJveHk6/);
-    const [unknown, malformed] = JSON.parse(served.body) as { collectorPayload: { headers: Record<string, string>; networkUserId: string } }[];
+    const [unknown, malformed] = JSON.parse(served.body) as {
+      collectorPayload: { headers: Record<string, string>; networkUserId: string };
+    }[];
     expect(unknown!.collectorPayload.headers).to.deep.include({
-      authorization: '[redacted]', 'proxy-authorization': '[redacted]', cookie: '[redacted]', 'x-api-key': '[redacted]',
-      'x-auth-token': '[redacted]', 'x-goog-api-key': '[redacted]', 'user-agent': 'spec-agent', 'x-request-id': 'r-1',
+      authorization: '[redacted]',
+      'proxy-authorization': '[redacted]',
+      cookie: '[redacted]',
+      'x-api-key': '[redacted]',
+      'x-auth-token': '[redacted]',
+      'x-goog-api-key': '[redacted]',
+      'user-agent': 'spec-agent',
+      'x-request-id': 'r-1',
     });
     expect(unknown!.collectorPayload.networkUserId).to.equal('0f5a4c2e-1111-4222-8333-444455556666');
     expect(malformed!.collectorPayload.headers['authorization']).to.equal('[redacted]');
@@ -159,15 +197,29 @@ describe('rxplow collector: no secrets echoed', () => {
   });
 
   it('redacts by name, with pure functions', () => {
-    for (const name of ['Authorization', 'proxy-authorization', 'Cookie', 'Set-Cookie', 'x-api-key', 'X-Apikey', 'x-access-token', 'x-csrf-token', 'x-session-id', 'x-client-secret']) {
+    for (const name of [
+      'Authorization',
+      'proxy-authorization',
+      'Cookie',
+      'Set-Cookie',
+      'x-api-key',
+      'X-Apikey',
+      'x-access-token',
+      'x-csrf-token',
+      'x-session-id',
+      'x-client-secret',
+    ]) {
       expect(isSecretHeader(name), name).to.equal(true);
     }
-    for (const name of ['user-agent', 'content-type', 'sp-anonymous', 'origin', 'referer', 'x-forwarded-for', 'accept']) expect(isSecretHeader(name), name).to.equal(false);
+    for (const name of ['user-agent', 'content-type', 'sp-anonymous', 'origin', 'referer', 'x-forwarded-for', 'accept'])
+      expect(isSecretHeader(name), name).to.equal(false);
     expect(redactHeaders({ cookie: 'a=b', accept: '*/*' })).to.deep.equal({ cookie: '[redacted]', accept: '*/*' });
   });
 
   it('does not echo a malformed sp cookie into Set-Cookie or records', async () => {
-    const response = await rawRequest(collector.url, `/i?${new URLSearchParams(baseEvent('pv'))}`, { headers: { Cookie: 'sp=<script>; other=1' } });
+    const response = await rawRequest(collector.url, `/i?${new URLSearchParams(baseEvent('pv'))}`, {
+      headers: { Cookie: 'sp=<script>; other=1' },
+    });
     expect(response.status).to.equal(200);
     expect(response.headers['set-cookie']![0]).to.match(/^sp=[0-9a-f-]{36};/);
     const [good] = await micro.good(collector);
@@ -181,7 +233,8 @@ describe('rxplow collector: schema lookups stay inside their folders', () => {
     root = await mkdtemp(join(tmpdir(), 'rxplow-iglu-'));
     const schema = JSON.stringify({
       $schema: 'http://iglucentral.com/schemas/com.snowplowanalytics.self-desc/schema/jsonschema/1-0-0',
-      self: { vendor: 'x', name: 'outside', format: 'jsonschema', version: '1-0-0' }, type: 'object',
+      self: { vendor: 'x', name: 'outside', format: 'jsonschema', version: '1-0-0' },
+      type: 'object',
     });
     await mkdir(join(root, 'schemas'), { recursive: true });
     await mkdir(join(root, 'outside', 'jsonschema'), { recursive: true });
@@ -192,23 +245,41 @@ describe('rxplow collector: schema lookups stay inside their folders', () => {
   it('refuses vendor "..", "." and empty labels; takes only SchemaVer versions', async () => {
     const resolver = new SchemaResolver({ schemaDirs: [join(root, 'schemas')], igluUrls: [], builtinSchemas: false });
     await resolver.init();
-    for (const uri of ['iglu:../outside/jsonschema/1-0-0', 'iglu:./outside/jsonschema/1-0-0', 'iglu:a..b/outside/jsonschema/1-0-0', 'iglu:.a/x/jsonschema/1-0-0',
-      'iglu:com.acme/x/jsonschema/01-0-0', 'iglu:com.acme/x/jsonschema/0-1-0', 'iglu:com.acme/x/..%2F/1-0-0', 'iglu:com.acme/x/jsonschema/1-0-0/../../1-0-0']) {
+    for (const uri of [
+      'iglu:../outside/jsonschema/1-0-0',
+      'iglu:./outside/jsonschema/1-0-0',
+      'iglu:a..b/outside/jsonschema/1-0-0',
+      'iglu:.a/x/jsonschema/1-0-0',
+      'iglu:com.acme/x/jsonschema/01-0-0',
+      'iglu:com.acme/x/jsonschema/0-1-0',
+      'iglu:com.acme/x/..%2F/1-0-0',
+      'iglu:com.acme/x/jsonschema/1-0-0/../../1-0-0',
+    ]) {
       const resolved = await resolver.resolve(uri);
       expect(resolved.ok, uri).to.equal(false);
       expect(resolved.ok ? '' : resolved.error, uri).to.match(/^not a valid Iglu URI: /);
     }
-    expect(igluPathOf('iglu:com.snowplowanalytics.snowplow/page_view/jsonschema/1-0-0')).to.deep.equal(['com.snowplowanalytics.snowplow', 'page_view', 'jsonschema', '1-0-0']);
+    expect(igluPathOf('iglu:com.snowplowanalytics.snowplow/page_view/jsonschema/1-0-0')).to.deep.equal([
+      'com.snowplowanalytics.snowplow',
+      'page_view',
+      'jsonschema',
+      '1-0-0',
+    ]);
     expect(igluPathOf('iglu:com.acme/x_y-z/jsonschema/10-20-30')).to.deep.equal(['com.acme', 'x_y-z', 'jsonschema', '10-20-30']);
   });
 
   it('over HTTP, an event naming a schema outside the folder is bad, not validated against that file', async () => {
     const collector = await startQuietCollector({ schemaDirs: [join(root, 'schemas')] });
     try {
-      const envelope = { schema: 'iglu:com.snowplowanalytics.snowplow/unstruct_event/jsonschema/1-0-0', data: { schema: 'iglu:../outside/jsonschema/1-0-0', data: {} } };
+      const envelope = {
+        schema: 'iglu:com.snowplowanalytics.snowplow/unstruct_event/jsonschema/1-0-0',
+        data: { schema: 'iglu:../outside/jsonschema/1-0-0', data: {} },
+      };
       await postEvents(collector, [baseEvent('ue', { ue_pr: JSON.stringify(envelope) })]);
       const [bad] = await micro.bad(collector);
-      expect(bad!.errors).to.deep.equal(['event iglu:../outside/jsonschema/1-0-0: not a valid Iglu URI: "iglu:../outside/jsonschema/1-0-0" (expected iglu:VENDOR/NAME/FORMAT/M-R-A)']);
+      expect(bad!.errors).to.deep.equal([
+        'event iglu:../outside/jsonschema/1-0-0: not a valid Iglu URI: "iglu:../outside/jsonschema/1-0-0" (expected iglu:VENDOR/NAME/FORMAT/M-R-A)',
+      ]);
     } finally {
       await collector.close();
     }

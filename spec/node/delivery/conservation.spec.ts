@@ -24,7 +24,10 @@ describe('delivery over HTTP: the conservation law', function () {
       });
 
       it('waits as long as a 429 Retry-After says, then delivers', async () => {
-        const rig = await startRig(method, inTurn({ status: 429, headers: { 'Retry-After': '1' } }), { retry: { maxDelayMs: 2_000 }, bufferSize: 1 });
+        const rig = await startRig(method, inTurn({ status: 429, headers: { 'Retry-After': '1' } }), {
+          retry: { maxDelayMs: 2_000 },
+          bufferSize: 1,
+        });
         rig.track(1);
         await rig.tracker.flush();
         const [first, second] = rig.collector.requests;
@@ -95,10 +98,15 @@ describe('delivery over HTTP: the conservation law', function () {
         const checks: Promise<void>[] = [];
         for (let round = 0; round < 8; round++) {
           const before = rig.track(4);
-          checks.push(rig.tracker.flush().then(() => {
-            const finals = rig.log.finals();
-            expect(before.filter((eid) => !finals.has(eid)), `round ${round}: not final when its flush resolved`).to.deep.equal([]);
-          }));
+          checks.push(
+            rig.tracker.flush().then(() => {
+              const finals = rig.log.finals();
+              expect(
+                before.filter((eid) => !finals.has(eid)),
+                `round ${round}: not final when its flush resolved`,
+              ).to.deep.equal([]);
+            }),
+          );
           await new Promise((resolve) => setTimeout(resolve, round % 3));
         }
         await Promise.all(checks);
@@ -117,7 +125,12 @@ describe('delivery over HTTP: the conservation law', function () {
           if (roll < 0.28) return { hang: true };
           return undefined;
         });
-        const rig = await startRig(method, chaos, { bufferSize: 20, concurrency: 3, timeoutMs: 100, retry: { limit: 30, baseDelayMs: 2, maxDelayMs: 20 } });
+        const rig = await startRig(method, chaos, {
+          bufferSize: 20,
+          concurrency: 3,
+          timeoutMs: 100,
+          retry: { limit: 30, baseDelayMs: 2, maxDelayMs: 20 },
+        });
         const flushes: Promise<void>[] = [];
         for (let round = 0; round < 10; round++) {
           rig.track(15);
@@ -126,7 +139,11 @@ describe('delivery over HTTP: the conservation law', function () {
         }
         await Promise.all(flushes);
         expect(rig.log.tally()).to.deep.equal({ sent: 150 });
-        if (method === 'post') expect(rig.collector.requests.some((r) => 'status' in r.answer && r.answer.status === 413), 'no 413 split').to.be.true;
+        if (method === 'post')
+          expect(
+            rig.collector.requests.some((r) => 'status' in r.answer && r.answer.status === 413),
+            'no 413 split',
+          ).to.be.true;
         expectConservation(rig.log, await rig.tracker.shutdown());
         expectCollectorAgrees(rig);
       });
@@ -170,7 +187,10 @@ describe('delivery over HTTP: the conservation law', function () {
     const rig = await startRig('get', always(413));
     rig.track(2);
     await rig.tracker.flush();
-    expect(rig.log.outcomes.map((o) => [o.kind, o.attempt])).to.deep.equal([['failed', 1], ['failed', 1]]);
+    expect(rig.log.outcomes.map((o) => [o.kind, o.attempt])).to.deep.equal([
+      ['failed', 1],
+      ['failed', 1],
+    ]);
     expectConservation(rig.log);
   });
 

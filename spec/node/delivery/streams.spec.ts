@@ -74,10 +74,16 @@ describe('delivery over HTTP: outcome streams and input', function () {
   describe('tracker.input', () => {
     it('keeps the tracker working after a source errors or completes', async () => {
       const rig = await startRig('get');
-      concat(of(structEvent({ category: 'input', action: 'first' })), throwError(() => new Error('source failed'))).subscribe(rig.tracker.input);
+      concat(
+        of(structEvent({ category: 'input', action: 'first' })),
+        throwError(() => new Error('source failed')),
+      ).subscribe(rig.tracker.input);
       of(structEvent({ category: 'input', action: 'second' })).subscribe(rig.tracker.input);
       rig.tracker.trackStructEvent({ category: 'input', action: 'after' });
-      of({ event: structEvent({ category: 'input', action: 'request' }), options: { eventId: '11111111-1111-4111-8111-111111111111' } }).subscribe(rig.tracker.input);
+      of({
+        event: structEvent({ category: 'input', action: 'request' }),
+        options: { eventId: '11111111-1111-4111-8111-111111111111' },
+      }).subscribe(rig.tracker.input);
       await rig.tracker.flush();
       expect(rig.collector.requests.map((r) => r.events[0]!['se_ac'])).to.have.members(['first', 'second', 'after', 'request']);
       expect(rig.log.finals().get('11111111-1111-4111-8111-111111111111')?.kind).to.equal('sent');
@@ -85,8 +91,12 @@ describe('delivery over HTTP: outcome streams and input', function () {
 
     it('reports invalid events as dropped invalid, with the error, and sends nothing for them', async () => {
       const rig = await startRig('post', undefined, { bufferSize: 1 });
-      of({ kind: 'structEvent', category: '', action: 'x' }, { kind: 'no-such-kind' }, null, structEvent({ category: 'ok', action: 'ok' }))
-        .subscribe(rig.tracker.input as never);
+      of(
+        { kind: 'structEvent', category: '', action: 'x' },
+        { kind: 'no-such-kind' },
+        null,
+        structEvent({ category: 'ok', action: 'ok' }),
+      ).subscribe(rig.tracker.input as never);
       await rig.tracker.flush();
       const invalid = rig.log.outcomes.filter((o) => o.kind === 'dropped' && o.reason === 'invalid');
       expect(invalid).to.have.length(3);

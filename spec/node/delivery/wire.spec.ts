@@ -41,7 +41,9 @@ describe('delivery over HTTP: the wire', function () {
     expect(request!.method).to.equal('POST');
     expect(request!.path).to.equal('/com.snowplowanalytics.snowplow/tp2');
     expect(request!.headers['content-type']).to.equal('application/json; charset=utf-8');
-    expect(request!.schema).to.equal(SCHEMAS.payloadData).and.to.match(/payload_data\/jsonschema\/1-0-4$/);
+    expect(request!.schema)
+      .to.equal(SCHEMAS.payloadData)
+      .and.to.match(/payload_data\/jsonschema\/1-0-4$/);
     expect(request!.events.map(withoutStm)).to.deep.equal(built);
     for (const event of request!.events) for (const value of Object.values(event)) expect(value).to.be.a('string');
     expect(new Set(request!.events.map((e) => e['stm'])).size).to.equal(1);

@@ -140,14 +140,19 @@ describe(`docs: every ts block in README.md and docs/*.md compiles under strict 
   let program: ts.Program;
 
   before(() => {
-    const virtual = new Map<string, string>([[preludePath, PRELUDE], ...compiled.map((b): [string, string] => [b.virtualPath, `${b.code}\nexport {};\n`])]);
+    const virtual = new Map<string, string>([
+      [preludePath, PRELUDE],
+      ...compiled.map((b): [string, string] => [b.virtualPath, `${b.code}\nexport {};\n`]),
+    ]);
     const host = ts.createCompilerHost(options, true);
     const { fileExists, readFile, getSourceFile } = host;
     host.fileExists = (path) => virtual.has(path) || fileExists.call(host, path);
     host.readFile = (path) => virtual.get(path) ?? readFile.call(host, path);
     host.getSourceFile = (path, languageVersion, onError, shouldCreate) => {
       const text = virtual.get(path);
-      return text !== undefined ? ts.createSourceFile(path, text, languageVersion, true) : getSourceFile.call(host, path, languageVersion, onError, shouldCreate);
+      return text !== undefined
+        ? ts.createSourceFile(path, text, languageVersion, true)
+        : getSourceFile.call(host, path, languageVersion, onError, shouldCreate);
     };
     program = ts.createProgram({ rootNames: [...virtual.keys()], options, host });
   });
@@ -160,7 +165,11 @@ describe(`docs: every ts block in README.md and docs/*.md compiles under strict 
   });
 
   it('the compiler setup and the prelude have no errors, and `rxplow` resolves to src/', () => {
-    const setup = format([...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics(), ...program.getSemanticDiagnostics(program.getSourceFile(preludePath))]);
+    const setup = format([
+      ...program.getOptionsDiagnostics(),
+      ...program.getGlobalDiagnostics(),
+      ...program.getSemanticDiagnostics(program.getSourceFile(preludePath)),
+    ]);
     if (setup !== '') throw new Error(`the compiler setup or spec/node/docs/prelude.ts has errors:\n${setup}`);
     const resolved = ts.resolveModuleName('rxplow', compiled[0]!.virtualPath, options, ts.sys).resolvedModule?.resolvedFileName;
     expect(resolved).to.equal(join(root, 'src/index.ts'));
@@ -191,7 +200,10 @@ describe(`docs: every ts block in README.md and docs/*.md compiles under strict 
         if (!d.file || d.start === undefined) return `TS${d.code}: ${message}`;
         const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
         const text = d.file.text.split('\n')[line] ?? '';
-        const where = block && d.file.fileName === block.virtualPath ? `${block.file}:${block.firstLine + line}` : `${relative(root, d.file.fileName)}:${line + 1}`;
+        const where =
+          block && d.file.fileName === block.virtualPath
+            ? `${block.file}:${block.firstLine + line}`
+            : `${relative(root, d.file.fileName)}:${line + 1}`;
         return `  ${where}:${character + 1} TS${d.code}: ${message}\n      ${text.trim()}`;
       })
       .join('\n');

@@ -106,7 +106,9 @@ const webPageId = (event: MicroEvent): string | undefined => {
   return contexts?.data?.find((c) => c.schema === WEB_PAGE)?.data.id;
 };
 const describeEvent = (e: MicroEvent): string =>
-  [e.eventType, e.rawEvent.parameters['url'], e.rawEvent.parameters['se_ac'], e.eventType === 'unstruct' ? e.schema : undefined].filter(Boolean).join(' ');
+  [e.eventType, e.rawEvent.parameters['url'], e.rawEvent.parameters['se_ac'], e.eventType === 'unstruct' ? e.schema : undefined]
+    .filter(Boolean)
+    .join(' ');
 
 describe('rxplow/angular end to end: the example app (Angular build, SSR, hydration) in Chromium', function () {
   this.timeout(180_000);
@@ -116,7 +118,11 @@ describe('rxplow/angular end to end: the example app (Angular build, SSR, hydrat
     ensureDist();
     buildExample('e2e');
     buildExample('e2e-zone');
-    browser = await chromium.launch({ executablePath: process.env['CHROME_BIN'] || '/usr/bin/chromium', args: CHROME_ARGS, timeout: 30_000 });
+    browser = await chromium.launch({
+      executablePath: process.env['CHROME_BIN'] || '/usr/bin/chromium',
+      args: CHROME_ARGS,
+      timeout: 30_000,
+    });
   });
 
   after(async () => {
@@ -153,7 +159,10 @@ describe('rxplow/angular end to end: the example app (Angular build, SSR, hydrat
         const response = await fetch(`${server.origin}/products/42`);
         const html = await response.text();
         expect(response.status).to.equal(200);
-        expect(html).to.contain('ng-server-context="ssr"').and.to.contain('<h1>Product 42</h1>').and.to.match(/ngh="\d+"/);
+        expect(html)
+          .to.contain('ng-server-context="ssr"')
+          .and.to.contain('<h1>Product 42</h1>')
+          .and.to.match(/ngh="\d+"/);
         expect(html).to.contain('<title>Product</title>');
         expect(await micro(collector, 'good')).to.have.length(0);
       });
@@ -161,7 +170,10 @@ describe('rxplow/angular end to end: the example app (Angular build, SSR, hydrat
       it('navigate, click, fail, reload: each page view and event arrives once, valid; hydration completes without NG0506', async () => {
         const hydrated = () => consoleMessages.filter((m) => m.text().startsWith('Angular hydrated')).length;
         await page.goto(`${server.origin}/`);
-        await until(async () => hydrated() === 1, () => `hydration of the first load (console: ${consoleMessages.map((m) => m.text()).join(' | ')})`);
+        await until(
+          async () => hydrated() === 1,
+          () => `hydration of the first load (console: ${consoleMessages.map((m) => m.text()).join(' | ')})`,
+        );
         await page.click('#nav-product');
         await page.waitForSelector('h1:text("Product 42")');
         await page.click('#add');
@@ -170,13 +182,19 @@ describe('rxplow/angular end to end: the example app (Angular build, SSR, hydrat
         await page.waitForSelector('h1:text("About")');
         // Delivered (the batch goes 1 s after its first event), and the answers seen by the page: a request still in
         // flight when a page unloads may arrive and yet be sent again by the next load (at-least-once, same eid).
-        await until(async () => (await micro(collector, 'good')).length >= 4, () => `the first 4 events (got ${collector.good().length})`);
+        await until(
+          async () => (await micro(collector, 'good')).length >= 4,
+          () => `the first 4 events (got ${collector.good().length})`,
+        );
         await new Promise((resolve) => setTimeout(resolve, 300));
         // The error event waits in a batch when the page unloads: sent with keepalive at the page hide and handed off,
         // and the next load (which adopts the stored outbox) drops it at its first success: once.
         await page.click('#fail');
         await page.reload();
-        await until(async () => hydrated() === 2, () => 'hydration after the reload');
+        await until(
+          async () => hydrated() === 2,
+          () => 'hydration after the reload',
+        );
 
         const expected = [
           `page_view ${server.origin}/`,
@@ -186,7 +204,10 @@ describe('rxplow/angular end to end: the example app (Angular build, SSR, hydrat
           `unstruct ${server.origin}/about ${APPLICATION_ERROR}`,
           `page_view ${server.origin}/about`,
         ];
-        await until(async () => (await micro(collector, 'good')).length >= expected.length, () => `${expected.length} events (got ${collector.good().length})`);
+        await until(
+          async () => (await micro(collector, 'good')).length >= expected.length,
+          () => `${expected.length} events (got ${collector.good().length})`,
+        );
         await new Promise((resolve) => setTimeout(resolve, 1_000)); // nothing more comes (no duplicate)
         const good = await micro(collector, 'good');
         const bad = await micro(collector, 'bad');
@@ -197,8 +218,20 @@ describe('rxplow/angular end to end: the example app (Angular build, SSR, hydrat
         const eids = good.map((e) => e.rawEvent.parameters['eid']);
         expect(new Set(eids).size, 'each event once').to.equal(eids.length);
 
-        const [home, product, add, about, error, reloaded] = ordered as [MicroEvent, MicroEvent, MicroEvent, MicroEvent, MicroEvent, MicroEvent];
-        expect([home, product, about, reloaded].map((e) => e.rawEvent.parameters['page'])).to.deep.equal(['Home', 'Product', 'About', 'About']);
+        const [home, product, add, about, error, reloaded] = ordered as [
+          MicroEvent,
+          MicroEvent,
+          MicroEvent,
+          MicroEvent,
+          MicroEvent,
+          MicroEvent,
+        ];
+        expect([home, product, about, reloaded].map((e) => e.rawEvent.parameters['page'])).to.deep.equal([
+          'Home',
+          'Product',
+          'About',
+          'About',
+        ]);
         expect(product.rawEvent.parameters['refr']).to.equal(`${server.origin}/`);
         expect(about.rawEvent.parameters['refr']).to.equal(`${server.origin}/products/42`);
         expect(add.rawEvent.parameters['se_la']).to.equal('42');
@@ -208,12 +241,20 @@ describe('rxplow/angular end to end: the example app (Angular build, SSR, hydrat
         expect(webPageId(error)).to.equal(webPageId(about));
         const errorData = (error.event['unstruct_event'] as { data: { data: Record<string, unknown> } }).data.data;
         expect(errorData).to.include({ message: 'example failure', exceptionName: 'Error', programmingLanguage: 'JAVASCRIPT' });
-        expect(good.every((e) => e.rawEvent.parameters['aid'] === 'angular-example' && e.rawEvent.parameters['p'] === 'web')).to.equal(true);
+        expect(good.every((e) => e.rawEvent.parameters['aid'] === 'angular-example' && e.rawEvent.parameters['p'] === 'web')).to.equal(
+          true,
+        );
 
         const texts = consoleMessages.map((m) => `${m.type()}: ${m.text()}`);
-        expect(texts.filter((t) => /NG0506|isStable/.test(t)), 'NG0506').to.deep.equal([]);
+        expect(
+          texts.filter((t) => /NG0506|isStable/.test(t)),
+          'NG0506',
+        ).to.deep.equal([]);
         const errors = consoleMessages.filter((m) => m.type() === 'error').map((m) => m.text());
-        expect(errors, 'console errors (only the example failure, logged by the default ErrorHandler)').to.have.length(1, errors.join('\n'));
+        expect(errors, 'console errors (only the example failure, logged by the default ErrorHandler)').to.have.length(
+          1,
+          errors.join('\n'),
+        );
         expect(errors[0]).to.contain('example failure');
         expect(pageErrors.map(String)).to.deep.equal([]);
         expect(server.output.join(''), 'server output').not.to.match(/error|NG0/i);

@@ -3,8 +3,18 @@
 // through the outbox sink; everything is checked at rxplow collector (good events, by eid).
 import { expect } from 'chai';
 import {
-  arrivals, good, launchChromium, pageReady, param, quietCollector, servePage, until,
-  type Browser, type PageServer, type Rx, type RunningCollector,
+  arrivals,
+  good,
+  launchChromium,
+  pageReady,
+  param,
+  quietCollector,
+  servePage,
+  until,
+  type Browser,
+  type PageServer,
+  type Rx,
+  type RunningCollector,
 } from './support.js';
 
 const rxTrack = ({ n, action }: { n: number; action: string }) => (window as unknown as { rx: Rx }).rx.track(n, action);
@@ -33,9 +43,15 @@ describe('e2e: events survive reloads, tab closes, tabs and outages (Chromium, r
 
   /** Every eid arrives exactly once (waits for all to arrive, then for the collector to be idle). */
   async function exactlyOnce(eids: readonly string[], what: string): Promise<void> {
-    await until(async () => [...(await arrivals(collector, eids)).values()].every((n) => n > 0), async () => `${what}: ${JSON.stringify([...(await arrivals(collector, eids))])}`);
+    await until(
+      async () => [...(await arrivals(collector, eids)).values()].every((n) => n > 0),
+      async () => `${what}: ${JSON.stringify([...(await arrivals(collector, eids))])}`,
+    );
     const counts = await arrivals(collector, eids);
-    expect([...counts.entries()].filter(([, n]) => n !== 1), `${what}: eids not delivered exactly once`).to.deep.equal([]);
+    expect(
+      [...counts.entries()].filter(([, n]) => n !== 1),
+      `${what}: eids not delivered exactly once`,
+    ).to.deep.equal([]);
   }
 
   async function allGood(): Promise<void> {
@@ -95,7 +111,10 @@ describe('e2e: events survive reloads, tab closes, tabs and outages (Chromium, r
       await until(() => page.evaluate(rxOutboxSize).then((n) => n === 6), 'the outbox to hold the events across the reload');
       // Every attempt of this page has failed (none is in flight when the collector comes back: a request whose
       // answer the page never sees may arrive, and the next load would send its events again, by design).
-      await until(() => page.evaluate(rxFailed).then((failed) => [...during, downView].every((eid) => failed.includes(eid))), 'the attempts to fail');
+      await until(
+        () => page.evaluate(rxFailed).then((failed) => [...during, downView].every((eid) => failed.includes(eid))),
+        'the attempts to fail',
+      );
       collector = await quietCollector(port); // up again, same address
       await page.reload();
       await pageReady(page);

@@ -88,12 +88,17 @@ export function launchChromium(): Promise<Browser> {
 export const quietCollector = (port = 0): Promise<RunningCollector> => startCollector({ port, out: null, onWarning: () => undefined });
 
 /** Waits for a condition (sync or async), polling every 25 ms; throws `what` after `timeoutMs`. */
-export async function until<T>(condition: () => T | Promise<T>, what: string | (() => string | Promise<string>), timeoutMs = 10_000): Promise<NonNullable<T>> {
+export async function until<T>(
+  condition: () => T | Promise<T>,
+  what: string | (() => string | Promise<string>),
+  timeoutMs = 10_000,
+): Promise<NonNullable<T>> {
   const start = Date.now();
   for (;;) {
     const value = await condition();
     if (value) return value as NonNullable<T>;
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'string' ? what : await what()}`);
+    if (Date.now() - start > timeoutMs)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'string' ? what : await what()}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
@@ -131,6 +136,5 @@ export interface Rx {
   outboxSize(): number;
   ready(): Promise<void>;
 }
-
 
 export type { Browser, BrowserContext, Page, RunningCollector, GoodEvent };

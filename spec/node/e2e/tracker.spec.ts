@@ -2,7 +2,19 @@
 // modes), checked at rxplow collector: page view fields and the web_page entity, every event good against the Iglu
 // schemas, ids and sessions across loads, page pings and their offsets, anonymous tracking.
 import { expect } from 'chai';
-import { good, launchChromium, pageReady, param, quietCollector, servePage, until, type Browser, type GoodEvent, type PageServer, type RunningCollector } from './support.js';
+import {
+  good,
+  launchChromium,
+  pageReady,
+  param,
+  quietCollector,
+  servePage,
+  until,
+  type Browser,
+  type GoodEvent,
+  type PageServer,
+  type RunningCollector,
+} from './support.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const WEB_PAGE = 'iglu:com.snowplowanalytics.snowplow/web_page/jsonschema/1-0-0';
@@ -26,10 +38,13 @@ describe('e2e: createBrowserTracker on the wire (Chromium, rxplow collector)', f
   const ofType = async (e: string): Promise<GoodEvent[]> => (await good(collector)).filter((event) => param(event, 'e') === e);
   /** Waits for `count` good events of a type. */
   const waitFor = (e: string, count: number): Promise<GoodEvent[]> =>
-    until(async () => {
-      const found = await ofType(e);
-      return found.length >= count ? found : undefined;
-    }, async () => `${count} "${e}" events (have ${(await ofType(e)).length}; bad: ${JSON.stringify(collector.bad()).slice(0, 2_000)})`);
+    until(
+      async () => {
+        const found = await ofType(e);
+        return found.length >= count ? found : undefined;
+      },
+      async () => `${count} "${e}" events (have ${(await ofType(e)).length}; bad: ${JSON.stringify(collector.bad()).slice(0, 2_000)})`,
+    );
 
   async function allGood(): Promise<void> {
     await collector.idle();
@@ -54,13 +69,17 @@ describe('e2e: createBrowserTracker on the wire (Chromium, rxplow collector)', f
     expect(p['vid']).to.equal('1');
     expect(p['aid']).to.equal('e2e');
     expect(view!.contexts).to.include(WEB_PAGE);
-    const entity = (view!.event['contexts'] as { data: { schema: string; data: { id: string } }[] }).data.find((c) => c.schema === WEB_PAGE)!;
+    const entity = (view!.event['contexts'] as { data: { schema: string; data: { id: string } }[] }).data.find(
+      (c) => c.schema === WEB_PAGE,
+    )!;
     expect(entity.data.id).to.match(UUID);
     // A later event carries the same page's web_page id, url and referrer.
     await page.evaluate(() => (window as unknown as { rx: { track(n: number, a: string): string[] } }).rx.track(1, 'after-view'));
     const [struct] = await waitFor('se', 1);
     expect(param(struct!, 'url')).to.equal(url);
-    const structEntity = (struct!.event['contexts'] as { data: { schema: string; data: { id: string } }[] }).data.find((c) => c.schema === WEB_PAGE)!;
+    const structEntity = (struct!.event['contexts'] as { data: { schema: string; data: { id: string } }[] }).data.find(
+      (c) => c.schema === WEB_PAGE,
+    )!;
     expect(structEntity.data.id).to.equal(entity.data.id);
     await allGood();
     await context.close();
@@ -100,8 +119,16 @@ describe('e2e: createBrowserTracker on the wire (Chromium, rxplow collector)', f
     await page.evaluate(() => window.scrollTo(150, 1_200));
     await page.mouse.move(20, 20);
     const [ping] = await waitFor('pp', 1);
-    expect({ mix: param(ping!, 'pp_mix'), max: param(ping!, 'pp_max'), miy: param(ping!, 'pp_miy'), may: param(ping!, 'pp_may') }).to.deep.equal({
-      mix: '0', max: '150', miy: '0', may: '1200',
+    expect({
+      mix: param(ping!, 'pp_mix'),
+      max: param(ping!, 'pp_max'),
+      miy: param(ping!, 'pp_miy'),
+      may: param(ping!, 'pp_may'),
+    }).to.deep.equal({
+      mix: '0',
+      max: '150',
+      miy: '0',
+      may: '1200',
     });
     expect(param(ping!, 'url')).to.equal(param((await ofType('pv'))[0]!, 'url'));
 

@@ -28,14 +28,48 @@ const HOSTILE_DATA: readonly { readonly title: string; readonly make: () => Reco
   { title: 'a toJSON returning undefined inside an array', make: () => ({ list: [1, { toJSON: () => undefined }] }), at: '.list[1]' },
   { title: 'a toJSON on the data itself returning undefined', make: () => ({ toJSON: () => undefined }), at: '' },
   { title: 'a toJSON returning a BigInt', make: () => ({ a: { toJSON: () => BigInt(1) } }), at: '.a' },
-  { title: 'a toJSON returning a circular object', make: () => ({ a: { toJSON: () => { const o: Record<string, unknown> = {}; o['o'] = o; return o; } } }), at: /^\.a/ },
+  {
+    title: 'a toJSON returning a circular object',
+    make: () => ({
+      a: {
+        toJSON: () => {
+          const o: Record<string, unknown> = {};
+          o['o'] = o;
+          return o;
+        },
+      },
+    }),
+    at: /^\.a/,
+  },
   { title: 'a throwing toJSON', make: () => ({ a: { toJSON: boom('toJSON') } }), at: '.a' },
   { title: 'a throwing getter', make: () => Object.defineProperty({ ok: 1 }, 'a', { get: boom('getter'), enumerable: true }), at: '.a' },
-  { title: 'a throwing getter deep inside an array', make: () => ({ list: [{ x: 1 }, Object.defineProperty({}, 'b', { get: boom('getter'), enumerable: true })] }), at: '.list[1].b' },
+  {
+    title: 'a throwing getter deep inside an array',
+    make: () => ({ list: [{ x: 1 }, Object.defineProperty({}, 'b', { get: boom('getter'), enumerable: true })] }),
+    at: '.list[1].b',
+  },
   { title: 'a Proxy whose get trap throws', make: () => ({ p: new Proxy({ x: 1 }, { get: boom('get trap') }) }), at: '.p' },
   { title: 'a Proxy whose ownKeys trap throws', make: () => ({ p: new Proxy({ x: 1 }, { ownKeys: boom('ownKeys trap') }) }), at: '.p' },
-  { title: 'a Proxy whose getPrototypeOf trap throws', make: () => ({ p: new Proxy({ x: 1 }, { getPrototypeOf: boom('getPrototypeOf trap') }) }), at: '.p' },
-  { title: 'a Proxy as the data itself, every trap throwing', make: () => new Proxy({}, { get: boom('get'), has: boom('has'), ownKeys: boom('ownKeys'), getPrototypeOf: boom('getPrototypeOf'), getOwnPropertyDescriptor: boom('descriptor') }), at: '' },
+  {
+    title: 'a Proxy whose getPrototypeOf trap throws',
+    make: () => ({ p: new Proxy({ x: 1 }, { getPrototypeOf: boom('getPrototypeOf trap') }) }),
+    at: '.p',
+  },
+  {
+    title: 'a Proxy as the data itself, every trap throwing',
+    make: () =>
+      new Proxy(
+        {},
+        {
+          get: boom('get'),
+          has: boom('has'),
+          ownKeys: boom('ownKeys'),
+          getPrototypeOf: boom('getPrototypeOf'),
+          getOwnPropertyDescriptor: boom('descriptor'),
+        },
+      ),
+    at: '',
+  },
   { title: 'objects nested 100 000 levels deep', make: () => ({ a: deep(100_000, 'object') }), at: /^\.a/ },
   { title: 'arrays nested 100 000 levels deep', make: () => ({ a: deep(100_000, 'array') }), at: /^\.a/ },
 ];
@@ -87,7 +121,10 @@ async function expectRefusedAtTheCall(bad: (tracker: Tracker) => unknown, field:
       expectConservation(log);
       expect(log.tally(), 'outcomes: the good event only').to.deep.equal({ sent: 1 });
     }
-    expect(r.collector.requests.flatMap((q) => q.events.map((e) => e['se_ca'])), 'the collector got the good event only, once per emitter').to.deep.equal(['good', 'good']);
+    expect(
+      r.collector.requests.flatMap((q) => q.events.map((e) => e['se_ca'])),
+      'the collector got the good event only, once per emitter',
+    ).to.deep.equal(['good', 'good']);
   } finally {
     await r.close();
   }
@@ -99,11 +136,26 @@ describe('hardening 5: data that cannot be sent faithfully is refused with Inval
   describe('at the call: InvalidEventError naming the path, nothing sent', () => {
     for (const c of HOSTILE_DATA) {
       it(`${c.title}, in self-describing event data`, async () => {
-        await expectRefusedAtTheCall((t) => t.trackSelfDescribingEvent({ schema: SCHEMA, data: c.make() }), pathMatcher('event.data', c.at));
+        await expectRefusedAtTheCall(
+          (t) => t.trackSelfDescribingEvent({ schema: SCHEMA, data: c.make() }),
+          pathMatcher('event.data', c.at),
+        );
       });
 
       it(`${c.title}, in a context entity`, async () => {
-        await expectRefusedAtTheCall((t) => t.trackStructEvent({ category: 'c', action: 'a' }, { context: [{ schema: ENTITY, data: { ok: true } }, { schema: ENTITY, data: c.make() }] }), pathMatcher('context[1].data', c.at));
+        await expectRefusedAtTheCall(
+          (t) =>
+            t.trackStructEvent(
+              { category: 'c', action: 'a' },
+              {
+                context: [
+                  { schema: ENTITY, data: { ok: true } },
+                  { schema: ENTITY, data: c.make() },
+                ],
+              },
+            ),
+          pathMatcher('context[1].data', c.at),
+        );
       });
     }
 
@@ -125,10 +177,36 @@ describe('hardening 5: data that cannot be sent faithfully is refused with Inval
 
   describe('through tracker.input: a dropped outcome, reason invalid, at every emitter', () => {
     const INPUTS: readonly { readonly title: string; readonly make: () => unknown }[] = [
-      ...HOSTILE_DATA.map((c) => ({ title: `${c.title} in the event data`, make: () => selfDescribingEvent({ schema: SCHEMA, data: c.make() }) })),
-      ...HOSTILE_DATA.map((c) => ({ title: `${c.title} in a context entity`, make: () => ({ event: { kind: 'structEvent', category: 'c', action: 'a' }, options: { context: [{ schema: ENTITY, data: c.make() }] } }) })),
-      { title: 'a throwing getter on an event field', make: () => Object.defineProperty({ kind: 'structEvent', category: 'c' }, 'action', { get: boom('action getter'), enumerable: true }) },
-      { title: 'a Proxy as the whole item, every trap throwing', make: () => new Proxy({}, { get: boom('get'), has: boom('has'), ownKeys: boom('ownKeys'), getPrototypeOf: boom('getPrototypeOf'), getOwnPropertyDescriptor: boom('descriptor') }) },
+      ...HOSTILE_DATA.map((c) => ({
+        title: `${c.title} in the event data`,
+        make: () => selfDescribingEvent({ schema: SCHEMA, data: c.make() }),
+      })),
+      ...HOSTILE_DATA.map((c) => ({
+        title: `${c.title} in a context entity`,
+        make: () => ({
+          event: { kind: 'structEvent', category: 'c', action: 'a' },
+          options: { context: [{ schema: ENTITY, data: c.make() }] },
+        }),
+      })),
+      {
+        title: 'a throwing getter on an event field',
+        make: () =>
+          Object.defineProperty({ kind: 'structEvent', category: 'c' }, 'action', { get: boom('action getter'), enumerable: true }),
+      },
+      {
+        title: 'a Proxy as the whole item, every trap throwing',
+        make: () =>
+          new Proxy(
+            {},
+            {
+              get: boom('get'),
+              has: boom('has'),
+              ownKeys: boom('ownKeys'),
+              getPrototypeOf: boom('getPrototypeOf'),
+              getOwnPropertyDescriptor: boom('descriptor'),
+            },
+          ),
+      },
     ];
 
     for (const input of INPUTS) {

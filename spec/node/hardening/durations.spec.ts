@@ -27,7 +27,10 @@ describe('hardening 4: durations are validated or honoured exactly', function ()
     for (const option of DURATION_OPTIONS) {
       for (const ms of [...TOO_LONG, ...NOT_A_DURATION]) {
         it(`${option.name}: ${ms} → InvalidOptionsError naming ${option.name}`, () => {
-          expectInvalidOptions(thrownBy(() => new Emitter(ENDPOINT, option.make(ms))), option.name);
+          expectInvalidOptions(
+            thrownBy(() => new Emitter(ENDPOINT, option.make(ms))),
+            option.name,
+          );
         });
       }
       it(`${option.name}: 2^31 − 1 (${MAX_TIMER_MS}) is accepted`, () => {
@@ -45,7 +48,10 @@ describe('hardening 4: durations are validated or honoured exactly', function ()
         const log = new OutcomeLog(emitter.outcomes, tracker);
         try {
           const { value: report, incidents } = await watchHost(async () => {
-            expectInvalidOptions(thrownBy(() => emitter.shutdown({ timeoutMs: ms })), 'timeoutMs');
+            expectInvalidOptions(
+              thrownBy(() => emitter.shutdown({ timeoutMs: ms })),
+              'timeoutMs',
+            );
             tracker.trackStructEvent({ category: 'still', action: 'open' });
             return emitter.shutdown({ timeoutMs: 2_000 });
           });
@@ -126,7 +132,11 @@ describe('hardening 4: durations are validated or honoured exactly', function ()
     it(`retry.maxDelayMs and maxAgeMs ${MAX_TIMER_MS} with a Retry-After of 20 days: the retry waits (no second request after 200 ms)`, async () => {
       const twentyDays = 20 * 86_400;
       const collector = await LoopbackCollector.start(() => ({ status: 503, headers: { 'Retry-After': String(twentyDays) } }));
-      const emitter = new Emitter(collector.url, { method: 'get', timeoutMs: 2_000, retry: { limit: 3, maxDelayMs: MAX_TIMER_MS, maxAgeMs: MAX_TIMER_MS } });
+      const emitter = new Emitter(collector.url, {
+        method: 'get',
+        timeoutMs: 2_000,
+        retry: { limit: 3, maxDelayMs: MAX_TIMER_MS, maxAgeMs: MAX_TIMER_MS },
+      });
       const tracker = new Tracker(emitter);
       const log = new OutcomeLog(emitter.outcomes, tracker);
       try {

@@ -61,7 +61,12 @@ async function collectors(targetScript?: Script) {
   const reference = await LoopbackCollector.start();
   const target = await LoopbackCollector.start(targetScript);
   const hanging = await LoopbackCollector.start(() => ({ hang: true }));
-  return { reference, target, hanging, close: () => Promise.all([reference.close(), target.close(), hanging.close()]).then(() => undefined) };
+  return {
+    reference,
+    target,
+    hanging,
+    close: () => Promise.all([reference.close(), target.close(), hanging.close()]).then(() => undefined),
+  };
 }
 
 describe('hardening 6: payloads handed to subscribers cannot change what an emitter sends', function () {
@@ -159,7 +164,10 @@ describe('hardening 6: payloads handed to subscribers cannot change what an emit
         });
         expect(incidentLines(incidents), 'what the host saw').to.deep.equal([]);
         expect(flushed.done).to.be.true;
-        expect(logB.outcomes.some((o) => o.kind === 'retrying'), logB.describe()).to.be.true;
+        expect(
+          logB.outcomes.some((o) => o.kind === 'retrying'),
+          logB.describe(),
+        ).to.be.true;
         expectConservation(logB);
         expect(logB.tally()).to.deep.equal({ sent: 2 });
         // The accepted request(s) came after the 503: check those.
@@ -176,6 +184,11 @@ describe('hardening 6: payloads handed to subscribers cannot change what an emit
 /** The events of a collector's requests from index `from` on, without stm, by eid. */
 class LoopbackCollectorView extends Map<string, Record<string, unknown>> {
   constructor(collector: LoopbackCollector, from: number) {
-    super(collector.requests.slice(from).flatMap((r) => r.events).map((e) => [e['eid']!, withoutStm(e)]));
+    super(
+      collector.requests
+        .slice(from)
+        .flatMap((r) => r.events)
+        .map((e) => [e['eid']!, withoutStm(e)]),
+    );
   }
 }

@@ -22,7 +22,10 @@ describe('hardening 7: headers and endpoints that can never be sent are refused 
   for (const [title, value] of BAD_VALUES) {
     for (const method of ['get', 'post'] as const) {
       it(`${method.toUpperCase()}: a header value with ${title} → InvalidOptionsError naming the header`, () => {
-        expectInvalidOptions(thrownBy(() => new Emitter(ENDPOINT, { method, headers: { 'X-Team': value } })), /X-Team|headers/);
+        expectInvalidOptions(
+          thrownBy(() => new Emitter(ENDPOINT, { method, headers: { 'X-Team': value } })),
+          /X-Team|headers/,
+        );
       });
     }
   }
@@ -30,18 +33,27 @@ describe('hardening 7: headers and endpoints that can never be sent are refused 
   const FORBIDDEN = ['Content-Length', 'content-length', 'Host', 'HOST', 'Transfer-Encoding', 'Connection'];
   for (const name of FORBIDDEN) {
     it(`a header named ${name} → InvalidOptionsError naming it`, () => {
-      expectInvalidOptions(thrownBy(() => new Emitter(ENDPOINT, { headers: { [name]: '1' } })), new RegExp(name, 'i'));
+      expectInvalidOptions(
+        thrownBy(() => new Emitter(ENDPOINT, { headers: { [name]: '1' } })),
+        new RegExp(name, 'i'),
+      );
     });
   }
 
   for (const name of ['bad name', 'x:y', '', 'X-Ünïcode', 'a\0b', 'a\nb']) {
     it(`an invalid header name ${JSON.stringify(name)} → InvalidOptionsError`, () => {
-      expectInvalidOptions(thrownBy(() => new Emitter(ENDPOINT, { headers: { [name]: 'v' } })), 'headers');
+      expectInvalidOptions(
+        thrownBy(() => new Emitter(ENDPOINT, { headers: { [name]: 'v' } })),
+        'headers',
+      );
     });
   }
 
   it('a header value that is not a string → InvalidOptionsError', () => {
-    expectInvalidOptions(thrownBy(() => new Emitter(ENDPOINT, { headers: { 'X-Count': 3 as unknown as string } })), /X-Count|headers/);
+    expectInvalidOptions(
+      thrownBy(() => new Emitter(ENDPOINT, { headers: { 'X-Count': 3 as unknown as string } })),
+      /X-Count|headers/,
+    );
   });
 
   it('ordinary custom headers are still accepted and sent', async () => {
@@ -58,9 +70,17 @@ describe('hardening 7: headers and endpoints that can never be sent are refused 
     }
   });
 
-  for (const endpoint of ['https://user:pass@collector.test', 'http://user@127.0.0.1:9', 'https://:secret@collector.test/path', 'user:pass@collector.test']) {
+  for (const endpoint of [
+    'https://user:pass@collector.test',
+    'http://user@127.0.0.1:9',
+    'https://:secret@collector.test/path',
+    'user:pass@collector.test',
+  ]) {
     it(`an endpoint with credentials (${endpoint}) → InvalidOptionsError naming the endpoint`, () => {
-      expectInvalidOptions(thrownBy(() => new Emitter(endpoint)), 'endpoint');
+      expectInvalidOptions(
+        thrownBy(() => new Emitter(endpoint)),
+        'endpoint',
+      );
     });
   }
 });
@@ -72,8 +92,14 @@ describe('hardening 8: one emitter, one tracker', () => {
     const first = new Tracker(emitter, { namespace: 'first' });
     const log = new OutcomeLog(first.outcomes, first);
     try {
-      expectInvalidOptions(thrownBy(() => new Tracker(emitter, { namespace: 'second' })), /already connected to a tracker/i);
-      expectInvalidOptions(thrownBy(() => new Tracker([new Emitter(collector.url), emitter], { namespace: 'third' })), /already connected to a tracker/i);
+      expectInvalidOptions(
+        thrownBy(() => new Tracker(emitter, { namespace: 'second' })),
+        /already connected to a tracker/i,
+      );
+      expectInvalidOptions(
+        thrownBy(() => new Tracker([new Emitter(collector.url), emitter], { namespace: 'third' })),
+        /already connected to a tracker/i,
+      );
       first.trackStructEvent({ category: 'c', action: 'a' });
       await first.flush();
       expect(log.tally()).to.deep.equal({ sent: 1 });
@@ -89,7 +115,10 @@ describe('hardening 8: one emitter, one tracker', () => {
     const emitter = new Emitter(ENDPOINT);
     const first = new Tracker(emitter);
     const second = new Tracker([]);
-    expectInvalidOptions(thrownBy(() => second.addEmitter(emitter)), /already connected to a tracker/i);
+    expectInvalidOptions(
+      thrownBy(() => second.addEmitter(emitter)),
+      /already connected to a tracker/i,
+    );
     expect(() => first.addEmitter(emitter)).not.to.throw();
   });
 
@@ -97,6 +126,9 @@ describe('hardening 8: one emitter, one tracker', () => {
     const emitter = new Emitter(ENDPOINT);
     const first = new Tracker(emitter);
     await first.shutdown({ timeoutMs: 50 });
-    expectInvalidOptions(thrownBy(() => new Tracker(emitter)), /already connected to a tracker/i);
+    expectInvalidOptions(
+      thrownBy(() => new Tracker(emitter)),
+      /already connected to a tracker/i,
+    );
   });
 });

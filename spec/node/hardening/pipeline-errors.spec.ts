@@ -13,23 +13,87 @@ function poisoned(): object {
   const boom = (): never => {
     throw new Error('poisoned proxy');
   };
-  return new Proxy({}, { get: boom, has: boom, ownKeys: boom, getPrototypeOf: boom, getOwnPropertyDescriptor: boom, set: boom, apply: boom });
+  return new Proxy(
+    {},
+    { get: boom, has: boom, ownKeys: boom, getPrototypeOf: boom, getOwnPropertyDescriptor: boom, set: boom, apply: boom },
+  );
 }
 
 type Hostile = (input: RequestInfo | URL, init?: RequestInit) => unknown;
 
 const HOSTILE: readonly { readonly title: string; readonly fetch: Hostile }[] = [
-  { title: 'throws an Error synchronously', fetch: () => { throw new Error('sync failure'); } },
-  { title: 'throws a string synchronously', fetch: () => { throw 'a string'; } },
-  { title: 'throws undefined synchronously', fetch: () => { throw undefined; } },
-  { title: 'throws a Proxy on which every operation throws', fetch: () => { throw poisoned(); } },
+  {
+    title: 'throws an Error synchronously',
+    fetch: () => {
+      throw new Error('sync failure');
+    },
+  },
+  {
+    title: 'throws a string synchronously',
+    fetch: () => {
+      throw 'a string';
+    },
+  },
+  {
+    title: 'throws undefined synchronously',
+    fetch: () => {
+      throw undefined;
+    },
+  },
+  {
+    title: 'throws a Proxy on which every operation throws',
+    fetch: () => {
+      throw poisoned();
+    },
+  },
   { title: 'rejects with a Proxy on which every operation throws', fetch: () => Promise.reject(poisoned()) },
-  { title: 'rejects with an error whose message getter throws', fetch: () => Promise.reject(Object.defineProperty(new Error('x'), 'message', { get: () => { throw new Error('getter'); } })) },
+  {
+    title: 'rejects with an error whose message getter throws',
+    fetch: () =>
+      Promise.reject(
+        Object.defineProperty(new Error('x'), 'message', {
+          get: () => {
+            throw new Error('getter');
+          },
+        }),
+      ),
+  },
   { title: 'resolves to null', fetch: () => Promise.resolve(null) },
   { title: 'resolves to a Proxy on which every operation throws', fetch: () => Promise.resolve(poisoned()) },
-  { title: 'resolves to a response whose status getter throws', fetch: () => Promise.resolve({ get status(): number { throw new Error('status'); }, headers: new Headers(), body: null, ok: true }) },
-  { title: 'resolves to a response whose headers.get throws', fetch: () => Promise.resolve({ status: 503, ok: false, body: null, headers: { get: () => { throw new Error('headers'); } } }) },
-  { title: 'returns a thenable whose then throws', fetch: () => ({ then: () => { throw new Error('then'); } }) },
+  {
+    title: 'resolves to a response whose status getter throws',
+    fetch: () =>
+      Promise.resolve({
+        get status(): number {
+          throw new Error('status');
+        },
+        headers: new Headers(),
+        body: null,
+        ok: true,
+      }),
+  },
+  {
+    title: 'resolves to a response whose headers.get throws',
+    fetch: () =>
+      Promise.resolve({
+        status: 503,
+        ok: false,
+        body: null,
+        headers: {
+          get: () => {
+            throw new Error('headers');
+          },
+        },
+      }),
+  },
+  {
+    title: 'returns a thenable whose then throws',
+    fetch: () => ({
+      then: () => {
+        throw new Error('then');
+      },
+    }),
+  },
   { title: 'returns a non-promise (a number)', fetch: () => 42 },
 ];
 
@@ -55,7 +119,8 @@ describe('hardening 1: an unexpected exception in the emitter pipeline becomes a
       it(`${method.toUpperCase()}: a custom fetch that ${hostile.title}: every event settles once, flush resolves, the emitter goes on`, async () => {
         const collector = await LoopbackCollector.start();
         let hostileMode = true;
-        const fetch = ((input: RequestInfo | URL, init?: RequestInit) => (hostileMode ? hostile.fetch(input, init) : globalThis.fetch(input, init))) as typeof globalThis.fetch;
+        const fetch = ((input: RequestInfo | URL, init?: RequestInit) =>
+          hostileMode ? hostile.fetch(input, init) : globalThis.fetch(input, init)) as typeof globalThis.fetch;
         const emitter = new Emitter(collector.url, { ...FAST, method, bufferSize: method === 'post' ? 2 : 1, fetch });
         const tracker = new Tracker(emitter, { namespace: 'h1', appId: 'pipeline' });
         const log = new OutcomeLog(emitter.outcomes, tracker);
@@ -74,7 +139,8 @@ describe('hardening 1: an unexpected exception in the emitter pipeline becomes a
           expectConservation(log);
           const finals = log.finals();
           for (const eid of log.tracked.slice(0, 3)) expectSettledByError(finals.get(eid)!, log.describe());
-          for (const eid of log.tracked.slice(3)) expect(finals.get(eid)?.kind, `an event tracked after: ${log.describe()}`).to.equal('sent');
+          for (const eid of log.tracked.slice(3))
+            expect(finals.get(eid)?.kind, `an event tracked after: ${log.describe()}`).to.equal('sent');
           expect(collector.requests.flatMap((r) => r.events.map((e) => e['se_ca']))).to.deep.equal(['after', 'after']);
         } finally {
           hostileMode = false;

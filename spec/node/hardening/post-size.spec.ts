@@ -18,7 +18,13 @@ describe('hardening 2: POST bodies never grow past maxPostBytes', function () {
       expect(result.code, childSummary(result)).to.equal(0);
       expect(result.stderr, childSummary(result)).to.equal('');
       const report = result.report as {
-        bigFlushed: boolean; smallFlushed: boolean; report: Record<string, number>; tally: Record<string, number>; bigTally: Record<string, number>; tracked: number; peakRssMb: number;
+        bigFlushed: boolean;
+        smallFlushed: boolean;
+        report: Record<string, number>;
+        tally: Record<string, number>;
+        bigTally: Record<string, number>;
+        tracked: number;
+        peakRssMb: number;
       };
       expect(report.bigFlushed, 'flush() after the big events resolved').to.be.true;
       expect(report.smallFlushed, 'flush() after the small events resolved').to.be.true;
@@ -37,7 +43,14 @@ describe('hardening 2: POST bodies never grow past maxPostBytes', function () {
   it('with maxPostBytes raised: every body a loopback collector receives fits, every event arrives exactly once, the too-big one is dropped', async () => {
     const maxPostBytes = 100_000;
     const collector = await LoopbackCollector.start();
-    const emitter = new Emitter(collector.url, { method: 'post', bufferSize: 50, maxPostBytes, flushIntervalMs: 10, timeoutMs: 3_000, retry: { limit: 1, baseDelayMs: 5 } });
+    const emitter = new Emitter(collector.url, {
+      method: 'post',
+      bufferSize: 50,
+      maxPostBytes,
+      flushIntervalMs: 10,
+      timeoutMs: 3_000,
+      retry: { limit: 1, baseDelayMs: 5 },
+    });
     const tracker = new Tracker(emitter, { namespace: 'h2', appId: 'pack' });
     const log = new OutcomeLog(emitter.outcomes, tracker);
     try {
@@ -45,7 +58,12 @@ describe('hardening 2: POST bodies never grow past maxPostBytes', function () {
         // Sizes from tiny to ~36 KB, ASCII and multi-byte (é is 2 bytes, 東 3, 🚀 4 in UTF-8; quotes and backslashes escape).
         for (let i = 0; i < 120; i++) {
           const size = (i * 7_919) % 12_000;
-          const label = i % 3 === 0 ? 'x'.repeat(size * 3) : i % 3 === 1 ? 'é東🚀"\\'.repeat(Math.ceil(size / 3)) : `${'a'.repeat(size)}\n${'東'.repeat(size % 500)}`;
+          const label =
+            i % 3 === 0
+              ? 'x'.repeat(size * 3)
+              : i % 3 === 1
+                ? 'é東🚀"\\'.repeat(Math.ceil(size / 3))
+                : `${'a'.repeat(size)}\n${'東'.repeat(size % 500)}`;
           tracker.trackStructEvent({ category: 'pack', action: `n${i}`, label });
         }
         tracker.trackStructEvent({ category: 'pack', action: 'too-big', label: 'y'.repeat(maxPostBytes) });
@@ -56,7 +74,8 @@ describe('hardening 2: POST bodies never grow past maxPostBytes', function () {
       expectConservation(log);
       expect(log.tally()).to.deep.equal({ sent: 120, 'dropped:oversize': 1 });
       expect(collector.requests.length, 'several requests').to.be.above(5);
-      for (const request of collector.requests) expect(request.bodyBytes, `request ${request.index} body bytes`).to.be.at.most(maxPostBytes);
+      for (const request of collector.requests)
+        expect(request.bodyBytes, `request ${request.index} body bytes`).to.be.at.most(maxPostBytes);
       const received = collector.receivedPerEid();
       const tooBig = log.tracked.at(-1)!;
       expect(received.has(tooBig), 'the too-big event never reached the collector').to.be.false;

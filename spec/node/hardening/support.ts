@@ -15,7 +15,8 @@ export interface HostIncidents {
   readonly stderr: string[];
 }
 
-const describe = (value: unknown): string => (value instanceof Error ? `${value.name}: ${value.message.slice(0, 300)}` : String(value).slice(0, 300));
+const describe = (value: unknown): string =>
+  value instanceof Error ? `${value.name}: ${value.message.slice(0, 300)}` : String(value).slice(0, 300);
 
 /**
  * Runs `body` with the host watched: mocha's own uncaughtException / unhandledRejection listeners are set aside (so a
@@ -94,7 +95,11 @@ export interface ChildResult {
  * Runs `spec/node/hardening/children/<name>.ts` in a fresh Node (`node [nodeArgs] --import tsx <script> ...args`),
  * killed after `killAfterMs`. The child prints one JSON report line on stdout and nothing else.
  */
-export function runChild(name: string, args: readonly string[] = [], options: { nodeArgs?: readonly string[]; killAfterMs?: number } = {}): Promise<ChildResult> {
+export function runChild(
+  name: string,
+  args: readonly string[] = [],
+  options: { nodeArgs?: readonly string[]; killAfterMs?: number } = {},
+): Promise<ChildResult> {
   const script = fileURLToPath(new URL(`./children/${name}.ts`, import.meta.url));
   const started = Date.now();
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', script, ...args], {
@@ -177,8 +182,15 @@ export class SlowServer {
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
         const record: SlowRequest = {
-          index: this.requests.length, method: req.method ?? '', path: new URL(req.url ?? '/', 'http://x').pathname, body: Buffer.concat(chunks).toString('utf8'),
-          receivedAt: this.now(), headersAt: undefined, closedAt: undefined, bodyEnded: false, bodyBytesWritten: 0,
+          index: this.requests.length,
+          method: req.method ?? '',
+          path: new URL(req.url ?? '/', 'http://x').pathname,
+          body: Buffer.concat(chunks).toString('utf8'),
+          receivedAt: this.now(),
+          headersAt: undefined,
+          closedAt: undefined,
+          bodyEnded: false,
+          bodyBytesWritten: 0,
         };
         this.requests.push(record);
         res.on('close', () => (record.closedAt ??= this.now()));

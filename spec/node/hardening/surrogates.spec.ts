@@ -3,9 +3,7 @@
 // built: each becomes U+FFFD, as TextEncoder does. GET and POST then send the same text, every event is `sent`, and the
 // host sees no uncaught exception, no unhandled rejection and no console write.
 import { expect } from 'chai';
-import {
-  Emitter, structEvent, Tracker, type Payload, type TrackerOptions,
-} from '../../../src/index.js';
+import { Emitter, structEvent, Tracker, type Payload, type TrackerOptions } from '../../../src/index.js';
 import { LoopbackCollector } from '../../support/collector.js';
 import { expectConservation, FFFD, LONE_HIGH, LONE_LOW, OutcomeLog, within, withoutStm } from '../../support/hardening.js';
 import { childSummary, incidentLines, runChild, watchHost } from './support.js';
@@ -26,10 +24,15 @@ function stringsIn(value: unknown): string[] {
 const fromBase64Url = (text: string): unknown => JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
 /** The self-describing event's data, from `ue_px` (base64url) or `ue_pr` (raw JSON). */
 const unstructData = (event: Payload): Record<string, unknown> =>
-  ((event['ue_px'] !== undefined ? fromBase64Url(event['ue_px']) : JSON.parse(event['ue_pr']!)) as { data: { data: Record<string, unknown> } }).data.data;
+  (
+    (event['ue_px'] !== undefined ? fromBase64Url(event['ue_px']) : JSON.parse(event['ue_pr']!)) as {
+      data: { data: Record<string, unknown> };
+    }
+  ).data.data;
 /** The first context entity's data, from `cx` (base64url) or `co` (raw JSON). */
 const contextData = (event: Payload): Record<string, unknown> =>
-  ((event['cx'] !== undefined ? fromBase64Url(event['cx']) : JSON.parse(event['co']!)) as { data: { data: Record<string, unknown> }[] }).data[0]!.data;
+  ((event['cx'] !== undefined ? fromBase64Url(event['cx']) : JSON.parse(event['co']!)) as { data: { data: Record<string, unknown> }[] })
+    .data[0]!.data;
 
 interface SurrogateCase {
   readonly title: string;
@@ -48,7 +51,12 @@ const CASES: readonly SurrogateCase[] = [
   },
   {
     title: 'lone low surrogates and a reversed pair in page fields',
-    track: (t) => t.trackPageView({ pageUrl: `https://shop.test/${LONE_LOW}`, pageTitle: `a${LONE_LOW}${LONE_HIGH}b`, referrer: `https://r.test/${LONE_HIGH}` }),
+    track: (t) =>
+      t.trackPageView({
+        pageUrl: `https://shop.test/${LONE_LOW}`,
+        pageTitle: `a${LONE_LOW}${LONE_HIGH}b`,
+        referrer: `https://r.test/${LONE_HIGH}`,
+      }),
     check: (e) => {
       expect(e['url']).to.equal(`https://shop.test/${FFFD}`);
       expect(e['page']).to.equal(`a${FFFD}${FFFD}b`);
@@ -57,7 +65,8 @@ const CASES: readonly SurrogateCase[] = [
   },
   {
     title: 'self-describing event data, values and keys (base64)',
-    track: (t) => t.trackSelfDescribingEvent({ schema: SCHEMA, data: { text: `x${LONE_HIGH}`, [`k${LONE_LOW}`]: 'v', list: [`${LONE_HIGH}`] } }),
+    track: (t) =>
+      t.trackSelfDescribingEvent({ schema: SCHEMA, data: { text: `x${LONE_HIGH}`, [`k${LONE_LOW}`]: 'v', list: [`${LONE_HIGH}`] } }),
     check: (e) => expect(unstructData(e)).to.deep.equal({ text: `x${FFFD}`, [`k${FFFD}`]: 'v', list: [FFFD] }),
   },
   {
@@ -68,7 +77,11 @@ const CASES: readonly SurrogateCase[] = [
   },
   {
     title: 'context entity data (base64)',
-    track: (t) => t.trackStructEvent({ category: 'c', action: 'a' }, { context: [{ schema: ENTITY, data: { name: `n${LONE_LOW}`, [`${LONE_HIGH}`]: 1 } }] }),
+    track: (t) =>
+      t.trackStructEvent(
+        { category: 'c', action: 'a' },
+        { context: [{ schema: ENTITY, data: { name: `n${LONE_LOW}`, [`${LONE_HIGH}`]: 1 } }] },
+      ),
     check: (e) => expect(contextData(e)).to.deep.equal({ name: `n${FFFD}`, [FFFD]: 1 }),
   },
   {
@@ -84,7 +97,8 @@ const CASES: readonly SurrogateCase[] = [
   },
   {
     title: 'a per-call subject',
-    track: (t) => t.trackStructEvent({ category: 'c', action: 'a' }, { subject: { useragent: `ua ${LONE_LOW}`, language: `en${LONE_HIGH}` } }),
+    track: (t) =>
+      t.trackStructEvent({ category: 'c', action: 'a' }, { subject: { useragent: `ua ${LONE_LOW}`, language: `en${LONE_HIGH}` } }),
     check: (e) => expect([e['ua'], e['lang']]).to.deep.equal([`ua ${FFFD}`, `en${FFFD}`]),
   },
   {
@@ -125,7 +139,8 @@ describe('hardening 1: lone surrogates are made well-formed when the payload is 
         expect(incidentLines(incidents), 'what the host saw').to.deep.equal([]);
         expect(flushed.done, `flush() settled; outcomes: GET ${logs[0]!.describe()} | POST ${logs[1]!.describe()}`).to.be.true;
         expect(built, 'one payload built').to.have.length(1);
-        for (const value of Object.values(built[0]!)) expect(LONE_SURROGATE.test(value), `built payload value ${JSON.stringify(value)}`).to.be.false;
+        for (const value of Object.values(built[0]!))
+          expect(LONE_SURROGATE.test(value), `built payload value ${JSON.stringify(value)}`).to.be.false;
         for (const log of logs) {
           expectConservation(log);
           expect(log.tally()).to.deep.equal({ sent: 1 });
@@ -141,8 +156,10 @@ describe('hardening 1: lone surrogates are made well-formed when the payload is 
         expect(withoutStm(viaPost!), 'what was sent is what was built').to.deep.equal(built[0]);
         for (const event of [viaGet!, viaPost!]) {
           for (const [key, value] of Object.entries(event)) {
-            const decoded = key === 'ue_px' || key === 'cx' ? fromBase64Url(value) : key === 'ue_pr' || key === 'co' ? JSON.parse(value) : value;
-            for (const text of stringsIn(decoded)) expect(LONE_SURROGATE.test(text), `received ${key}: ${JSON.stringify(text)}`).to.be.false;
+            const decoded =
+              key === 'ue_px' || key === 'cx' ? fromBase64Url(value) : key === 'ue_pr' || key === 'co' ? JSON.parse(value) : value;
+            for (const text of stringsIn(decoded))
+              expect(LONE_SURROGATE.test(text), `received ${key}: ${JSON.stringify(text)}`).to.be.false;
           }
         }
       } finally {
@@ -167,7 +184,8 @@ describe('hardening 1: lone surrogates are made well-formed when the payload is 
       expect(report.report).to.deep.equal({ sent: 2 * report.tracked, failed: 0, dropped: 0, abandoned: 0 });
       const events = collector.requests.flatMap((r) => r.events);
       expect(events).to.have.length(2 * report.tracked);
-      for (const event of events) for (const value of Object.values(event)) expect(LONE_SURROGATE.test(value), JSON.stringify(value)).to.be.false;
+      for (const event of events)
+        for (const value of Object.values(event)) expect(LONE_SURROGATE.test(value), JSON.stringify(value)).to.be.false;
       expect(events.filter((e) => e['se_la'] === `cut ${FFFD}`)).to.have.length(2);
     } finally {
       await collector.close();

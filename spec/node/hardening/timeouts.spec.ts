@@ -25,7 +25,10 @@ describe('hardening 3: timeoutMs is the emitter’s own, and response bodies are
         expect(incidentLines(incidents), 'what the host saw').to.deep.equal([]);
         expect(flushed.done, log.describe()).to.be.true;
         expectConservation(log);
-        expect(log.outcomes.map((o) => o.kind), log.describe()).to.deep.equal(['sent']);
+        expect(
+          log.outcomes.map((o) => o.kind),
+          log.describe(),
+        ).to.deep.equal(['sent']);
         expect(log.at[0], `ms to the sent outcome (${log.describe()})`).to.be.below(700);
         const [request] = server.requests;
         expect(server.requests, 'one request').to.have.length(1);
@@ -53,7 +56,13 @@ describe('hardening 3: timeoutMs is the emitter’s own, and response bodies are
         expect(incidentLines(incidents), 'what the host saw').to.deep.equal([]);
         expect(flushed.done, log.describe()).to.be.true;
         expectConservation(log);
-        expect(log.outcomes.map((o) => [o.kind, 'error' in o ? o.error?.code : undefined]), log.describe()).to.deep.equal([['retrying', 'timeout'], ['failed', 'timeout']]);
+        expect(
+          log.outcomes.map((o) => [o.kind, 'error' in o ? o.error?.code : undefined]),
+          log.describe(),
+        ).to.deep.equal([
+          ['retrying', 'timeout'],
+          ['failed', 'timeout'],
+        ]);
         expect(log.at[0], `ms to the first timeout (${log.describe()})`).to.be.within(450, 900);
       } finally {
         await tracker.shutdown({ timeoutMs: 100 });
@@ -67,7 +76,16 @@ describe('hardening 3: timeoutMs is the emitter’s own, and response bodies are
         calls++;
         return new Promise<Response>(() => undefined);
       }) as typeof globalThis.fetch;
-      const options: EmitterOptions = { method, fetch, bufferSize: 1, concurrency: 2, maxQueueSize: 4, timeoutMs: 150, retry: { limit: 1, baseDelayMs: 5 }, flushIntervalMs: 5 };
+      const options: EmitterOptions = {
+        method,
+        fetch,
+        bufferSize: 1,
+        concurrency: 2,
+        maxQueueSize: 4,
+        timeoutMs: 150,
+        retry: { limit: 1, baseDelayMs: 5 },
+        flushIntervalMs: 5,
+      };
       const emitter = new Emitter('http://127.0.0.1:9', options);
       const tracker = new Tracker(emitter);
       const log = new OutcomeLog(emitter.outcomes, tracker);
@@ -95,7 +113,8 @@ describe('hardening 3: timeoutMs is the emitter’s own, and response bodies are
     });
 
     it(`${method.toUpperCase()}: a fetch that ignores its signal and answers 200 after the timeout: the attempt is a timeout, and the late answer changes nothing`, async () => {
-      const fetch = (() => new Promise<Response>((resolve) => setTimeout(() => resolve(new Response(null, { status: 200 })), 400))) as typeof globalThis.fetch;
+      const fetch = (() =>
+        new Promise<Response>((resolve) => setTimeout(() => resolve(new Response(null, { status: 200 })), 400))) as typeof globalThis.fetch;
       const emitter = new Emitter('http://127.0.0.1:9', { method, fetch, bufferSize: 1, timeoutMs: 100, retry: 0 });
       const tracker = new Tracker(emitter);
       const log = new OutcomeLog(emitter.outcomes, tracker);
@@ -108,7 +127,10 @@ describe('hardening 3: timeoutMs is the emitter’s own, and response bodies are
         });
         expect(incidentLines(incidents), 'what the host saw').to.deep.equal([]);
         expect(flushed.done, log.describe()).to.be.true;
-        expect(log.outcomes.map((o) => [o.kind, 'error' in o ? o.error?.code : undefined]), log.describe()).to.deep.equal([['failed', 'timeout']]);
+        expect(
+          log.outcomes.map((o) => [o.kind, 'error' in o ? o.error?.code : undefined]),
+          log.describe(),
+        ).to.deep.equal([['failed', 'timeout']]);
         expect(flushed.done && flushed.ms, 'ms to flush()').to.be.below(350);
         expectConservation(log);
       } finally {
@@ -129,7 +151,10 @@ describe('hardening 3: timeoutMs is the emitter’s own, and response bodies are
       expect(report.report, childSummary(result)).to.deep.equal({ sent: 2, failed: 0, dropped: 0, abandoned: 0 });
       expect(report.flushedAtMs, 'ms to flush() in the child').to.be.below(900);
       expect(result.exitAfterReportMs, 'ms from the report to exit').to.be.below(1_000);
-      expect(server.requests.map((r) => r.bodyEnded), 'the child exited before any trickling body ended').to.deep.equal([false, false]);
+      expect(
+        server.requests.map((r) => r.bodyEnded),
+        'the child exited before any trickling body ended',
+      ).to.deep.equal([false, false]);
     } finally {
       await server.close();
     }
@@ -150,7 +175,9 @@ describe('hardening 3: timeoutMs is the emitter’s own, and response bodies are
   it('a child under --expose-gc, forcing gc() every 5 ms: the timeout still fires while headers are pending, and a trickling body does not delay `sent`', async function () {
     this.timeout(15_000);
     const server = await SlowServer.start((_index, request) =>
-      request.url?.startsWith('/headers-late') ? { status: 200, headersAfterMs: 3_000 } : { status: 200, trickleMs: TRICKLE_MS, chunkEveryMs: 20 },
+      request.url?.startsWith('/headers-late')
+        ? { status: 200, headersAfterMs: 3_000 }
+        : { status: 200, trickleMs: TRICKLE_MS, chunkEveryMs: 20 },
     );
     try {
       const result = await runChild('gc-timeout', [server.url], { nodeArgs: ['--expose-gc'], killAfterMs: 14_000 });

@@ -17,7 +17,10 @@ describe('packaging (dist)', () => {
   });
 
   it('require("rxplow") and require("rxplow/testing") load the CJS build', () => {
-    const out = run(['-e', "const r = require('rxplow'); const t = require('rxplow/testing'); console.log([typeof r.Tracker, typeof r.Emitter, typeof t.createTestingCollector, r.TRACKER_VERSION].join(' '))"]);
+    const out = run([
+      '-e',
+      "const r = require('rxplow'); const t = require('rxplow/testing'); console.log([typeof r.Tracker, typeof r.Emitter, typeof t.createTestingCollector, r.TRACKER_VERSION].join(' '))",
+    ]);
     expect(out).to.equal(`function function function rxplow-${JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version}`);
   });
 
@@ -42,7 +45,9 @@ describe('packaging (dist)', () => {
   });
 
   it('exports nothing from internals: the public entry lists its names', () => {
-    const names = run(['--input-type=module', '-e', "import * as m from 'rxplow'; console.log(Object.keys(m).sort().join(','))"]).split(',');
+    const names = run(['--input-type=module', '-e', "import * as m from 'rxplow'; console.log(Object.keys(m).sort().join(','))"]).split(
+      ',',
+    );
     expect(names).to.include.members(['Tracker', 'Emitter', 'SelfDescribingJson', 'InvalidEventError', 'eachValueFrom', 'pageView']);
     expect(names).to.not.include.members(['assemblePayloads', 'decide', 'batchEvents', 'PendingLedger']);
   });

@@ -23,7 +23,8 @@ function node(args: readonly string[]): { status: number | null; stdout: string;
 describe('packaging: the CJS build and require(esm)', function () {
   this.timeout(30_000);
   before(() => {
-    if (!existsSync(join(root, 'dist/cjs/index.js'))) throw new Error('dist/ is missing: run `npm run build` (npm test does) before this spec');
+    if (!existsSync(join(root, 'dist/cjs/index.js')))
+      throw new Error('dist/ is missing: run `npm run build` (npm test does) before this spec');
   });
 
   it('engines admits exactly the Node versions with require(esm) on by default, and the README says so', () => {

@@ -13,18 +13,26 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string; version: string; scripts: Record<string, string>; exports: Record<string, unknown> };
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  name: string;
+  version: string;
+  scripts: Record<string, string>;
+  exports: Record<string, unknown>;
+};
 /** Every entry of the exports map as a specifier: `rxplow`, `rxplow/testing`, ... */
 const entries = Object.keys(pkg.exports)
   .filter((key) => key !== './package.json')
   .map((key) => (key === '.' ? pkg.name : `${pkg.name}/${key.slice(2)}`));
-const versionOf = (name: string): string => (JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+const versionOf = (name: string): string =>
+  (JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
 const rxjsVersion = versionOf('rxjs');
 /**
  * rxplow/angular's optional peers (and theirs), so that its entry loads too, on Node, as in SSR (no browser global at
  * import). Angular's packages need their linker or, as here, the JIT compiler loaded first.
  */
-const angular = ['@angular/core', '@angular/common', '@angular/router', '@angular/platform-browser', '@angular/compiler'].map((name) => `${name}@${versionOf(name)}`);
+const angular = ['@angular/core', '@angular/common', '@angular/router', '@angular/platform-browser', '@angular/compiler'].map(
+  (name) => `${name}@${versionOf(name)}`,
+);
 
 /** The environment for child processes: no tsx loader or npm lifecycle settings leaking in from this run. */
 function cleanEnv(): NodeJS.ProcessEnv {
@@ -66,7 +74,8 @@ describe('packaging (npm pack → install → use)', function () {
     app = join(work, 'app');
     mkdirSync(app);
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'rxplow-consumer', private: true, version: '1.0.0' }, null, 2));
-    const install = (mode: string) => run('npm', ['install', mode, '--no-audit', '--no-fund', '--no-save', tarball, `rxjs@${rxjsVersion}`, ...angular], app);
+    const install = (mode: string) =>
+      run('npm', ['install', mode, '--no-audit', '--no-fund', '--no-save', tarball, `rxjs@${rxjsVersion}`, ...angular], app);
     let installed = install('--offline');
     if (installed.status !== 0) installed = install('--prefer-offline');
     ok(installed, 'npm install (the tarball, rxjs and Angular)');
@@ -94,8 +103,14 @@ describe('packaging (npm pack → install → use)', function () {
       'dist/esm/cli/main.js',
       'schemas/iglu-central/com.snowplowanalytics.snowplow/payload_data/jsonschema/1-0-4',
     ]);
-    expect(files.filter((f) => f.endsWith('.map')), 'source maps').to.deep.equal([]);
-    expect(files.filter((f) => /^(src|spec|bench|scripts|docs)\//.test(f)), 'not for the package').to.deep.equal([]);
+    expect(
+      files.filter((f) => f.endsWith('.map')),
+      'source maps',
+    ).to.deep.equal([]);
+    expect(
+      files.filter((f) => /^(src|spec|bench|scripts|docs)\//.test(f)),
+      'not for the package',
+    ).to.deep.equal([]);
   });
 
   it('import from ESM: both entries load, and events are delivered end to end', () => {
@@ -146,8 +161,14 @@ describe('packaging (npm pack → install → use)', function () {
       'const c: TestingCollector = createTestingCollector();',
       'export const done: Promise<unknown> = Promise.all([t.flush(), c.url]);',
     ].join('\n');
-    writeFileSync(esm, `import { Tracker, Emitter } from 'rxplow';\nimport { createTestingCollector, type TestingCollector } from 'rxplow/testing';\n${body}\n`);
-    writeFileSync(cjs, `import { Tracker, Emitter } from 'rxplow';\nimport { createTestingCollector, type TestingCollector } from 'rxplow/testing';\n${body}\n`);
+    writeFileSync(
+      esm,
+      `import { Tracker, Emitter } from 'rxplow';\nimport { createTestingCollector, type TestingCollector } from 'rxplow/testing';\n${body}\n`,
+    );
+    writeFileSync(
+      cjs,
+      `import { Tracker, Emitter } from 'rxplow';\nimport { createTestingCollector, type TestingCollector } from 'rxplow/testing';\n${body}\n`,
+    );
     const program = ts.createProgram([esm, cjs], {
       module: ts.ModuleKind.NodeNext,
       moduleResolution: ts.ModuleResolutionKind.NodeNext,
@@ -159,9 +180,14 @@ describe('packaging (npm pack → install → use)', function () {
       types: [],
     });
     const diagnostics = ts.getPreEmitDiagnostics(program);
-    expect(ts.formatDiagnostics(diagnostics, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => app, getNewLine: () => '\n' })).to.equal('');
+    expect(
+      ts.formatDiagnostics(diagnostics, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => app, getNewLine: () => '\n' }),
+    ).to.equal('');
     // each file got the declarations of its own format
-    const declarations = program.getSourceFiles().map((f) => f.fileName.slice(app.length + 1)).filter((f) => f.startsWith('node_modules/rxplow/'));
+    const declarations = program
+      .getSourceFiles()
+      .map((f) => f.fileName.slice(app.length + 1))
+      .filter((f) => f.startsWith('node_modules/rxplow/'));
     expect(declarations).to.include.members(['node_modules/rxplow/dist/esm/index.d.ts', 'node_modules/rxplow/dist/cjs/index.d.ts']);
   });
 

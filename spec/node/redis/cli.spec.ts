@@ -18,19 +18,54 @@ describe('rxplow worker (CLI)', function () {
   it('--help lists every option with its default; the top-level help names the command', () => {
     expect(parseCommandLine(['worker', '--help'])).to.deep.equal({ command: 'help', text: WORKER_USAGE });
     expect(HELP).to.match(/^ {2}worker +deliver events queued in a Redis stream/m);
-    for (const flag of ['--collector URL', '--redis URL', '--stream KEY', '--group NAME', '--consumer NAME', '--dead-letter-stream KEY', '--buffer-size N', '--max-in-flight N', '--claim-idle-ms N', '--stop-timeout-ms N', '--metrics-interval-ms N', '--keep-acked']) {
+    for (const flag of [
+      '--collector URL',
+      '--redis URL',
+      '--stream KEY',
+      '--group NAME',
+      '--consumer NAME',
+      '--dead-letter-stream KEY',
+      '--buffer-size N',
+      '--max-in-flight N',
+      '--claim-idle-ms N',
+      '--stop-timeout-ms N',
+      '--metrics-interval-ms N',
+      '--keep-acked',
+    ]) {
       expect(WORKER_USAGE, flag).to.include(`  ${flag} `);
     }
-    for (const value of [WORKER_DEFAULTS.redis, WORKER_DEFAULTS.stream, WORKER_DEFAULTS.group, String(WORKER_DEFAULTS.claimIdleMs), String(WORKER_DEFAULTS.stopTimeoutMs)]) {
+    for (const value of [
+      WORKER_DEFAULTS.redis,
+      WORKER_DEFAULTS.stream,
+      WORKER_DEFAULTS.group,
+      String(WORKER_DEFAULTS.claimIdleMs),
+      String(WORKER_DEFAULTS.stopTimeoutMs),
+    ]) {
       expect(WORKER_USAGE).to.include(`(default: ${value})`);
     }
   });
 
   it('parses options, fills defaults, refuses what it cannot use; the collector command is unchanged', () => {
-    const parsed = parseCommandLine(['worker', '--collector', 'http://127.0.0.1:9090', '--stream', 's', '--max-in-flight', '50', '--keep-acked']);
+    const parsed = parseCommandLine([
+      'worker',
+      '--collector',
+      'http://127.0.0.1:9090',
+      '--stream',
+      's',
+      '--max-in-flight',
+      '50',
+      '--keep-acked',
+    ]);
     expect(parsed).to.have.property('command', 'worker');
     const options = (parsed as Extract<typeof parsed, { command: 'worker' }>).options;
-    expect(options).to.include({ collector: 'http://127.0.0.1:9090', stream: 's', group: WORKER_DEFAULTS.group, maxInFlight: 50, deleteAcked: false, redis: WORKER_DEFAULTS.redis });
+    expect(options).to.include({
+      collector: 'http://127.0.0.1:9090',
+      stream: 's',
+      group: WORKER_DEFAULTS.group,
+      maxInFlight: 50,
+      deleteAcked: false,
+      redis: WORKER_DEFAULTS.redis,
+    });
     expect(options.consumer).to.match(/-\d+$/);
     expect(() => parseCommandLine(['worker'])).to.throw(/--collector is required/);
     expect(() => parseCommandLine(['worker', '--collector', 'x', '--redis', 'http://x'])).to.throw(/--redis/);
@@ -49,7 +84,24 @@ describe('rxplow worker (CLI)', function () {
       await tracker.shutdown();
       const child = spawn(
         process.execPath,
-        ['--import', 'tsx', 'src/cli/main.ts', 'worker', '--redis', server.url, '--stream', 'cli:events', '--collector', collector.url, '--consumer', 'cli-1', '--block-ms', '100', '--stop-timeout-ms', '3000'],
+        [
+          '--import',
+          'tsx',
+          'src/cli/main.ts',
+          'worker',
+          '--redis',
+          server.url,
+          '--stream',
+          'cli:events',
+          '--collector',
+          collector.url,
+          '--consumer',
+          'cli-1',
+          '--block-ms',
+          '100',
+          '--stop-timeout-ms',
+          '3000',
+        ],
         { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
       );
       let out = '';

@@ -2,7 +2,14 @@
 // delivering through a real HTTP Emitter to a loopback collector.
 import { expect } from 'chai';
 import { createTracker, Emitter, structEvent, type DeliveryOutcome } from '../../../src/index.js';
-import { createRedisWorker, RedisQueueEmitter, readStreamMetrics, type DeadLetter, type RedisWorker, type RedisWorkerMetrics } from '../../../src/redis/index.js';
+import {
+  createRedisWorker,
+  RedisQueueEmitter,
+  readStreamMetrics,
+  type DeadLetter,
+  type RedisWorker,
+  type RedisWorkerMetrics,
+} from '../../../src/redis/index.js';
 import { LoopbackCollector } from '../../support/collector.js';
 import { client, RedisServer, waitFor } from './support.js';
 
@@ -32,10 +39,25 @@ describe('rxplow/redis in one process (real redis-server, loopback collector)', 
   });
 
   const fastEmitter = (name: string) =>
-    new Emitter(collector.url, { name, bufferSize: 50, flushIntervalMs: 10, timeoutMs: 5_000, retry: { limit: 1_000, baseDelayMs: 20, maxDelayMs: 250 } });
+    new Emitter(collector.url, {
+      name,
+      bufferSize: 50,
+      flushIntervalMs: 10,
+      timeoutMs: 5_000,
+      retry: { limit: 1_000, baseDelayMs: 20, maxDelayMs: 250 },
+    });
 
   function startWorker(stream: string, group: string, consumer: string, extra: { claimIdleMs?: number } = {}): RedisWorker {
-    const w = createRedisWorker({ redis, stream, group, consumer, emitter: fastEmitter(consumer), blockMs: 100, claimIntervalMs: 200, claimIdleMs: extra.claimIdleMs ?? 5_000 });
+    const w = createRedisWorker({
+      redis,
+      stream,
+      group,
+      consumer,
+      emitter: fastEmitter(consumer),
+      blockMs: 100,
+      claimIntervalMs: 200,
+      claimIdleMs: extra.claimIdleMs ?? 5_000,
+    });
     workers.push(w);
     return w;
   }
@@ -94,7 +116,10 @@ describe('rxplow/redis in one process (real redis-server, loopback collector)', 
     });
     const accepted = collector.acceptedPerEid();
     expect([...accepted.keys()]).to.have.members(eids);
-    expect([...accepted.values()].every((count) => count === 1), 'each eid once').to.equal(true);
+    expect(
+      [...accepted.values()].every((count) => count === 1),
+      'each eid once',
+    ).to.equal(true);
     const [ra, rb] = await Promise.all([a.stop(), b.stop()]);
     workers.length = 0;
     expect(ra.delivered + rb.delivered).to.equal(1_000);
@@ -152,7 +177,10 @@ describe('rxplow/redis in one process (real redis-server, loopback collector)', 
     await waitFor('backlog drained', () => collector.acceptedPerEid().size === eids.length + backlog.length, 30_000);
     await waitFor('stream empty', async () => (await readStreamMetrics(redis, stream, group, Date.now())).streamLength === 0);
     const accepted = collector.acceptedPerEid();
-    expect([...accepted.values()].every((count) => count === 1), 'each eid accepted once').to.equal(true);
+    expect(
+      [...accepted.values()].every((count) => count === 1),
+      'each eid accepted once',
+    ).to.equal(true);
     const [ra, rb] = await Promise.all([a.stop(), b.stop()]);
     workers.length = 0;
     expect(ra.reclaimed + rb.reclaimed, 'no live worker lost entries to the other').to.equal(0);

@@ -32,12 +32,26 @@ describe('rxplow/redis across processes (real redis-server, loopback collector)'
   });
 
   const worker = (consumer: string, extra: object = {}): Child => {
-    const child = new Child('worker.ts', { url: server.url, stream: 'events', group: 'delivery', consumer, collector: collector.url, ...extra });
+    const child = new Child('worker.ts', {
+      url: server.url,
+      stream: 'events',
+      group: 'delivery',
+      consumer,
+      collector: collector.url,
+      ...extra,
+    });
     children.push(child);
     return child;
   };
   const producer = (name: string, count: number): Child => {
-    const child = new Child('producer.ts', { url: server.url, stream: 'events', count, name, out: join(tmp, `${name}.jsonl`), maxLen: 1_000_000 });
+    const child = new Child('producer.ts', {
+      url: server.url,
+      stream: 'events',
+      count,
+      name,
+      out: join(tmp, `${name}.jsonl`),
+      maxLen: 1_000_000,
+    });
     children.push(child);
     return child;
   };
@@ -57,7 +71,10 @@ describe('rxplow/redis across processes (real redis-server, loopback collector)'
     expect([...accepted.keys()].sort()).to.deep.equal([...sent].sort());
     const dup = [...accepted.values()].filter((c) => c !== 1).length;
     expect(dup, 'eids accepted more than once').to.equal(0);
-    expect([...collector.receivedPerEid().values()].every((c) => c === 1), 'no eid even sent twice').to.equal(true);
+    expect(
+      [...collector.receivedPerEid().values()].every((c) => c === 1),
+      'no eid even sent twice',
+    ).to.equal(true);
     // Graceful stop: SIGTERM, the report, a clean exit.
     for (const w of workers) w.kill('SIGTERM');
     const exits = await Promise.all(workers.map((w) => w.exited));
@@ -95,14 +112,20 @@ describe('rxplow/redis across processes (real redis-server, loopback collector)'
     await waitFor('every eid accepted', () => collector.acceptedPerEid().size === 2_000, 60_000, 100);
     const accepted = collector.acceptedPerEid();
     expect([...accepted.keys()]).to.have.members(eids);
-    expect([...accepted.values()].every((c) => c === 1), 'each accepted once').to.equal(true);
+    expect(
+      [...accepted.values()].every((c) => c === 1),
+      'each accepted once',
+    ).to.equal(true);
     const twice = [...collector.receivedPerEid()].filter(([, c]) => c > 1).map(([eid]) => eid);
     expect(twice.length, 'the batch in flight at the kill was sent again').to.be.greaterThan(0);
-    expect(twice.every((eid) => inFlight.has(eid)), 'duplicates only from the batch in flight').to.equal(true);
+    expect(
+      twice.every((eid) => inFlight.has(eid)),
+      'duplicates only from the batch in flight',
+    ).to.equal(true);
     b.kill('SIGTERM');
     await b.exited;
     const report = b.messages<WorkerReport>('stopped')[0]!.report;
-    expect(report.reclaimed, 'B reclaimed A\'s pending entries').to.equal(pendingAtA);
+    expect(report.reclaimed, "B reclaimed A's pending entries").to.equal(pendingAtA);
     const m = await readStreamMetrics(redis, 'events', 'delivery', Date.now());
     redis.destroy();
     expect(m).to.include({ streamLength: 0, pending: 0 });
@@ -111,7 +134,13 @@ describe('rxplow/redis across processes (real redis-server, loopback collector)'
   it('Redis killed (SIGKILL) and restarted while a producer runs: failures and retries reported, recovery, nothing reported `sent` is lost (AOF, appendfsync always)', async () => {
     server = await RedisServer.start({ appendfsync: 'always' });
     const redis = await client(server.url);
-    const emitter = new RedisQueueEmitter({ redis, stream: 'events', maxLen: 1_000_000, timeoutMs: 1_000, retry: { limit: 100, baseDelayMs: 50, maxDelayMs: 300 } });
+    const emitter = new RedisQueueEmitter({
+      redis,
+      stream: 'events',
+      maxLen: 1_000_000,
+      timeoutMs: 1_000,
+      retry: { limit: 100, baseDelayMs: 50, maxDelayMs: 300 },
+    });
     const tracker = createTracker(emitter);
     const outcomes: DeliveryOutcome[] = [];
     emitter.outcomes.subscribe((o) => outcomes.push(o));

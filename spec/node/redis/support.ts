@@ -35,7 +35,10 @@ export class RedisServer {
   #child: ChildProcess | undefined;
   #log = '';
 
-  private constructor(readonly port: number, private readonly options: RedisServerOptions) {
+  private constructor(
+    readonly port: number,
+    private readonly options: RedisServerOptions,
+  ) {
     this.dir = mkdtempSync(join(tmpdir(), 'rxplow-redis-'));
   }
 
@@ -53,8 +56,23 @@ export class RedisServer {
   async launch(): Promise<void> {
     const aof = this.options.appendfsync;
     const args = [
-      '--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--save', '', '--daemonize', 'no',
-      '--appendonly', aof ? 'yes' : 'no', ...(aof ? ['--appendfsync', aof] : []), '--protected-mode', 'yes', '--loglevel', 'warning',
+      '--port',
+      String(this.port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      this.dir,
+      '--save',
+      '',
+      '--daemonize',
+      'no',
+      '--appendonly',
+      aof ? 'yes' : 'no',
+      ...(aof ? ['--appendfsync', aof] : []),
+      '--protected-mode',
+      'yes',
+      '--loglevel',
+      'warning',
     ];
     const child = spawn(REDIS_SERVER, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.#child = child;
@@ -97,7 +115,11 @@ export class RedisServer {
 
 /** A connected node-redis client that fails fast while Redis is down (the settings rxplow/redis recommends). */
 export async function client(url: string): Promise<RedisClient & { quit(): Promise<unknown> }> {
-  const c = createClient({ url, disableOfflineQueue: true, socket: { reconnectStrategy: (n: number) => Math.min(50 * 2 ** n, 500), connectTimeout: 1000 } });
+  const c = createClient({
+    url,
+    disableOfflineQueue: true,
+    socket: { reconnectStrategy: (n: number) => Math.min(50 * 2 ** n, 500), connectTimeout: 1000 },
+  });
   c.on('error', () => undefined);
   await c.connect();
   return c;
@@ -140,11 +162,18 @@ export class Child {
 
   /** The JSON messages it printed (`{"type": ...}` lines). */
   messages<T = { type: string } & Record<string, unknown>>(type: string): T[] {
-    return this.lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { type: string }).filter((m) => m.type === type) as T[];
+    return this.lines
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { type: string })
+      .filter((m) => m.type === type) as T[];
   }
 
   async waitFor(type: string, timeoutMs = 30_000): Promise<void> {
-    await waitFor(`${type} from ${this.process.spawnargs[3]} (stderr: ${this.stderr.slice(-500)})`, () => this.messages(type).length > 0 || this.process.exitCode !== null, timeoutMs);
+    await waitFor(
+      `${type} from ${this.process.spawnargs[3]} (stderr: ${this.stderr.slice(-500)})`,
+      () => this.messages(type).length > 0 || this.process.exitCode !== null,
+      timeoutMs,
+    );
     if (this.messages(type).length === 0) throw new Error(`child exited ${this.process.exitCode} before "${type}": ${this.stderr}`);
   }
 
@@ -155,5 +184,8 @@ export class Child {
 
 /** Reads a file of JSON lines. */
 export function jsonLines<T>(path: string): T[] {
-  return readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as T);
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as T);
 }

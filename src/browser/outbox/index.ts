@@ -208,10 +208,12 @@ class BrowserOutbox implements OutboxSink {
     const budgetBytes = positive(options.keepaliveBudgetBytes, 'keepaliveBudgetBytes', OUTBOX_DEFAULTS.keepaliveBudgetBytes);
     this.#retainFailed = options.retainFailed ?? OUTBOX_DEFAULTS.retainFailed;
     const handoff = options.keepaliveHandoff ?? OUTBOX_DEFAULTS.keepaliveHandoff;
-    if (handoff !== 'trust-when-healthy' && handoff !== 'resend') throw new InvalidOptionsError('keepaliveHandoff', `expected 'trust-when-healthy' or 'resend', got ${String(handoff)}`);
+    if (handoff !== 'trust-when-healthy' && handoff !== 'resend')
+      throw new InvalidOptionsError('keepaliveHandoff', `expected 'trust-when-healthy' or 'resend', got ${String(handoff)}`);
     this.#trustKeepalive = handoff === 'trust-when-healthy';
     const storageOption = options.storage ?? OUTBOX_DEFAULTS.storage;
-    if (storageOption !== 'localStorage' && storageOption !== 'memory') throw new InvalidOptionsError('storage', `expected 'localStorage' or 'memory', got ${String(storageOption)}`);
+    if (storageOption !== 'localStorage' && storageOption !== 'memory')
+      throw new InvalidOptionsError('storage', `expected 'localStorage' or 'memory', got ${String(storageOption)}`);
     this.#win = options.window ?? (typeof window === 'undefined' ? undefined : window);
     const emitterOptions = options.emitter ?? {};
     this.#scheduler = emitterOptions.scheduler ?? options.scheduler;
@@ -225,7 +227,11 @@ class BrowserOutbox implements OutboxSink {
       unloading: () => this.#unloading,
       onKeepalive: (request) => this.#handOff(request),
     });
-    this.emitter = new Emitter(options.endpoint, { ...emitterOptions, ...(this.#scheduler ? { scheduler: this.#scheduler } : {}), transport });
+    this.emitter = new Emitter(options.endpoint, {
+      ...emitterOptions,
+      ...(this.#scheduler ? { scheduler: this.#scheduler } : {}),
+      transport,
+    });
     this.name = this.emitter.name;
     this.outcomes = merge(this.emitter.outcomes, this.#own);
     this.#prefix = `${options.storageKey ?? `rxplow.outbox:${this.name}`}#`;
@@ -255,7 +261,11 @@ class BrowserOutbox implements OutboxSink {
   }
 
   connect(admissions: Observable<Admission>): Subscription {
-    if (this.#connected) throw new InvalidOptionsError('emitters', `the outbox sink "${this.name}" is already connected to a tracker; give each tracker its own`);
+    if (this.#connected)
+      throw new InvalidOptionsError(
+        'emitters',
+        `the outbox sink "${this.name}" is already connected to a tracker; give each tracker its own`,
+      );
     this.#connected = true;
     return admissions.subscribe((admission) => this.#admit(admission));
   }

@@ -91,7 +91,9 @@ export function parseRecord(text: string | null): StoredRecord | undefined {
   if (record.v !== 1 || !Array.isArray(record.events)) return undefined;
   const events: Payload[] = [];
   for (const event of record.events as unknown[]) if (isStoredPayload(event)) events.push(Object.freeze({ ...event }));
-  const handedOff = new Set(Array.isArray(record.handedOff) ? record.handedOff.filter((eid): eid is string => typeof eid === 'string') : []);
+  const handedOff = new Set(
+    Array.isArray(record.handedOff) ? record.handedOff.filter((eid): eid is string => typeof eid === 'string') : [],
+  );
   return { closed: record.closed === true, at: typeof record.at === 'number' ? record.at : 0, events, handedOff };
 }
 

@@ -7,7 +7,13 @@ import { settlesWithin } from './race.js';
 
 if (process.env['RXPLOW_HARDENING_CHILD'] === '1') {
   const endpoint = process.argv[2]!;
-  const emitter = new Emitter(endpoint, { method: 'post', bufferSize: 100, flushIntervalMs: 50, timeoutMs: 2_000, retry: { limit: 1, baseDelayMs: 5 } });
+  const emitter = new Emitter(endpoint, {
+    method: 'post',
+    bufferSize: 100,
+    flushIntervalMs: 50,
+    timeoutMs: 2_000,
+    retry: { limit: 1, baseDelayMs: 5 },
+  });
   const tracker = new Tracker(emitter, { namespace: 'h2', appId: 'big' });
   const tracked: string[] = [];
   const outcomes: DeliveryOutcome[] = [];
@@ -28,7 +34,8 @@ if (process.env['RXPLOW_HARDENING_CHILD'] === '1') {
   const finals = new Map<string, string[]>();
   for (const o of outcomes) {
     if (o.kind === 'retrying') continue;
-    for (const p of o.events) finals.set(p['eid']!, [...(finals.get(p['eid']!) ?? []), o.kind === 'dropped' ? `dropped:${o.reason}` : o.kind]);
+    for (const p of o.events)
+      finals.set(p['eid']!, [...(finals.get(p['eid']!) ?? []), o.kind === 'dropped' ? `dropped:${o.reason}` : o.kind]);
   }
   const tally: Record<string, number> = {};
   for (const eid of tracked) {
@@ -37,6 +44,9 @@ if (process.env['RXPLOW_HARDENING_CHILD'] === '1') {
   }
   const bigEids = tracked.slice(0, 100);
   const bigTally: Record<string, number> = {};
-  for (const eid of bigEids) bigTally[(finals.get(eid) ?? ['(none)']).join('+')] = (bigTally[(finals.get(eid) ?? ['(none)']).join('+')] ?? 0) + 1;
-  process.stdout.write(`${JSON.stringify({ bigFlushed, smallFlushed, report, tally, bigTally, tracked: tracked.length, peakRssMb: Math.round(peakRss / 1e6) })}\n`);
+  for (const eid of bigEids)
+    bigTally[(finals.get(eid) ?? ['(none)']).join('+')] = (bigTally[(finals.get(eid) ?? ['(none)']).join('+')] ?? 0) + 1;
+  process.stdout.write(
+    `${JSON.stringify({ bigFlushed, smallFlushed, report, tally, bigTally, tracked: tracked.length, peakRssMb: Math.round(peakRss / 1e6) })}\n`,
+  );
 }

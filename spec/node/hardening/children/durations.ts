@@ -32,7 +32,13 @@ if (process.env['RXPLOW_HARDENING_CHILD'] === '1') {
     await tracker.shutdown({ timeoutMs: 50 });
   }
 
-  const emitter = new Emitter(endpoint, { method: 'post', bufferSize: 5, timeoutMs: MAX, flushIntervalMs: MAX, retry: { baseDelayMs: MAX, maxDelayMs: MAX, maxAgeMs: MAX } });
+  const emitter = new Emitter(endpoint, {
+    method: 'post',
+    bufferSize: 5,
+    timeoutMs: MAX,
+    flushIntervalMs: MAX,
+    retry: { baseDelayMs: MAX, maxDelayMs: MAX, maxAgeMs: MAX },
+  });
   const tracker = new Tracker(emitter);
   tracker.trackStructEvent({ category: 'longest', action: 'durations' });
   const report = await tracker.shutdown({ timeoutMs: Infinity });

@@ -11,7 +11,10 @@ if (process.env['RXPLOW_HARDENING_CHILD'] === '1') {
   const base = process.argv[2]!;
   const collect = setInterval(() => gc(), 5);
 
-  async function scenario(path: string, timeoutMs: number): Promise<{ outcomes: string[]; flushed: boolean; firstAtMs: number | undefined }> {
+  async function scenario(
+    path: string,
+    timeoutMs: number,
+  ): Promise<{ outcomes: string[]; flushed: boolean; firstAtMs: number | undefined }> {
     const emitter = new Emitter(`${base}/${path}`, { method: 'get', timeoutMs, retry: 0 });
     const tracker = new Tracker(emitter);
     const start = Date.now();

@@ -12,7 +12,9 @@ if (process.env['RXPLOW_HARDENING_CHILD'] === '1') {
   const tracker = new Tracker([get, post], { namespace: 'h3', appId: 'hung' });
   const finals: string[] = [];
   tracker.outcomes.subscribe((o: DeliveryOutcome) => {
-    if (o.kind !== 'retrying') for (let i = 0; i < o.events.length; i++) finals.push(o.kind === 'dropped' ? `dropped:${o.reason}` : `${o.kind}:${o.kind === 'failed' ? o.error.code : ''}`);
+    if (o.kind !== 'retrying')
+      for (let i = 0; i < o.events.length; i++)
+        finals.push(o.kind === 'dropped' ? `dropped:${o.reason}` : `${o.kind}:${o.kind === 'failed' ? o.error.code : ''}`);
   });
   for (let i = 0; i < 4; i++) tracker.trackStructEvent({ category: 'hung', action: 'fetch', value: i });
   const flushed = await settlesWithin(tracker.flush(), 3_000);

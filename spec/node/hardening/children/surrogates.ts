@@ -17,7 +17,10 @@ if (process.env['RXPLOW_HARDENING_CHILD'] === '1') {
   const ENTITY = 'iglu:com.acme/entity/jsonschema/1-0-0';
   tracker.trackStructEvent({ category: 'c', action: 'a', label: `cut ${HIGH}` });
   tracker.setUserId(`user${LOW}`).trackPageView({ pageUrl: `https://x.test/${HIGH}` }, { subject: { useragent: `ua${HIGH}` } });
-  tracker.trackSelfDescribingEvent({ schema: 'iglu:com.acme/e/jsonschema/1-0-0', data: { [`k${HIGH}`]: `v${LOW}` } }, { context: [{ schema: ENTITY, data: { n: `${LOW}${HIGH}` } }] });
+  tracker.trackSelfDescribingEvent(
+    { schema: 'iglu:com.acme/e/jsonschema/1-0-0', data: { [`k${HIGH}`]: `v${LOW}` } },
+    { context: [{ schema: ENTITY, data: { n: `${LOW}${HIGH}` } }] },
+  );
   tracker.input.next(structEvent({ category: `in${HIGH}`, action: 'a' }));
   const flushed = await settlesWithin(tracker.flush(), 4_000);
   const report = await tracker.shutdown({ timeoutMs: 200 });

@@ -12,7 +12,9 @@ if (process.env['RXPLOW_HARDENING_CHILD'] === '1') {
   const tracker = new Tracker([get, post], { namespace: 'h3', appId: 'trickle' });
   const start = Date.now();
   const outcomes: string[] = [];
-  tracker.outcomes.subscribe((o: DeliveryOutcome) => outcomes.push(`${Date.now() - start}ms ${o.kind}${'error' in o && o.error ? ` ${o.error.code}` : ''}`));
+  tracker.outcomes.subscribe((o: DeliveryOutcome) =>
+    outcomes.push(`${Date.now() - start}ms ${o.kind}${'error' in o && o.error ? ` ${o.error.code}` : ''}`),
+  );
   tracker.trackStructEvent({ category: 'trickle', action: 'exit' });
   const flushed = await settlesWithin(tracker.flush(), 6_000);
   const flushedAtMs = Date.now() - start;
