@@ -77,6 +77,8 @@ export type { GlobalContext, GlobalContextGenerator, GlobalContextEvent, Conditi
 export type { SubjectFields, Platform } from './tracker/subject-fields.js';
 
 export { Emitter } from './emitter/emitter.js';
+export { QueuedSink } from './emitter/queued-sink.js';
+export type { QueuedSinkConfig } from './emitter/queued-sink.js';
 export { EMITTER_DEFAULTS } from './emitter/options.js';
 export { MAX_DURATION_MS } from './emitter/durations.js';
 export type { Sink, Admission, AcceptedEvent, RejectedEvent } from './emitter/sink.js';
@@ -85,7 +87,7 @@ export { createKyTransport } from './emitter/ky-transport.js';
 export type { KyTransportOptions } from './emitter/ky-transport.js';
 export { deliverBatch } from './emitter/deliver.js';
 export type { DeliveryEnvironment, Settlement } from './emitter/deliver.js';
-export type { QueuedEvent } from './emitter/batch.js';
+export type { QueuedEvent, BatchLimits } from './emitter/batch.js';
 /** Turns an Observable (e.g. `tracker.outcomes`) into an async iterable for `for await` (from rxjs-for-await). */
 export { eachValueFrom } from 'rxjs-for-await';
 export type { EmitterOptions, RetryOptions } from './emitter/options.js';

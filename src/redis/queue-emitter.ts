@@ -1,41 +1,13 @@
 import { setMaxListeners } from 'node:events';
-import {
-  catchError,
-  concat,
-  defer,
-  filter,
-  map,
-  mergeMap,
-  NEVER,
-  Observable,
-  of,
-  race,
-  Subject,
-  take,
-  timer,
-  type SchedulerLike,
-  type Subscription,
-} from 'rxjs';
-import { batchEvents, type QueuedEvent } from '../emitter/batch.js';
+import { catchError, concat, defer, map, mergeMap, Observable, of, race, take, timer, type SchedulerLike } from 'rxjs';
+import type { QueuedEvent } from '../emitter/batch.js';
 import { unexpected, type Settlement } from '../emitter/deliver.js';
-import { checkShutdownTimeout } from '../emitter/durations.js';
-import { PendingLedger } from '../emitter/ledger.js';
 import type { ResolvedRetryOptions, RetryOptions } from '../emitter/options.js';
-import type {
-  DeliveryError,
-  DeliveryOutcome,
-  DeliveryReport,
-  DropReason,
-  FailedOutcome,
-  RetryingOutcome,
-  SentOutcome,
-  ShutdownOptions,
-} from '../emitter/outcome.js';
+import type { DeliveryError } from '../emitter/outcome.js';
+import { QueuedSink } from '../emitter/queued-sink.js';
 import { decide } from '../emitter/retry-policy.js';
-import type { Admission, Sink } from '../emitter/sink.js';
-import { AbortedError, InvalidOptionsError, NetworkError, TimeoutError, type InvalidEventError, type UnexpectedError } from '../errors.js';
+import { NetworkError, TimeoutError } from '../errors.js';
 import * as c from '../payload/checks.js';
-import type { Payload } from '../payload/payload.js';
 import type { RedisClient } from './client.js';
 import * as o from './options.js';
 
@@ -99,128 +71,65 @@ const CHECKS: c.Checks<RedisQueueEmitterOptions> = {
   scheduler: o.scheduler,
 };
 
+const NOTHING = Object.freeze({ bytes: 0 });
+
 /** Replies that no retry can fix: the key holds another type, or the command itself is wrong. */
 const PERMANENT = /^(WRONGTYPE|ERR (syntax|wrong number|value is not|The ID specified))/;
 
 /**
- * A {@link Sink} that appends each event to a Redis stream (`XADD … MAXLEN ~ maxLen * p <payload JSON>`, pipelined in
+ * A sink (a `QueuedSink`) that appends each event to a Redis stream (`XADD … MAXLEN ~ maxLen * p <payload JSON>`, pipelined in
  * batches), for workers (`createRedisWorker`, `rxplow worker`) to deliver over HTTP. Usable wherever an `Emitter` is.
  *
  * Its outcomes have the HTTP emitter's shape; here `sent` means **durably queued**: Redis acknowledged the `XADD`
  * (`status` 0: no HTTP was involved). Failing to reach Redis is a `retrying` outcome (with `willRetry` and the delay),
  * then `failed` when the retry policy gives up; `flush()` and `shutdown()` keep their promises.
  */
-export class RedisQueueEmitter implements Sink {
-  /** The name in outcomes. */
-  readonly name: string;
+export class RedisQueueEmitter extends QueuedSink {
   /** The stream events are appended to. */
   readonly stream: string;
   /** The stream's bound (`MAXLEN ~`), as given. */
   readonly maxLen: number;
-  /** Every outcome: `sent` (queued in Redis), `retrying`, `failed`, `dropped`. Hot: no replay. */
-  readonly outcomes: Observable<DeliveryOutcome>;
-  /** The `sent` outcomes: events Redis has acknowledged. */
-  readonly successes: Observable<SentOutcome>;
-  /** `retrying` and `failed` outcomes: Redis could not be reached or refused the write. */
-  readonly failures: Observable<FailedOutcome | RetryingOutcome>;
 
   readonly #redis: RedisClient;
   readonly #where: string;
-  readonly #batchSize: number;
-  readonly #flushIntervalMs: number;
-  readonly #concurrency: number;
   readonly #timeoutMs: number;
   readonly #retry: ResolvedRetryOptions;
   readonly #random: () => number;
-  readonly #maxQueueSize: number;
   readonly #scheduler: SchedulerLike;
-  readonly #intake = new Subject<QueuedEvent>();
-  readonly #flushSignal = new Subject<void>();
-  readonly #outcomes = new Subject<DeliveryOutcome>();
-  readonly #ledger = new PendingLedger();
-  readonly #counts = { sent: 0, failed: 0, dropped: 0, abandoned: 0 };
   readonly #maxLenArg: string;
-  #pipeline: Subscription | undefined;
-  #connected = false;
-  #seq = 0;
-  #closed = false;
-  #shutdown: Promise<DeliveryReport> | undefined;
 
   /** @throws {InvalidOptionsError} for a missing client, stream or `maxLen`, or any unusable option. */
   constructor(options: RedisQueueEmitterOptions) {
     const checked = c.checkOptions(CHECKS, options);
     const d = REDIS_QUEUE_DEFAULTS;
+    const scheduler = checked.scheduler ?? o.defaultScheduler;
+    super({
+      name: checked.name ?? `redis ${checked.stream}`,
+      // Batches by count and time only: an entry's size is Redis's concern (its JSON is built when the batch is written).
+      limits: { maxEvents: checked.batchSize ?? d.batchSize, maxBytes: Infinity, emptyBytes: 0 },
+      maxWaitMs: checked.flushIntervalMs ?? d.flushIntervalMs,
+      concurrency: checked.concurrency ?? d.concurrency,
+      maxQueueSize: checked.maxQueueSize ?? d.maxQueueSize,
+      scheduler,
+    });
     this.#redis = checked.redis;
     this.stream = checked.stream;
     this.maxLen = checked.maxLen;
     this.#maxLenArg = String(checked.maxLen);
-    this.name = checked.name ?? `redis ${checked.stream}`;
     this.#where = `redis stream ${checked.stream}`;
-    this.#batchSize = checked.batchSize ?? d.batchSize;
-    this.#flushIntervalMs = checked.flushIntervalMs ?? d.flushIntervalMs;
-    this.#concurrency = checked.concurrency ?? d.concurrency;
     this.#timeoutMs = checked.timeoutMs ?? d.timeoutMs;
     this.#retry = o.resolveRetry(checked.retry, d.retry);
     this.#random = o.randomOf(this.#retry);
-    this.#maxQueueSize = checked.maxQueueSize ?? d.maxQueueSize;
-    this.#scheduler = checked.scheduler ?? o.defaultScheduler;
-    this.outcomes = this.#outcomes.asObservable();
-    this.successes = this.outcomes.pipe(filter((x): x is SentOutcome => x.kind === 'sent'));
-    this.failures = this.outcomes.pipe(filter((x): x is FailedOutcome | RetryingOutcome => x.kind === 'failed' || x.kind === 'retrying'));
-    this.#start();
+    this.#scheduler = scheduler;
   }
 
-  /**
-   * Subscribes this emitter to a tracker's admissions (the tracker calls it). It serves one tracker.
-   * @throws {InvalidOptionsError} when it is already connected.
-   */
-  connect(admissions: Observable<Admission>): Subscription {
-    if (this.#connected)
-      throw new InvalidOptionsError(
-        'emitters',
-        `the emitter "${this.name}" is already connected to a tracker; give each tracker its own emitters`,
-      );
-    this.#connected = true;
-    return admissions.subscribe((admission) => this.#admit(admission));
-  }
-
-  /** Resolves when every event accepted before the call is queued in Redis or has another final outcome. Never rejects. */
-  flush(): Promise<void> {
-    const below = this.#seq;
-    this.#flushSignal.next();
-    return this.#ledger.whenSettledBelow(below);
-  }
-
-  /**
-   * Stops intake (later events are `dropped`, reason `shutdown`), flushes, and at `timeoutMs` gives up pipelines in
-   * flight and pending retries: their events are `dropped`, reason `abandoned` (a write already on the wire may still
-   * land in Redis). Resolves to this emitter's counts. Idempotent; never rejects. The Redis client is left open.
-   * @throws {InvalidOptionsError} at the call for a `timeoutMs` that is not an integer in [0, 2^31 − 1] or `Infinity`.
-   */
-  shutdown(options: ShutdownOptions = {}): Promise<DeliveryReport> {
-    const timeoutMs = checkShutdownTimeout(options?.timeoutMs);
-    this.#shutdown ??= this.#drainAndClose(timeoutMs);
-    return this.#shutdown;
-  }
-
-  #start(): void {
-    const limits = { maxEvents: this.#batchSize, maxBytes: Infinity, emptyBytes: 0 };
-    this.#pipeline = this.#intake
-      .pipe(
-        batchEvents({ limits, maxWaitMs: this.#flushIntervalMs, flush: this.#flushSignal, scheduler: this.#scheduler }),
-        mergeMap((batch) => this.#deliver(batch), this.#concurrency),
-      )
-      .subscribe({ next: (settlement) => this.#publish(settlement), error: (error: unknown) => this.#recover(error) });
-  }
-
-  #recover(error: unknown): void {
-    const left = this.#ledger.remaining();
-    if (left.length > 0) this.#publish(unexpected(this.name, left, error, 'the queue pipeline failed'));
-    if (!this.#closed) this.#start();
+  /** Serialised when its batch is written, off the caller's path (payloads are frozen): nothing to measure. */
+  protected measure(): { readonly bytes: number } {
+    return NOTHING;
   }
 
   /** One batch's story: pipelined XADDs, one reply each; the ones that failed are retried (or fail) as a group. */
-  #deliver(batch: readonly QueuedEvent[]): Observable<Settlement> {
+  protected deliver(batch: readonly QueuedEvent[]): Observable<Settlement> {
     const firstAttemptAt = this.#scheduler.now();
     const attempt = (items: readonly QueuedEvent[], n: number): Observable<Settlement> =>
       defer(() => {
@@ -318,81 +227,4 @@ export class RedisQueueEmitter implements Sink {
     }
     return concat(...out);
   }
-
-  #drainAndClose(timeoutMs: number): Promise<DeliveryReport> {
-    this.#closed = true;
-    const deadline = timeoutMs === Infinity ? NEVER : timer(timeoutMs, this.#scheduler).pipe(map(() => 'deadline' as const));
-    const drained = new Observable<'drained'>((subscriber) => {
-      void this.flush().then(() => {
-        subscriber.next('drained');
-        subscriber.complete();
-      });
-    });
-    return new Promise((resolve) => {
-      race(drained, deadline)
-        .pipe(take(1))
-        .subscribe((ending) => {
-          this.#pipeline?.unsubscribe();
-          const left = this.#ledger.remaining();
-          if (left.length > 0) {
-            const error = new AbortedError(ending === 'deadline' ? `shutdown deadline of ${timeoutMs} ms reached` : 'shutdown');
-            this.#publish({
-              outcome: dropped(
-                this.name,
-                'abandoned',
-                left.map((item) => item.payload),
-                error,
-              ),
-              items: left,
-            });
-          }
-          resolve({ ...this.#counts });
-        });
-    });
-  }
-
-  #admit(admission: Admission): void {
-    try {
-      if (admission.kind === 'rejected') {
-        const events = admission.payload ? [admission.payload] : [];
-        return this.#publish({ outcome: dropped(this.name, admission.reason, events, admission.error), items: [] }, events.length === 0);
-      }
-      this.#accept(admission.payload);
-    } catch (error) {
-      const payload = admission.payload;
-      const item = { seq: -1, payload: payload ?? {}, bytes: 0 };
-      this.#publish(unexpected(this.name, payload ? [item] : [], error, 'admitting an event'), payload === undefined);
-    }
-  }
-
-  #accept(payload: Payload): void {
-    if (this.#closed) return this.#drop('shutdown', payload);
-    if (this.#ledger.size >= this.#maxQueueSize) return this.#drop('queue-full', payload);
-    // Serialised when its batch is written, off the caller's path (payloads are frozen).
-    const item: QueuedEvent = { seq: this.#seq++, payload, bytes: 0 };
-    this.#ledger.add(item);
-    this.#intake.next(item);
-  }
-
-  #drop(reason: DropReason, payload: Payload): void {
-    this.#publish({ outcome: dropped(this.name, reason, [payload], undefined), items: [] });
-  }
-
-  #publish({ outcome, items }: Settlement, single = false): void {
-    if (outcome.kind !== 'retrying') {
-      const counted = outcome.kind === 'dropped' && outcome.reason === 'abandoned' ? 'abandoned' : outcome.kind;
-      this.#counts[counted] += single ? 1 : outcome.events.length;
-      this.#ledger.settle(items);
-    }
-    this.#outcomes.next(outcome);
-  }
-}
-
-function dropped(
-  emitter: string,
-  reason: DropReason,
-  events: readonly Payload[],
-  error: InvalidEventError | AbortedError | UnexpectedError | undefined,
-): DeliveryOutcome {
-  return { kind: 'dropped', emitter, events, attempt: 0, willRetry: false, reason, error };
 }

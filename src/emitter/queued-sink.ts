@@ -1,0 +1,211 @@
+import { filter, map, mergeMap, NEVER, Observable, race, Subject, take, timer, type SchedulerLike, type Subscription } from 'rxjs';
+import { AbortedError, InvalidOptionsError, type InvalidEventError, type UnexpectedError } from '../errors.js';
+import type { Payload } from '../payload/payload.js';
+import { batchEvents, fitsAlone, type BatchLimits, type QueuedEvent } from './batch.js';
+import { unexpected, type Settlement } from './deliver.js';
+import { checkShutdownTimeout } from './durations.js';
+import { PendingLedger } from './ledger.js';
+import type {
+  DeliveryOutcome,
+  DeliveryReport,
+  DropReason,
+  FailedOutcome,
+  RetryingOutcome,
+  SentOutcome,
+  ShutdownOptions,
+} from './outcome.js';
+import type { Admission, Sink } from './sink.js';
+
+/** How a {@link QueuedSink} batches and bounds what it holds. */
+export interface QueuedSinkConfig {
+  /** The name outcomes carry. */
+  readonly name: string;
+  /** When a batch is due by count and bytes, and what an event may cost at most (`oversize` beyond). */
+  readonly limits: BatchLimits;
+  /** A partial batch is delivered this long after its first event, in ms. */
+  readonly maxWaitMs: number;
+  /** Batches being delivered at once. */
+  readonly concurrency: number;
+  /** Undelivered events the sink may hold; beyond it new events are `dropped` (`queue-full`). */
+  readonly maxQueueSize: number;
+  /** Every timer (batch, shutdown deadline) runs on it. */
+  readonly scheduler: SchedulerLike;
+}
+
+/**
+ * The machinery every queueing sink shares (the HTTP `Emitter`, the Redis queue emitter): admission with drop
+ * reasons, the pending ledger behind `flush()`, batching, `concurrency` deliveries at once, outcome counting, the
+ * shutdown deadline, and the terminal error path. A subclass says how an event is measured and how a batch is
+ * delivered; it never throws into the host and every admitted event ends in exactly one final outcome.
+ */
+export abstract class QueuedSink implements Sink {
+  /** The sink's name, as it appears in outcomes. */
+  readonly name: string;
+  /** Every outcome at this sink: `sent`, `retrying`, `failed`, `dropped`. Hot: no replay. */
+  readonly outcomes: Observable<DeliveryOutcome>;
+  /** The `sent` outcomes. */
+  readonly successes: Observable<SentOutcome>;
+  /** What went wrong: `failed` and `retrying` outcomes (see `willRetry`). */
+  readonly failures: Observable<FailedOutcome | RetryingOutcome>;
+
+  readonly #config: QueuedSinkConfig;
+  readonly #intake = new Subject<QueuedEvent>();
+  readonly #flushSignal = new Subject<void>();
+  readonly #outcomes = new Subject<DeliveryOutcome>();
+  readonly #ledger = new PendingLedger();
+  readonly #counts = { sent: 0, failed: 0, dropped: 0, abandoned: 0 };
+  #pipeline: Subscription | undefined;
+  #connected = false;
+  #seq = 0;
+  #shutdown: Promise<DeliveryReport> | undefined;
+  #closed = false;
+
+  constructor(config: QueuedSinkConfig) {
+    this.#config = config;
+    this.name = config.name;
+    this.outcomes = this.#outcomes.asObservable();
+    this.successes = this.outcomes.pipe(filter((x): x is SentOutcome => x.kind === 'sent'));
+    this.failures = this.outcomes.pipe(filter((x): x is FailedOutcome | RetryingOutcome => x.kind === 'failed' || x.kind === 'retrying'));
+    this.#start();
+  }
+
+  /** An accepted event's encoded form (if the sink keeps one) and what it costs a batch, in bytes. May throw. */
+  protected abstract measure(payload: Payload): { readonly encoded?: string | undefined; readonly bytes: number };
+
+  /** One batch's whole delivery, as settlements; it should never error (what it throws is settled as `error`). */
+  protected abstract deliver(batch: readonly QueuedEvent[]): Observable<Settlement>;
+
+  /**
+   * Subscribes this sink to a tracker's admissions (the tracker calls it). A sink serves one tracker.
+   * @throws {InvalidOptionsError} when it is already connected.
+   */
+  connect(admissions: Observable<Admission>): Subscription {
+    if (this.#connected)
+      throw new InvalidOptionsError(
+        'emitters',
+        `the emitter "${this.name}" is already connected to a tracker; give each tracker its own emitters`,
+      );
+    this.#connected = true;
+    return admissions.subscribe((admission) => this.#admit(admission));
+  }
+
+  /** Resolves when every event accepted before the call has a final outcome here. Never rejects. */
+  flush(): Promise<void> {
+    const below = this.#seq;
+    this.#flushSignal.next();
+    return this.#ledger.whenSettledBelow(below);
+  }
+
+  /**
+   * Stops intake (later events are `dropped`, reason `shutdown`), flushes, and at `timeoutMs` aborts requests in
+   * flight and pending retries: their events are `dropped`, reason `abandoned`. Resolves to this emitter's counts.
+   * No timer or request of this emitter is left afterwards. Idempotent; never rejects.
+   * @throws {InvalidOptionsError} at the call for a `timeoutMs` that is not an integer in [0, 2^31 − 1] or `Infinity`.
+   */
+  shutdown(options: ShutdownOptions = {}): Promise<DeliveryReport> {
+    const timeoutMs = checkShutdownTimeout(options?.timeoutMs);
+    this.#shutdown ??= this.#drainAndClose(timeoutMs);
+    return this.#shutdown;
+  }
+
+  /** The delivery pipeline: batches, then deliveries (at most `concurrency` at once), then outcomes. */
+  #start(): void {
+    const { limits, maxWaitMs, scheduler, concurrency } = this.#config;
+    this.#pipeline = this.#intake
+      .pipe(
+        batchEvents({ limits, maxWaitMs, flush: this.#flushSignal, scheduler }),
+        mergeMap((batch) => this.deliver(batch), concurrency),
+      )
+      .subscribe({ next: (settlement) => this.#publish(settlement), error: (error: unknown) => this.#recover(error) });
+  }
+
+  /**
+   * The terminal error path: should the pipeline ever fail, every event it held is settled (`dropped`, `error`),
+   * so no flush waits forever, and a fresh pipeline takes the next events.
+   */
+  #recover(error: unknown): void {
+    const left = this.#ledger.remaining();
+    if (left.length > 0) this.#publish(unexpected(this.name, left, error, 'the delivery pipeline failed'));
+    if (!this.#closed) this.#start();
+  }
+
+  #drainAndClose(timeoutMs: number): Promise<DeliveryReport> {
+    this.#closed = true;
+    const deadline = timeoutMs === Infinity ? NEVER : timer(timeoutMs, this.#config.scheduler).pipe(map(() => 'deadline' as const));
+    const drained = new Observable<'drained'>((subscriber) => {
+      void this.flush().then(() => {
+        subscriber.next('drained');
+        subscriber.complete();
+      });
+    });
+    return new Promise((resolve) => {
+      // Settled in the timer's own callback, not after an await: at the deadline nothing else may run first.
+      race(drained, deadline)
+        .pipe(take(1))
+        .subscribe((ending) => {
+          this.#pipeline?.unsubscribe();
+          const left = this.#ledger.remaining();
+          if (left.length > 0) {
+            const error = new AbortedError(ending === 'deadline' ? `shutdown deadline of ${timeoutMs} ms reached` : 'shutdown');
+            this.#publish({
+              outcome: dropped(
+                this.name,
+                'abandoned',
+                left.map((item) => item.payload),
+                error,
+              ),
+              items: left,
+            });
+          }
+          resolve({ ...this.#counts });
+        });
+    });
+  }
+
+  #admit(admission: Admission): void {
+    try {
+      if (admission.kind === 'rejected') {
+        const events = admission.payload ? [admission.payload] : [];
+        return this.#publish({ outcome: dropped(this.name, admission.reason, events, admission.error), items: [] }, events.length === 0);
+      }
+      this.#accept(admission.payload);
+    } catch (error) {
+      const payload = admission.payload;
+      const item = { seq: -1, payload: payload ?? {}, bytes: 0 };
+      this.#publish(unexpected(this.name, payload ? [item] : [], error, 'admitting an event'), payload === undefined);
+    }
+  }
+
+  #accept(payload: Payload): void {
+    if (this.#closed) return this.#drop('shutdown', payload);
+    if (this.#ledger.size >= this.#config.maxQueueSize) return this.#drop('queue-full', payload);
+    const { encoded, bytes } = this.measure(payload);
+    if (!fitsAlone(bytes, this.#config.limits)) return this.#drop('oversize', payload);
+    const item: QueuedEvent = { seq: this.#seq++, payload, encoded, bytes };
+    this.#ledger.add(item);
+    this.#intake.next(item);
+  }
+
+  #drop(reason: DropReason, payload: Payload): void {
+    this.#publish({ outcome: dropped(this.name, reason, [payload], undefined), items: [] });
+  }
+
+  /** Counts a final outcome, settles its events in the ledger, and emits it. `single`: it concerns one event with no payload. */
+  #publish({ outcome, items }: Settlement, single = false): void {
+    if (outcome.kind !== 'retrying') {
+      const counted = outcome.kind === 'dropped' && outcome.reason === 'abandoned' ? 'abandoned' : outcome.kind;
+      this.#counts[counted] += single ? 1 : outcome.events.length;
+      this.#ledger.settle(items);
+    }
+    this.#outcomes.next(outcome);
+  }
+}
+
+function dropped(
+  emitter: string,
+  reason: DropReason,
+  events: readonly Payload[],
+  error: InvalidEventError | AbortedError | UnexpectedError | undefined,
+): DeliveryOutcome {
+  return { kind: 'dropped', emitter, events, attempt: 0, willRetry: false, reason, error };
+}
