@@ -11,6 +11,7 @@ export interface QueuedEvent {
   readonly bytes: number;
 }
 
+/** When a batch is due by count and bytes, and the cost of an empty request. */
 export interface BatchLimits {
   /** Send as soon as this many events wait. */
   readonly maxEvents: number;
