@@ -47,6 +47,51 @@ const ANGULAR = {
 };
 const outside = (...keep) => FOLDERS.filter((f) => !keep.includes(f));
 
+const LEAN_CORE_EVENTS = {
+  group: [
+    '../events/registry.js',
+    '../events/web.js',
+    '../events/structured.js',
+    '../events/screen.js',
+    '../events/ecommerce.js',
+    '../events/ads.js',
+    '../events/consent.js',
+    '../events/engagement.js',
+  ],
+  allowTypeImports: true,
+  message: 'the lean core must not pull event definitions into a bundle: only tracker/tracker.ts (the classic Tracker) may',
+};
+
+/** The tracker folder's rules, with `extra` patterns (and files left to another block). */
+function trackerRules(files, extra, ignores = []) {
+  return {
+    files,
+    ignores,
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../testing/*', '../browser/*', '../angular/*', '../collector/*', '../cli/*'],
+              message: 'tracker/ may not import testing/, browser/, angular/, collector/ or cli/',
+            },
+            ANGULAR,
+            {
+              group: ['../emitter/*', '!../emitter/durations.js'],
+              allowTypeImports: true,
+              message: 'tracker/ may import only types from emitter/ (and emitter/durations.js)',
+            },
+            ...extra,
+            { group: ['ky', ...NODE, ...CLI_ONLY], message: 'tracker/ may not use ky, Node modules or ajv' },
+            REDIS,
+          ],
+        },
+      ],
+    },
+  };
+}
+
 export default tseslint.config(
   { ignores: ['dist/**', '.build/**', 'coverage/**', 'node_modules/**', 'bench/.out/**', 'examples/**/dist/**'] },
   {
@@ -103,75 +148,10 @@ export default tseslint.config(
       ],
     },
   },
-  // The tracker depends on delivery through its types (Sink, outcomes) and the durations module only.
-  {
-    files: ['src/tracker/**/*.ts'],
-    rules: {
-      '@typescript-eslint/no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['../testing/*', '../browser/*', '../angular/*', '../collector/*', '../cli/*'],
-              message: 'tracker/ may not import testing/, browser/, angular/, collector/ or cli/',
-            },
-            ANGULAR,
-            {
-              group: ['../emitter/*', '!../emitter/durations.js'],
-              allowTypeImports: true,
-              message: 'tracker/ may import only types from emitter/ (and emitter/durations.js)',
-            },
-            { group: ['ky', ...NODE, ...CLI_ONLY], message: 'tracker/ may not use ky, Node modules or ajv' },
-            REDIS,
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: [
-      'src/tracker/core.ts',
-      'src/tracker/options.ts',
-      'src/tracker/global-contexts.ts',
-      'src/tracker/assemble.ts',
-      'src/tracker/subject-fields.ts',
-    ],
-    rules: {
-      '@typescript-eslint/no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['../testing/*', '../browser/*', '../angular/*', '../collector/*', '../cli/*'],
-              message: 'tracker/ may not import testing/, browser/, angular/, collector/ or cli/',
-            },
-            ANGULAR,
-            {
-              group: ['../emitter/*', '!../emitter/durations.js'],
-              allowTypeImports: true,
-              message: 'tracker/ may import only types from emitter/ (and emitter/durations.js)',
-            },
-            {
-              group: [
-                '../events/registry.js',
-                '../events/web.js',
-                '../events/structured.js',
-                '../events/screen.js',
-                '../events/ecommerce.js',
-                '../events/ads.js',
-                '../events/consent.js',
-                '../events/engagement.js',
-              ],
-              allowTypeImports: true,
-              message: 'the lean core must not pull event definitions into a bundle: only tracker/tracker.ts (the classic Tracker) may',
-            },
-            { group: ['ky', ...NODE, ...CLI_ONLY], message: 'tracker/ may not use ky, Node modules or ajv' },
-            REDIS,
-          ],
-        },
-      ],
-    },
-  },
+  // The tracker depends on delivery through its types (Sink, outcomes) and the durations module only; only the classic
+  // Tracker (tracker/tracker.ts) may import event definitions, so the lean core never pulls them into a bundle.
+  trackerRules(['src/tracker/tracker.ts'], []),
+  trackerRules(['src/tracker/**/*.ts'], [LEAN_CORE_EVENTS], ['src/tracker/tracker.ts']),
   // rxplow/testing runs in browsers: fetch-compatible, no Node, no delivery internals.
   layer('testing', {
     forbid: outside('payload', 'testing'),

@@ -3,7 +3,7 @@ import type { Payload } from '../payload/payload.js';
 import type { BatchLimits, QueuedEvent } from './batch.js';
 import { deliverBatch, type DeliveryEnvironment, type Settlement } from './deliver.js';
 import { createKyTransport } from './ky-transport.js';
-import { resolveEmitterOptions, type EmitterOptions, type ResolvedEmitterOptions } from './options.js';
+import { jitterRandom, resolveEmitterOptions, type EmitterOptions, type ResolvedEmitterOptions } from './options.js';
 import { QueuedSink } from './queued-sink.js';
 import { buildGetRequest, buildPostRequest, encodeForGet, measureForPost, POST_ENVELOPE_BYTES } from './request.js';
 
@@ -49,7 +49,7 @@ export class Emitter extends QueuedSink {
       timeoutMs: o.timeoutMs,
       retry: o.retry,
       isSuccess: o.isSuccess,
-      random: o.retry.jitter === true ? Math.random : o.retry.jitter === false ? () => 0.999_999_999 : o.retry.jitter,
+      random: jitterRandom(o.retry),
     };
   }
 

@@ -151,7 +151,7 @@ const nonNegativeInteger = c.optional(c.nonNegativeInteger);
 const statusList = c.optional(c.arrayOf(c.integer));
 
 /** A duration in ms: an integer in [min, 2^31 − 1], so a timer can honour it exactly. */
-const duration = (min: number): c.Check<number | undefined> =>
+export const duration = (min: number): c.Check<number | undefined> =>
   c.optional((value, field) => {
     const ms = c.integer(value, field);
     return ms >= min && ms <= MAX_DURATION_MS
@@ -211,6 +211,22 @@ const RETRY_CHECKS: c.Checks<RetryOptions> = {
   jitter: c.optional((value, field) => (typeof value === 'function' ? (value as () => number) : c.boolean(value, field))),
 };
 
+/** The `retry` option: a policy, or a number as shorthand for `{ limit }` (shared with other sinks' options). */
+export const retryOption: c.Check<number | RetryOptions | undefined> = c.optional((value, field) =>
+  typeof value === 'number' ? c.nonNegativeInteger(value, field) : c.objectOf(RETRY_CHECKS)(value, field),
+);
+
+/** A `scheduler` option: anything with `schedule` (an RxJS scheduler). */
+export const schedulerOption: c.Check<SchedulerLike | undefined> = c.optional((value, field) =>
+  typeof (value as Partial<SchedulerLike> | null)?.schedule === 'function'
+    ? (value as SchedulerLike)
+    : c.reject(field, 'expected an RxJS scheduler'),
+);
+
+/** The random source of a retry policy's `jitter`: `Math.random`, none (the full delay), or the caller's. */
+export const jitterRandom = (retry: ResolvedRetryOptions): (() => number) =>
+  retry.jitter === true ? Math.random : retry.jitter === false ? () => 0.999_999_999 : retry.jitter;
+
 const EMITTER_CHECKS: c.Checks<EmitterOptions> = {
   method: c.optional(c.oneOf(['post', 'get'])),
   protocol: c.optional(c.oneOf(['http', 'https'])),
@@ -224,9 +240,7 @@ const EMITTER_CHECKS: c.Checks<EmitterOptions> = {
   maxGetBytes: positiveInteger,
   concurrency: positiveInteger,
   timeoutMs: duration(1),
-  retry: c.optional((value, field) =>
-    typeof value === 'number' ? c.nonNegativeInteger(value, field) : c.objectOf(RETRY_CHECKS)(value, field),
-  ),
+  retry: retryOption,
   isSuccess: c.optional(c.func<(status: number) => boolean>),
   headers: checkHeaders,
   fetch: c.optional(c.func<typeof fetch>),
@@ -235,11 +249,7 @@ const EMITTER_CHECKS: c.Checks<EmitterOptions> = {
   anonymous: c.optional(c.boolean),
   maxQueueSize: c.optional((value, field) => (value === Infinity ? Infinity : c.positiveInteger(value, field))),
   name: c.optional(c.nonEmptyString),
-  scheduler: c.optional((value, field) =>
-    typeof (value as Partial<SchedulerLike> | null)?.schedule === 'function'
-      ? (value as SchedulerLike)
-      : c.reject(field, 'expected an RxJS scheduler'),
-  ),
+  scheduler: schedulerOption,
 };
 
 const isDefaultSuccess = (status: number): boolean => status >= 200 && status < 400;

@@ -1,17 +1,9 @@
 // Option checks shared by the queue emitter and the worker: the same rules and messages as the HTTP emitter's.
-import { asyncScheduler, type SchedulerLike } from 'rxjs';
-import { MAX_DURATION_MS } from '../emitter/durations.js';
+import { asyncScheduler } from 'rxjs';
 import { EMITTER_DEFAULTS, type ResolvedRetryOptions, type RetryOptions } from '../emitter/options.js';
 import * as c from '../payload/checks.js';
 
-/** A duration in ms: an integer in [min, 2^31 − 1]. */
-export const duration = (min: number): c.Check<number | undefined> =>
-  c.optional((value, field) => {
-    const ms = c.integer(value, field);
-    return ms >= min && ms <= MAX_DURATION_MS
-      ? ms
-      : c.reject(field, `expected a duration in ms between ${min} and ${MAX_DURATION_MS}, got ${ms}`);
-  });
+export { duration, jitterRandom as randomOf, retryOption as retry, schedulerOption as scheduler } from '../emitter/options.js';
 
 export const positiveInteger = c.optional(c.positiveInteger);
 
@@ -24,27 +16,6 @@ export const client = <T>(value: unknown, field: string): T =>
     ? (value as T)
     : c.reject(field, 'expected a connected node-redis client (createClient() from the `redis` package)');
 
-export const scheduler = c.optional((value, field) =>
-  typeof (value as Partial<SchedulerLike> | null)?.schedule === 'function'
-    ? (value as SchedulerLike)
-    : c.reject(field, 'expected an RxJS scheduler'),
-);
-
-const statusList = c.optional(c.arrayOf(c.integer));
-const RETRY_CHECKS: c.Checks<RetryOptions> = {
-  limit: c.optional(c.nonNegativeInteger),
-  baseDelayMs: duration(0),
-  maxDelayMs: duration(0),
-  maxAgeMs: duration(0),
-  retryStatusCodes: statusList,
-  dontRetryStatusCodes: statusList,
-  jitter: c.optional((value, field) => (typeof value === 'function' ? (value as () => number) : c.boolean(value, field))),
-};
-
-export const retry = c.optional((value, field): number | RetryOptions =>
-  typeof value === 'number' ? c.nonNegativeInteger(value, field) : c.objectOf(RETRY_CHECKS)(value, field),
-);
-
 /** Retry options over `defaults` (the HTTP emitter's policy type, so `decide` and `backoff` apply unchanged). */
 export function resolveRetry(input: number | RetryOptions | undefined, defaults: Partial<ResolvedRetryOptions>): ResolvedRetryOptions {
   const given = typeof input === 'number' ? { limit: input } : (input ?? {});
@@ -52,8 +23,5 @@ export function resolveRetry(input: number | RetryOptions | undefined, defaults:
   for (const [name, value] of Object.entries(given)) if (value !== undefined) out[name] = value;
   return Object.freeze(out) as ResolvedRetryOptions;
 }
-
-export const randomOf = (retry: ResolvedRetryOptions): (() => number) =>
-  retry.jitter === true ? Math.random : retry.jitter === false ? () => 0.999_999_999 : retry.jitter;
 
 export const defaultScheduler = asyncScheduler;
