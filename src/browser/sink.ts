@@ -15,6 +15,13 @@ export interface BrowserOutboxOptions {
   readonly keepaliveBudgetBytes?: number | undefined;
   /** Keep events whose retries ran out on a transient failure for the next load. @default true */
   readonly retainFailed?: boolean | undefined;
+  /**
+   * Events handed to keepalive requests at page hide: `'trust-when-healthy'` (the next page drops them once the
+   * collector answers it, unless this page had seen a failure) or `'resend'` (the next page always sends them again:
+   * never lost, a duplicate whenever the keepalive request arrived). See docs/browser.md, "Delivery guarantees".
+   * @default 'trust-when-healthy'
+   */
+  readonly keepaliveHandoff?: 'trust-when-healthy' | 'resend' | undefined;
 }
 
 // The outbox's own options must accept these as they are (a compile-time check).
