@@ -137,6 +137,9 @@ describe('e2e: events survive reloads, tab closes, tabs and outages (Chromium, r
       await pageReady(first);
       stored = [(await first.evaluate(rxTracked))[0]!, ...(await first.evaluate(rxTrack, { n: 20, action: 'stored' }))];
       await until(() => first.evaluate(rxOutboxSize).then((n) => n === 21), 'the first tab to store its events');
+      // Every event has failed (collector down) and is retained: nothing is in flight or handed to keepalive at close,
+      // so this spec is about two tabs adopting a stored outbox, not about the hand-off heuristic at unload.
+      await until(() => first.evaluate(rxFailed).then((eids) => new Set(eids).size === 21), 'the first tab to see every event fail');
       await first.close({ runBeforeUnload: false });
     } finally {
       collector = await quietCollector(port);
