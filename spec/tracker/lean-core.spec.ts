@@ -106,6 +106,19 @@ describe('lean core: createTracker', () => {
     expect(() => createTracker({} as Sink)).to.throw(InvalidOptionsError);
   });
 
+  it('flush() and shutdown() never reject, even when a custom sink throws or rejects', async () => {
+    const throwing: Sink = {
+      ...recordingSink('t'),
+      flush: () => {
+        throw new Error('flush bug');
+      },
+      shutdown: () => Promise.reject(new Error('shutdown bug')),
+    };
+    const tracker = createTracker([throwing, recordingSink('ok')]);
+    await tracker.flush();
+    expect(await tracker.shutdown()).to.deep.equal({ sent: 0, failed: 0, dropped: 0, abandoned: 0 });
+  });
+
   it('derives tracker.outcomes from every sink, including sinks added later', () => {
     const [a, b] = [recordingSink('a'), recordingSink('b')];
     const tracker = createTracker(a);

@@ -45,6 +45,16 @@ interface ResolvedScope {
 }
 
 const NO_OPTIONS: TrackOptions = {};
+const NO_REPORT: DeliveryReport = Object.freeze({ sent: 0, failed: 0, dropped: 0, abandoned: 0 });
+
+/** `call()`'s promise, or `fallback` when it throws or rejects. */
+function settle<T>(call: () => Promise<T>, fallback: T): Promise<T> {
+  try {
+    return Promise.resolve(call()).catch(() => fallback);
+  } catch {
+    return Promise.resolve(fallback);
+  }
+}
 /** Fields only the tracker and emitters write: the `eventFields` option cannot set them. */
 const RESERVED_FIELDS: ReadonlySet<string> = new Set(['e', 'eid', 'dtm', 'ttm', 'stm', 'tv', 'ue_px', 'ue_pr', 'cx', 'co']);
 const NO_SCOPE: ResolvedScope = { subject: undefined, context: [] };
@@ -182,7 +192,8 @@ export class CoreTracker {
 
   /** Resolves when every event tracked before the call has a final outcome at every sink. Never rejects. */
   async flush(): Promise<void> {
-    await Promise.all(this.#sinks.map((sink) => sink.flush()));
+    // A custom sink that throws or rejects must not make this reject: its outcomes say what happened.
+    await Promise.all(this.#sinks.map((sink) => settle(() => sink.flush(), undefined)));
   }
 
   /**
@@ -192,7 +203,7 @@ export class CoreTracker {
    */
   shutdown(options: ShutdownOptions = {}): Promise<DeliveryReport> {
     checkShutdownTimeout(options?.timeoutMs);
-    this.#shutdown ??= Promise.all(this.#sinks.map((sink) => sink.shutdown(options))).then((reports) =>
+    this.#shutdown ??= Promise.all(this.#sinks.map((sink) => settle(() => sink.shutdown(options), NO_REPORT))).then((reports) =>
       reports.reduce(
         (total, r) => ({
           sent: total.sent + r.sent,
