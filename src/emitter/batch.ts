@@ -9,6 +9,8 @@ export interface QueuedEvent {
   readonly encoded?: string | undefined;
   /** What it adds to a request, in bytes: GET, its URL bytes; POST, its JSON with `stm` and a comma (UTF-8). */
   readonly bytes: number;
+  /** What the store that restored it knows it by (a stream entry id, a storage record); absent for accepted events. */
+  readonly ref?: unknown;
 }
 
 /** When a batch is due by count and bytes, and the cost of an empty request. */

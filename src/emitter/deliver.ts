@@ -1,4 +1,4 @@
-import { catchError, concat, defer, map, mergeMap, Observable, of, race, throwError, timer, type SchedulerLike } from 'rxjs';
+import { catchError, concat, defer, map, mergeMap, Observable, of, race, take, throwError, timer, type SchedulerLike } from 'rxjs';
 import { HttpStatusError, isRxplowError, NetworkError, TimeoutError, UnexpectedError } from '../errors.js';
 import type { Payload } from '../payload/payload.js';
 import type { QueuedEvent } from './batch.js';
@@ -33,6 +33,8 @@ export interface DeliveryEnvironment {
   readonly isSuccess: (status: number) => boolean;
   /** A number in [0, 1) for jitter. @default Math.random */
   readonly random?: (() => number) | undefined;
+  /** Each emission ends every pending retry's backoff at once. Default: none. */
+  readonly retryNow?: Observable<unknown> | undefined;
 }
 
 /**
@@ -66,6 +68,10 @@ export function deliverBatch(batch: readonly QueuedEvent[], env: DeliveryEnviron
     }
   };
 
+  // A retry waits its delay, or less when `retryNow` emits first.
+  const backoffOver = (delayMs: number): Observable<unknown> =>
+    env.retryNow ? race(timer(delayMs, scheduler), env.retryNow).pipe(take(1)) : timer(delayMs, scheduler);
+
   const attempt = (items: readonly QueuedEvent[], n: number): Observable<Settlement> =>
     defer(() => {
       const sentAt = scheduler.now();
@@ -92,7 +98,7 @@ export function deliverBatch(batch: readonly QueuedEvent[], env: DeliveryEnviron
             case 'retry':
               return concat(
                 of({ outcome: { ...base, kind: 'retrying', status, error, delayMs: decision.delayMs, willRetry: true } as const, items }),
-                timer(decision.delayMs, scheduler).pipe(mergeMap(() => attempt(items, n + 1))),
+                backoffOver(decision.delayMs).pipe(mergeMap(() => attempt(items, n + 1))),
               );
             default:
               return of({ outcome: { ...base, kind: 'failed', status, error, willRetry: false } as const, items });

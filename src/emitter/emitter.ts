@@ -35,6 +35,7 @@ export class Emitter extends QueuedSink {
       concurrency: o.concurrency,
       maxQueueSize: o.maxQueueSize,
       scheduler: o.scheduler,
+      store: o.store,
     });
     this.#options = o;
     this.#delivery = {
@@ -50,6 +51,7 @@ export class Emitter extends QueuedSink {
       retry: o.retry,
       isSuccess: o.isSuccess,
       random: jitterRandom(o.retry),
+      retryNow: o.retryNow,
     };
   }
 

@@ -26,6 +26,8 @@ describe('hardening 4: durations are validated or honoured exactly', function ()
   describe('emitter options', () => {
     for (const option of DURATION_OPTIONS) {
       for (const ms of [...TOO_LONG, ...NOT_A_DURATION]) {
+        // maxAgeMs: Infinity means "never give up on age" (durable queues); no timer is ever set from it.
+        if (option.name === 'maxAgeMs' && ms === Infinity) continue;
         it(`${option.name}: ${ms} → InvalidOptionsError naming ${option.name}`, () => {
           expectInvalidOptions(
             thrownBy(() => new Emitter(ENDPOINT, option.make(ms))),
@@ -37,6 +39,10 @@ describe('hardening 4: durations are validated or honoured exactly', function ()
         expect(() => new Emitter(ENDPOINT, option.make(MAX_TIMER_MS))).not.to.throw();
       });
     }
+  });
+
+  it('maxAgeMs: Infinity is accepted (no age limit)', () => {
+    expect(() => new Emitter(ENDPOINT, { retry: { maxAgeMs: Infinity, limit: Infinity } })).not.to.throw();
   });
 
   describe('shutdown({ timeoutMs })', () => {
