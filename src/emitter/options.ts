@@ -160,7 +160,6 @@ export interface ResolvedEmitterOptions {
 }
 
 const positiveInteger = c.optional(c.positiveInteger);
-const nonNegativeInteger = c.optional(c.nonNegativeInteger);
 const statusList = c.optional(c.arrayOf(c.integer));
 
 /** A duration in ms: an integer in [min, 2^31 − 1], so a timer can honour it exactly. */
