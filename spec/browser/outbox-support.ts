@@ -71,6 +71,11 @@ export function finals(outcomes: readonly DeliveryOutcome[]): Map<string, string
   return map;
 }
 
+/** The eids with a `retrying` outcome (retained after a transient failure, or between attempts). */
+export function retrying(outcomes: readonly DeliveryOutcome[]): Set<string> {
+  return new Set(outcomes.filter((o) => o.kind === 'retrying').flatMap((o) => o.events.map((p) => p['eid']!)));
+}
+
 /** Waits for a condition (polling on animation-free timers); rejects with `what` after `timeoutMs`. */
 export async function until(condition: () => boolean, what: string, timeoutMs = 4_000): Promise<void> {
   const start = Date.now();
