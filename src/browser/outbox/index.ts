@@ -179,6 +179,7 @@ class BrowserOutbox implements OutboxSink {
   #deliver(entries: readonly Entry[]): void {
     if (this.#closing || entries.length === 0) return;
     this.emitter.restore(entries.map((entry) => ({ payload: entry.payload, ref: entry })));
+    void this.emitter.flush(); // they waited long enough: sent at once, not after the batch timer
   }
 
   /** This page's retry of its retained events: those too old leave (`expired`), the others are delivered again. */
