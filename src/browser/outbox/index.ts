@@ -182,11 +182,15 @@ class BrowserOutbox implements OutboxSink {
     void this.emitter.flush(); // they waited long enough: sent at once, not after the batch timer
   }
 
-  /** This page's retry of its retained events: those too old leave (`expired`), the others are delivered again. */
+  /**
+   * This page's retry of its retained events: those too old leave (`expired`), the others are delivered again. Not
+   * while the page is hidden or unloading (a request whose answer the page may never see would only make a
+   * duplicate): it resumes when the page is visible again.
+   */
   #retryRetained(): void {
     this.#retry?.unsubscribe();
     this.#retry = undefined;
-    if (this.#closing) return;
+    if (this.#closing || this.#unloading) return;
     const { send, drop } = this.#store.reoffer();
     if (drop.length > 0) this.#writeNow();
     this.#drop(drop);
