@@ -36,11 +36,13 @@ describe('browser outbox: durable (transient is not final)', function () {
   afterEach(() => clearKeys(key));
 
   /** A page on virtual time with the emitter's defaults, and its outcome log. */
-  function page(collector: TestingCollector, options: Partial<OutboxSinkOptions> = {}) {
+  function page(collector: TestingCollector, options: Partial<Omit<OutboxSinkOptions, 'endpoint' | 'storageKey'>> = {}) {
     const scheduler = new ManualScheduler();
     const win = fakeWindow();
     const r = rig(collector, { storageKey: key, window: win, scheduler, ...options, emitter: { ...DEFAULT_EMITTER, ...options.emitter } });
-    return { ...r, scheduler, win, log: new OutcomeLog(r.sink.outcomes, r.tracker) };
+    const log = new OutcomeLog(r.sink.outcomes);
+    r.tracker.payloads.subscribe((p) => log.tracked.push(p['eid']!));
+    return { ...r, scheduler, win, log };
   }
 
   /** Lets the page run (virtual time) until every event it holds is delivered, or retained after a failure. */

@@ -8,13 +8,14 @@ import { Emitter } from '../../emitter/emitter.js';
 import type { DeliveryOutcome, DeliveryReport, DropReason, ShutdownOptions } from '../../emitter/outcome.js';
 import type { Admission } from '../../emitter/sink.js';
 import type { CollectorRequest } from '../../emitter/transport.js';
-import { InvalidOptionsError } from '../../errors.js';
 import { Adoption } from './adoption.js';
 import { createUnloadTransport, keepaliveLedger } from './keepalive.js';
 import { watchPage } from './lifecycle.js';
-import { LocalStorageStore, type Entry } from './local-store.js';
+import { LocalStorageStore } from './local-store.js';
+import { countFinal, dropOutcomes, type Entry } from './retention.js';
 import { resolveOutboxOptions, type OutboxSink, type OutboxSinkOptions, type ResolvedOutboxOptions } from './options.js';
-import { openLocalStorage, recordText, removeItem, writeItem, type StorageLike, type StoredRecord } from './storage.js';
+import { openLocalStorage, type StoredRecord } from './storage.js';
+import { TabKeyWriter } from './writer.js';
 
 export { createUnloadTransport, keepaliveLedger } from './keepalive.js';
 export type { KeepaliveLedger, UnloadTransportOptions } from './keepalive.js';
@@ -40,24 +41,17 @@ class BrowserOutbox implements OutboxSink {
   readonly #scheduler: SchedulerLike;
   readonly #store: LocalStorageStore;
   readonly #adoption: Adoption;
-  readonly #key: string;
   readonly #own = new Subject<DeliveryOutcome>();
   /** `online`, or the page visible again: every backoff ends, retained events are retried. */
   readonly #wake = new Subject<void>();
   readonly #counts = { sent: 0, failed: 0, dropped: 0, abandoned: 0 };
   readonly #listeners: Subscription;
-  #storage: StorageLike | undefined;
+  readonly #writer: TabKeyWriter;
   #coordination: OutboxSink['coordination'];
   #retry: Subscription | undefined;
   #unloading = false;
-  /** The record says its page left for good (no Web Locks: others may adopt it). */
-  #leaving = false;
-  /** The page is hidden or its sink ended: were it to go now, that would be a clean end. */
-  #clean = false;
-  #writeQueued = false;
   #closing = false;
   #closed = false;
-  #connected = false;
   #shutdown: Promise<DeliveryReport> | undefined;
 
   constructor(o: ResolvedOutboxOptions) {
@@ -65,7 +59,7 @@ class BrowserOutbox implements OutboxSink {
     this.tabId = o.newId();
     const win = o.window;
     this.#store = new LocalStorageStore(o, () => this.#scheduler.now(), {
-      changed: (urgent) => (urgent ? this.#writeNow() : this.#scheduleWrite()),
+      changed: (urgent) => (urgent ? this.#writer.now() : this.#writer.later()),
       release: (entries) => this.#soon(() => this.#deliver(entries)),
       delivered: () => {
         if (this.#store.retainedCount > 0) this.#soon(() => this.#retryRetained());
@@ -93,35 +87,42 @@ class BrowserOutbox implements OutboxSink {
     });
     this.name = this.emitter.name;
     this.outcomes = merge(this.emitter.outcomes.pipe(map((outcome) => this.#store.present(outcome))), this.#own);
-    this.outcomes.subscribe((outcome) => this.#count(outcome));
+    this.outcomes.subscribe((outcome) => countFinal(this.#counts, outcome));
     const prefix = `${o.storageKey ?? `rxplow.outbox:${this.name}`}#`;
-    this.#key = prefix + this.tabId;
-    this.#storage = o.storage === 'localStorage' ? openLocalStorage(win) : undefined;
+    const storage = o.storage === 'localStorage' ? openLocalStorage(win) : undefined;
+    this.#writer = new TabKeyWriter(storage, prefix + this.tabId, {
+      owned: () => this.#adoption.owned,
+      record: (leaving, clean) => (this.#store.held === 0 ? undefined : this.#store.record(leaving, clean, this.#scheduler.now())),
+      failed: () => {
+        this.#coordination = 'none';
+        this.#adoption.stopWaiting();
+      },
+    });
     const locks = win?.navigator?.locks;
     const lockManager = typeof locks?.request === 'function' ? locks : undefined;
-    this.#coordination = this.#storage === undefined ? 'none' : lockManager ? 'web-locks' : 'no-locks';
+    this.#coordination = storage === undefined ? 'none' : lockManager ? 'web-locks' : 'no-locks';
     this.#adoption = new Adoption(prefix, this.tabId, lockManager, {
-      storage: () => this.#storage,
+      storage: () => this.#writer.storage,
       closing: () => this.#closing,
-      owned: () => this.#writeNow(),
-      refused: () => this.#toMemory(),
+      owned: () => this.#writer.now(),
+      refused: () => this.#writer.toMemory(),
       take: (record) => this.#take(record),
       now: () => this.#scheduler.now(),
     });
     this.#listeners = watchPage(win, prefix, {
       hidden: (leaving) => {
-        this.#leaving = leaving && this.#coordination === 'no-locks';
+        this.#writer.leaving = leaving && this.#coordination === 'no-locks';
         void this.drainForUnload();
       },
       shown: () => this.#resume(),
       online: () => this.#wakeUp(),
       written: (key, value) => this.#adoption.written(key, value),
     });
-    this.ready = this.#storage === undefined ? Promise.resolve() : this.#adoption.start();
+    this.ready = storage === undefined ? Promise.resolve() : this.#adoption.start();
   }
 
   get mode(): 'localStorage' | 'memory' {
-    return this.#storage === undefined ? 'memory' : 'localStorage';
+    return this.#writer.storage === undefined ? 'memory' : 'localStorage';
   }
 
   get coordination(): OutboxSink['coordination'] {
@@ -132,13 +133,8 @@ class BrowserOutbox implements OutboxSink {
     return this.#store.held;
   }
 
+  /** @throws {InvalidOptionsError} when it is already connected (a sink serves one tracker). */
   connect(admissions: Observable<Admission>): Subscription {
-    if (this.#connected)
-      throw new InvalidOptionsError(
-        'emitters',
-        `the outbox sink "${this.name}" is already connected to a tracker; give each tracker its own`,
-      );
-    this.#connected = true;
     return this.emitter.connect(admissions);
   }
 
@@ -161,8 +157,8 @@ class BrowserOutbox implements OutboxSink {
   drainForUnload(): Promise<void> {
     if (this.#closed) return Promise.resolve();
     this.#unloading = true;
-    this.#clean = true;
-    this.#writeNow();
+    this.#writer.clean = true;
+    this.#writer.now();
     return this.emitter.flush();
   }
 
@@ -172,8 +168,6 @@ class BrowserOutbox implements OutboxSink {
     this.#end();
     await this.emitter.shutdown({ timeoutMs: 0 }).catch(() => undefined);
   }
-
-  // ---- delivery of held events -------------------------------------------------------------------------------------
 
   /** Puts held entries (adopted, released from limbo, retried) back into the emitter, each known by its entry. */
   #deliver(entries: readonly Entry[]): void {
@@ -192,7 +186,7 @@ class BrowserOutbox implements OutboxSink {
     this.#retry = undefined;
     if (this.#closing || this.#unloading) return;
     const { send, drop } = this.#store.reoffer();
-    if (drop.length > 0) this.#writeNow();
+    if (drop.length > 0) this.#writer.now();
     this.#drop(drop);
     this.#deliver(send);
   }
@@ -212,7 +206,7 @@ class BrowserOutbox implements OutboxSink {
   #take(record: StoredRecord): (() => void) | undefined {
     if (this.#closing) return undefined;
     const { send, limbo, drop } = this.#store.take(record);
-    if (send.length + limbo.length > 0 && !this.#writeNow()) {
+    if (send.length + limbo.length > 0 && !this.#writer.now()) {
       this.#store.untake([...send, ...limbo]);
       return undefined;
     }
@@ -223,69 +217,20 @@ class BrowserOutbox implements OutboxSink {
   }
 
   #drop(drops: readonly { readonly entry: Entry; readonly reason: DropReason }[]): void {
-    for (const reason of new Set(drops.map((d) => d.reason))) {
-      const events = drops.filter((d) => d.reason === reason).map((d) => d.entry.payload);
-      this.#own.next({ kind: 'dropped', emitter: this.name, events, attempt: 0, willRetry: false, reason, error: undefined });
-    }
+    for (const outcome of dropOutcomes(this.name, drops)) this.#own.next(outcome);
   }
 
   /** A keepalive request is about to leave: with a healthy collector, its events are stored as handed off. */
   #handOff(request: CollectorRequest): void {
-    if (this.#storage !== undefined && request.items) this.#store.handOff(request.items);
+    if (this.#writer.storage !== undefined && request.items) this.#store.handOff(request.items);
   }
-
-  #count(outcome: DeliveryOutcome): void {
-    if (outcome.kind === 'retrying') return;
-    // A drop without events (an admission the tracker could not build) counts as one, as the emitter counts it.
-    const events = outcome.events.length === 0 && outcome.kind === 'dropped' ? 1 : outcome.events.length;
-    const kind = outcome.kind === 'dropped' && outcome.reason === 'abandoned' ? 'abandoned' : outcome.kind;
-    this.#counts[kind] += events;
-  }
-
-  // ---- storage -----------------------------------------------------------------------------------------------------
-
-  #scheduleWrite(): void {
-    if (this.#writeQueued || this.#storage === undefined || this.#closed) return;
-    this.#writeQueued = true;
-    // A microtask, not a timer: it runs before the page can go away, and a burst of events is written once.
-    queueMicrotask(() => {
-      this.#writeQueued = false;
-      this.#writeNow();
-    });
-  }
-
-  /** Writes this tab's key now; `false` (and memory only from now on) when the browser refused. */
-  #writeNow(): boolean {
-    const storage = this.#storage;
-    if (storage === undefined || this.#closed || !this.#adoption.owned) return storage !== undefined;
-    if (this.#store.held === 0) {
-      removeItem(storage, this.#key);
-      return true;
-    }
-    const text = recordText(this.#store.record(this.#leaving, this.#clean, this.#scheduler.now()));
-    if (writeItem(storage, this.#key, text)) return true;
-    this.#toMemory();
-    return false;
-  }
-
-  /** Storage failed (quota, disabled): the events stay in memory; the stale key is removed so it is not replayed. */
-  #toMemory(): void {
-    const storage = this.#storage;
-    if (storage === undefined) return;
-    this.#storage = undefined;
-    this.#coordination = 'none';
-    removeItem(storage, this.#key);
-    this.#adoption.stopWaiting();
-  }
-
-  // ---- page lifecycle -----------------------------------------------------------------------------------------------
 
   #resume(): void {
     if (this.#closed) return;
     this.#unloading = false;
-    this.#leaving = false;
-    this.#clean = false;
-    this.#writeNow();
+    this.#writer.leaving = false;
+    this.#writer.clean = false;
+    this.#writer.now();
     this.#wakeUp();
   }
 
@@ -303,9 +248,9 @@ class BrowserOutbox implements OutboxSink {
   /** Last write, listeners off, locks released: from here on this sink never touches storage. */
   #end(): void {
     if (this.#closed) return;
-    this.#leaving = this.#coordination === 'no-locks';
-    this.#clean = true;
-    this.#writeNow();
+    this.#writer.leaving = this.#coordination === 'no-locks';
+    this.#writer.clean = true;
+    this.#writer.stop();
     this.#closed = true;
     this.#listeners.unsubscribe();
     this.#adoption.release();

@@ -4,48 +4,12 @@
 // outcomes by eid. Pure bookkeeping: no clock but `now()`, no storage, no timer (the wiring does those).
 import type { QueuedEvent } from '../../emitter/batch.js';
 import { PendingLedger } from '../../emitter/ledger.js';
-import type { DeliveryOutcome, DropReason, RetryingOutcome } from '../../emitter/outcome.js';
+import type { DeliveryOutcome, DropReason } from '../../emitter/outcome.js';
 import type { QueueStore } from '../../emitter/store.js';
 import { utf8ByteLength } from '../../payload/base64.js';
 import type { Payload } from '../../payload/payload.js';
+import { asRetrying, fateOf, isTransient, verdict, type Entry, type EntryState, type StoreLimits, type Taken } from './retention.js';
 import type { RecordContent, StoredRecord } from './storage.js';
-
-/**
- * Where an entry is: `queued` in the emitter (waiting, in flight or retrying); `retained` after a transient failure,
- * waiting for this page's next retry; `kept` for a later load (the sink ended before it was delivered); `limbo`
- * adopted as handed to a keepalive request by a gone page, held until this page hears from the collector.
- */
-export type EntryState = 'queued' | 'retained' | 'kept' | 'limbo';
-
-/** One held event. */
-export interface Entry {
-  readonly payload: Payload;
-  /** Its JSON, as stored. */
-  readonly json: string;
-  /** What it counts against `maxBytes`: its UTF-8 JSON bytes and a comma. */
-  readonly bytes: number;
-  /** When it was first stored, on the outbox's clock (its age counts from here). */
-  readonly since: number;
-  /** Pages that ended without a clean end while holding it. */
-  readonly crashes: number;
-  state: EntryState;
-  /** In a keepalive request sent while the collector was healthy: stored as handed off. */
-  handedOff: boolean;
-}
-
-/** The outbox's bounds. */
-export interface StoreLimits {
-  readonly maxEvents: number;
-  readonly maxBytes: number;
-  readonly maxAgeMs: number;
-  readonly maxCrashes: number;
-  /** Retain events whose retries ran out on a transient failure (else they leave, `failed`). */
-  readonly retainFailed: boolean;
-  /** Trust keepalive requests sent while the collector is healthy (`keepaliveHandoff: 'trust-when-healthy'`). */
-  readonly trustKeepalive: boolean;
-  /** How long a retained event waits for this page's next retry, in ms (what its `retrying` outcome says). */
-  readonly retryDelayMs: number;
-}
 
 /** What the store tells the wiring. Called synchronously; none may throw. */
 export interface StoreHooks {
@@ -57,28 +21,6 @@ export interface StoreHooks {
   delivered(): void;
   /** Events were retained after a transient failure. */
   retained(): void;
-}
-
-/** What an adoption or a retry round gives: entries to deliver, and entries to drop with their reason. */
-export interface Taken {
-  readonly send: readonly Entry[];
-  readonly limbo: readonly Entry[];
-  readonly drop: readonly { readonly entry: Entry; readonly reason: DropReason }[];
-}
-
-/** Network error, timeout or abort (no status), 408, 429, 5xx: the collector may take it later. */
-export const isTransient = (status: number | undefined): boolean =>
-  status === undefined || status === 408 || status === 429 || status >= 500;
-
-/** Whether a held event leaves instead of being delivered again (a pure decision): too old, or poison. */
-export function verdict(
-  held: { readonly since: number; readonly crashes: number },
-  now: number,
-  limits: StoreLimits,
-): DropReason | undefined {
-  if (now - held.since > limits.maxAgeMs) return 'expired';
-  if (held.crashes >= limits.maxCrashes) return 'poison';
-  return undefined;
 }
 
 export class LocalStorageStore implements QueueStore {
@@ -163,7 +105,7 @@ export class LocalStorageStore implements QueueStore {
       if (changed) this.#hooks.changed(true);
       return;
     }
-    const fate = this.#fate(outcome, transient);
+    const fate = fateOf(outcome, transient, this.#limits.retainFailed, this.closing);
     for (const entry of entries) {
       changed = true;
       entry.handedOff = false;
@@ -189,18 +131,7 @@ export class LocalStorageStore implements QueueStore {
   /** The outcome as the outbox reports it: a `failed` whose events were retained is `retrying` (not final) here. */
   present(outcome: DeliveryOutcome): DeliveryOutcome {
     if (outcome.kind !== 'failed' || !this.#retainedOutcomes.has(outcome)) return outcome;
-    const { emitter, events, attempt, status, error } = outcome;
-    const retrying: RetryingOutcome = {
-      kind: 'retrying',
-      emitter,
-      events,
-      attempt,
-      status,
-      error,
-      delayMs: this.#limits.retryDelayMs,
-      willRetry: true,
-    };
-    return retrying;
+    return asRetrying(outcome, this.#limits.retryDelayMs);
   }
 
   /** A keepalive request carries these items: while the collector is healthy, they are stored as handed off. */
@@ -294,12 +225,6 @@ export class LocalStorageStore implements QueueStore {
     }
     if (!delivered && limbo.length > 0) this.#hooks.release(limbo);
     return limbo.length > 0;
-  }
-
-  #fate(outcome: DeliveryOutcome, transient: boolean): 'remove' | 'retained' | 'kept' {
-    if (outcome.kind === 'dropped') return outcome.reason === 'abandoned' || outcome.reason === 'shutdown' ? 'kept' : 'remove';
-    if (outcome.kind !== 'failed' || !transient || !this.#limits.retainFailed) return 'remove';
-    return this.closing ? 'kept' : 'retained';
   }
 
   #entry(ref: unknown): Entry | undefined {
