@@ -1,11 +1,11 @@
 import { setMaxListeners } from 'node:events';
-import { catchError, concat, defer, map, mergeMap, Observable, of, race, take, timer, type SchedulerLike } from 'rxjs';
+import { Observable, type SchedulerLike } from 'rxjs';
+import { runAttempts, type Attempt, type AttemptEngine, type AttemptPart, type Settlement } from '../emitter/attempts.js';
 import type { QueuedEvent } from '../emitter/batch.js';
-import { unexpected, type Settlement } from '../emitter/deliver.js';
-import type { ResolvedRetryOptions, RetryOptions } from '../emitter/options.js';
+import type { RetryOptions } from '../emitter/options.js';
 import type { DeliveryError } from '../emitter/outcome.js';
 import { QueuedSink } from '../emitter/queued-sink.js';
-import { decide } from '../emitter/retry-policy.js';
+import type { Payload } from '../payload/payload.js';
 import { NetworkError, TimeoutError } from '../errors.js';
 import * as c from '../payload/checks.js';
 import type { RedisClient } from './client.js';
@@ -93,9 +93,7 @@ export class RedisQueueEmitter extends QueuedSink {
   readonly #redis: RedisClient;
   readonly #where: string;
   readonly #timeoutMs: number;
-  readonly #retry: ResolvedRetryOptions;
-  readonly #random: () => number;
-  readonly #scheduler: SchedulerLike;
+  readonly #engine: AttemptEngine;
   readonly #maxLenArg: string;
 
   /** @throws {InvalidOptionsError} for a missing client, stream or `maxLen`, or any unusable option. */
@@ -118,9 +116,18 @@ export class RedisQueueEmitter extends QueuedSink {
     this.#maxLenArg = String(checked.maxLen);
     this.#where = `redis stream ${checked.stream}`;
     this.#timeoutMs = checked.timeoutMs ?? d.timeoutMs;
-    this.#retry = o.resolveRetry(checked.retry, d.retry);
-    this.#random = o.randomOf(this.#retry);
-    this.#scheduler = scheduler;
+    const retry = o.resolveRetry(checked.retry, d.retry);
+    this.#engine = {
+      name: this.name,
+      where: this.#where,
+      scheduler,
+      timeoutMs: this.#timeoutMs,
+      retry,
+      // A queued entry is reported as status 0: no HTTP was involved.
+      isSuccess: (status) => status === 0,
+      random: o.randomOf(retry),
+      attempt: (items) => this.#attempt(items),
+    };
   }
 
   /** Serialised when its batch is written, off the caller's path (payloads are frozen): nothing to measure. */
@@ -128,103 +135,68 @@ export class RedisQueueEmitter extends QueuedSink {
     return NOTHING;
   }
 
-  /** One batch's story: pipelined XADDs, one reply each; the ones that failed are retried (or fail) as a group. */
+  /** One batch's story on the attempt engine: pipelined XADDs, one reply each; the ones that failed are retried (or fail) as a group. */
   protected deliver(batch: readonly QueuedEvent[]): Observable<Settlement> {
-    const firstAttemptAt = this.#scheduler.now();
-    const attempt = (items: readonly QueuedEvent[], n: number): Observable<Settlement> =>
-      defer(() => {
-        const abort = new AbortController();
-        // One signal for the batch's commands: node-redis adds a listener per command (removed once written).
-        setMaxListeners(0, abort.signal);
-        const results: unknown[] = new Array(items.length);
-        let settled = 0;
-        const replies = new Observable<void>((subscriber) => {
-          items.forEach((item, i) => {
-            const args = ['XADD', this.stream, 'MAXLEN', '~', this.#maxLenArg, '*', PAYLOAD_FIELD, JSON.stringify(item.payload)];
-            let sent: Promise<unknown>;
-            try {
-              sent = this.#redis.sendCommand(args, { abortSignal: abort.signal });
-            } catch (error) {
-              sent = Promise.reject(error);
-            }
-            sent
-              .then(
-                () => (results[i] = true),
-                (error: unknown) => (results[i] = error ?? new Error('rejected')),
-              )
-              .finally(() => {
-                if (++settled === items.length) subscriber.complete();
-              });
-          });
-        });
-        const deadline = timer(this.#timeoutMs, this.#scheduler).pipe(map(() => 'timeout' as const));
-        return race(concat(replies, of('replied' as const)), deadline).pipe(
-          take(1),
-          mergeMap((ending) => {
-            if (ending === 'timeout') abort.abort();
-            return this.#settle(items, results, n, ending === 'timeout', firstAttemptAt, attempt);
-          }),
-        );
-      }).pipe(catchError((error: unknown) => of(unexpected(this.name, items, error, 'queueing a batch in Redis'))));
-    return attempt(batch, 1);
+    return runAttempts(batch, this.#engine);
   }
 
-  #settle(
-    items: readonly QueuedEvent[],
-    results: readonly unknown[],
-    n: number,
-    timedOut: boolean,
-    firstAttemptAt: number,
-    attempt: (items: readonly QueuedEvent[], n: number) => Observable<Settlement>,
-  ): Observable<Settlement> {
+  /** One attempt: every XADD of the batch in one write; the answer comes once every reply is in. */
+  #attempt(items: readonly QueuedEvent[]): Attempt {
+    const abort = new AbortController();
+    // One signal for the batch's commands: node-redis adds a listener per command (removed once written).
+    setMaxListeners(0, abort.signal);
+    const results: unknown[] = new Array(items.length);
+    const answer = new Observable<readonly AttemptPart[]>((subscriber) => {
+      let settled = 0;
+      items.forEach((item, i) => {
+        const args = ['XADD', this.stream, 'MAXLEN', '~', this.#maxLenArg, '*', PAYLOAD_FIELD, JSON.stringify(item.payload)];
+        let sent: Promise<unknown>;
+        try {
+          sent = this.#redis.sendCommand(args, { abortSignal: abort.signal });
+        } catch (error) {
+          sent = Promise.reject(error);
+        }
+        sent
+          .then(
+            () => (results[i] = true),
+            (error: unknown) => (results[i] = error ?? new Error('rejected')),
+          )
+          .finally(() => {
+            if (++settled === items.length && !subscriber.closed) {
+              subscriber.next(this.#parts(items, results, false));
+              subscriber.complete();
+            }
+          });
+      });
+      return () => abort.abort();
+    });
+    return { answer, timedOut: () => this.#parts(items, results, true) };
+  }
+
+  /** The replies in: queued items as one part (status 0), the others as another (the first error, or the timeout). */
+  #parts(items: readonly QueuedEvent[], results: readonly unknown[], timedOut: boolean): AttemptPart[] {
     const queued: QueuedEvent[] = [];
-    const failedItems: QueuedEvent[] = [];
+    const failed: QueuedEvent[] = [];
     let firstError: unknown;
     items.forEach((item, i) => {
-      if (results[i] === true) {
-        queued.push(item);
-      } else {
-        failedItems.push(item);
+      if (results[i] === true) queued.push(item);
+      else {
+        failed.push(item);
         firstError ??= results[i];
       }
     });
-    const out: Observable<Settlement>[] = [];
-    if (queued.length > 0) {
-      const events = queued.map((item) => item.payload);
-      out.push(
-        of({ outcome: { kind: 'sent', emitter: this.name, events, attempt: n, status: 0, willRetry: false } as const, items: queued }),
-      );
-    }
-    if (failedItems.length > 0) {
+    const parts: AttemptPart[] = [];
+    const payloads = (list: readonly QueuedEvent[]): Payload[] => list.map((item) => item.payload);
+    if (queued.length > 0)
+      parts.push({ items: queued, events: payloads(queued), result: { kind: 'response', status: 0, retryAfter: null } });
+    if (failed.length > 0) {
       const error: DeliveryError =
         timedOut && firstError === undefined
           ? new TimeoutError(this.#where, this.#timeoutMs)
           : new NetworkError(this.#where, { cause: firstError });
-      const events = failedItems.map((item) => item.payload);
-      const base = { emitter: this.name, events, attempt: n, status: undefined, error };
-      const now = this.#scheduler.now();
       const permanent = !timedOut && firstError instanceof Error && PERMANENT.test(firstError.message);
-      const decision = permanent
-        ? ({ kind: 'fail' } as const)
-        : decide({
-            result: { kind: 'error', error },
-            attempt: n,
-            batchSize: failedItems.length,
-            elapsedMs: now - firstAttemptAt,
-            now,
-            random: this.#random(),
-            policy: this.#retry,
-            isSuccess: () => false,
-          });
-      if (decision.kind === 'retry') {
-        out.push(
-          of({ outcome: { ...base, kind: 'retrying', delayMs: decision.delayMs, willRetry: true } as const, items: failedItems }),
-          timer(decision.delayMs, this.#scheduler).pipe(mergeMap(() => attempt(failedItems, n + 1))),
-        );
-      } else {
-        out.push(of({ outcome: { ...base, kind: 'failed', willRetry: false } as const, items: failedItems }));
-      }
+      parts.push({ items: failed, events: payloads(failed), result: { kind: 'error', error, permanent } });
     }
-    return concat(...out);
+    return parts;
   }
 }

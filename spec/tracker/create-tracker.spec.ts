@@ -53,7 +53,7 @@ function recordingSink(name = 'recording'): Sink & { readonly admissions: Admiss
 const payloadsOf = (sink: { admissions: Admission[] }): Payload[] =>
   sink.admissions.flatMap((a) => (a.kind === 'event' ? [a.payload] : []));
 
-describe('lean core: createTracker', () => {
+describe('createTracker: createTracker', () => {
   it('tracks events made by the constructors with no registry: each carries its definition', () => {
     const sink = recordingSink();
     createTracker(sink, { appId: 'shop' })
@@ -130,7 +130,7 @@ describe('lean core: createTracker', () => {
   });
 });
 
-describe('lean core: global contexts', () => {
+describe('createTracker: global contexts', () => {
   it('adds entities to every event, after the call’s own context', () => {
     const sink = recordingSink();
     const tracker = createTracker(sink, { encodeBase64: false, globalContexts: [entity(1)] });
@@ -217,7 +217,7 @@ describe('lean core: global contexts', () => {
   });
 });
 
-describe('lean core: the eventFields seam', () => {
+describe('createTracker: the eventFields seam', () => {
   it('adds wire fields per event, over the subject and under the event’s own; a throw drops the event (error)', () => {
     const sink = recordingSink();
     let sid = 's1';
@@ -242,7 +242,7 @@ describe('lean core: the eventFields seam', () => {
   });
 });
 
-describe('lean core: per-request views', () => {
+describe('createTracker: per-request views', () => {
   it('adds the view’s subject and context to its own events only, through the same sinks', () => {
     const sink = recordingSink();
     const tracker = createTracker(sink, { encodeBase64: false, subject: { userId: 'tracker-user' } });
@@ -264,7 +264,7 @@ describe('lean core: per-request views', () => {
   });
 });
 
-describe('lean core: the event filter', () => {
+describe('createTracker: the event filter', () => {
   it('events it rejects are dropped (filtered) at every emitter, with their eid; the rest flow', async () => {
     const collector = createTestingCollector();
     const emitters = [
@@ -292,7 +292,7 @@ describe('lean core: the event filter', () => {
   });
 });
 
-describe('lean core: credentials', () => {
+describe('createTracker: credentials', () => {
   async function credentialsSent(options: { credentials?: 'omit' | 'same-origin' | 'include' }): Promise<string> {
     let seen = '';
     const fetch = (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
@@ -312,7 +312,7 @@ describe('lean core: credentials', () => {
   });
 });
 
-describe('lean core: every clock on the scheduler', () => {
+describe('createTracker: every clock on the scheduler', () => {
   it('batch timer, per-attempt timeout, retry delay, shutdown deadline and dtm: no setTimeout/setInterval outside it', async () => {
     const scheduler = new TestScheduler(() => undefined);
     scheduler.maxFrames = Infinity;
