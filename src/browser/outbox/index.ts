@@ -111,7 +111,8 @@ class BrowserOutbox implements OutboxSink {
     });
     this.#listeners = watchPage(win, prefix, {
       hidden: (leaving) => {
-        this.#writer.leaving = leaving && this.#coordination === 'no-locks';
+        // Without Web Locks, a page leaving for good marks its record for the next load (until shown again).
+        if (leaving && this.#coordination === 'no-locks') this.#writer.leaving = true;
         void this.drainForUnload();
       },
       shown: () => this.#resume(),
