@@ -164,10 +164,11 @@ export default tseslint.config(
     packages: [...NODE, ...CLI_ONLY],
     message: 'the browser layer builds on the core only',
   }),
+  // rxplow/collector (Node only): the collector library; the CLI depends on it, never the reverse.
   layer('collector', {
-    forbid: ['browser', 'angular', 'testing', 'redis'],
+    forbid: ['browser', 'angular', 'testing', 'redis', 'cli', 'tracker', 'emitter'],
     packages: [],
-    message: 'the collector entry re-exports the CLI collector',
+    message: 'the collector library builds on the protocol core (payload/) only; the CLI depends on it',
   }),
   // rxplow/redis (Node only): the one folder that may import the Redis client; it builds on delivery and the protocol core.
   layer('redis', {

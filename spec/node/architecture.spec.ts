@@ -47,6 +47,11 @@ const CASES: readonly { readonly file: string; readonly code: string; readonly a
   { file: 'src/payload/x.ts', code: "import { createClient } from 'redis';", allowed: false },
   { file: 'src/cli/x.ts', code: "import { createClient } from 'redis';", allowed: false },
   { file: 'src/cli/x.ts', code: "import { createRedisWorker } from '../redis/index.js';", allowed: true },
+  // The collector library: the CLI depends on it, never the reverse; it builds on the protocol core only.
+  { file: 'src/cli/x.ts', code: "import { startCollector } from '../collector/server.js';", allowed: true },
+  { file: 'src/collector/x.ts', code: "import { runWorker } from '../cli/worker.js';", allowed: false },
+  { file: 'src/collector/x.ts', code: "import { Emitter } from '../emitter/emitter.js';", allowed: false },
+  { file: 'src/collector/x.ts', code: "import { decodeJsonField } from '../payload/decode.js';", allowed: true },
 ];
 
 describe('architecture: import directions are enforced by eslint', function () {
