@@ -70,7 +70,8 @@ export type { ConsentGrantedFields, ConsentWithdrawnFields } from './events/cons
 export type { SocialInteractionFields, TimingFields, ErrorFields, ProgrammingLanguage } from './events/engagement.js';
 
 export { createTracker, CoreTracker } from './tracker/core.js';
-export type { TrackRequest, TrackerScope, TrackerView } from './tracker/core.js';
+export type { TrackRequest } from './tracker/core.js';
+export type { TrackerScope, TrackerView } from './tracker/scope.js';
 export { Tracker } from './tracker/tracker.js';
 export type { TrackerOptions, TrackOptions, FilteredEvent } from './tracker/options.js';
 export type { GlobalContext, GlobalContextGenerator, GlobalContextEvent, ConditionalGlobalContext } from './tracker/global-contexts.js';
