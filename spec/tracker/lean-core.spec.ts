@@ -7,7 +7,6 @@ import { TestScheduler } from 'rxjs/testing';
 import {
   ALL_EVENTS,
   createTracker,
-  DEFINITION,
   Emitter,
   InvalidEventError,
   InvalidOptionsError,
@@ -23,6 +22,7 @@ import {
   type Sink,
   type Transport,
 } from '../../src/index.js';
+import { DEFINITION } from '../../src/extend/index.js';
 import { createTestingCollector } from '../../src/testing/index.js';
 
 const CTX = 'iglu:com.acme/ctx/jsonschema/1-0-0';
@@ -369,10 +369,10 @@ describe('lean core: every clock on the scheduler', () => {
 });
 
 describe('classic Tracker on the lean core', () => {
-  it('keeps trackX/setX chaining, resolves plain data through ALL_EVENTS, and trackApplicationError = trackError', () => {
+  it('keeps trackX/setX chaining and resolves plain data through ALL_EVENTS', () => {
     const sink = recordingSink();
     const tracker = new Tracker(sink).setUserId('u1').trackPageView({ pageUrl: 'https://a.example/' });
-    tracker.track({ kind: 'structEvent', category: 'c', action: 'a' }).trackApplicationError({ message: 'x' }).trackError({ message: 'y' });
-    expect(payloadsOf(sink).map((p) => `${p['e']}:${p['uid']}`)).to.deep.equal(['pv:u1', 'se:u1', 'ue:u1', 'ue:u1']);
+    tracker.track({ kind: 'structEvent', category: 'c', action: 'a' }).trackApplicationError({ message: 'x' });
+    expect(payloadsOf(sink).map((p) => `${p['e']}:${p['uid']}`)).to.deep.equal(['pv:u1', 'se:u1', 'ue:u1']);
   });
 });

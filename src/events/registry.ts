@@ -40,14 +40,10 @@ export type EventRegistry = Readonly<Record<string, EventDefinition<never>>>;
 
 /**
  * The opt-in registry of every kind, for plain-data events (from JSON, `postMessage`, a worker): pass it as
- * `createTracker(sinks, { events: ALL_EVENTS })`. Also resolves the kinds of rxplow 0.1 (`error`,
- * `selfDescribing`). Events made by the constructors (`pageView({...})`) need no registry.
+ * `createTracker(sinks, { events: ALL_EVENTS })`. The one registry: each kind by its `kind` tag, no aliases. Events
+ * made by the constructors (`pageView({...})`) need no registry.
  */
-export const ALL_EVENTS: EventRegistry = /* @__PURE__ */ Object.freeze({
-  ...EVENT_DEFINITIONS,
-  error: APPLICATION_ERROR,
-  selfDescribing: SELF_DESCRIBING,
-}) as unknown as EventRegistry;
+export const ALL_EVENTS: EventRegistry = EVENT_DEFINITIONS as unknown as EventRegistry;
 
 /** Every event kind's tag. */
 export type EventKind = keyof typeof EVENT_DEFINITIONS;
