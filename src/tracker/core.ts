@@ -1,21 +1,22 @@
 import { filter, map, Subject, type Observable, type Observer, type SchedulerLike } from 'rxjs';
 import type { DeliveryOutcome, ShutdownOptions } from '../emitter/outcome.js';
 import type { Admission, Sink } from '../emitter/sink.js';
-import { InvalidEventError, UnexpectedError } from '../errors.js';
-import { buildWireEvents, definitionOf, type BuildContext, type EventDefinition } from '../events/definition.js';
+import { InvalidEventError } from '../errors.js';
+import { buildWireEvents, type BuildContext, type EventDefinition } from '../events/definition.js';
 import type { EventRegistry, TrackerEvent } from '../events/registry.js';
 import { checkFields } from '../payload/checks.js';
 import type { Payload } from '../payload/payload.js';
 import type { EntitySnapshot } from '../payload/self-describing-json.js';
+import { messageOf } from '../payload/json.js';
 import { toWellFormed } from '../payload/well-formed.js';
-import { TRACKER_VERSION } from '../version.js';
+import { admissionOf, definitionFor } from './admit.js';
 import { assemblePayloads } from './assemble.js';
 import { eventFieldsEnricher, globalContextsEnricher, runEnrichers, type Enricher, type EnrichmentFailure } from './enrich.js';
 import { toGlobalContextRule, type GlobalContext, type GlobalContextRule } from './global-contexts.js';
 import { resolveTrackerOptions, TRACK_OPTION_CHECKS, type FilteredEvent, type TrackerOptions, type TrackOptions } from './options.js';
 import { NO_SCOPE, resolveScope, type ResolvedScope, type TrackerScope, type TrackerView } from './scope.js';
 import { SinkSet, type ShutdownReport } from './sinks.js';
-import { SUBJECT_CHECKS, subjectToWire, type SubjectFields } from './subject-fields.js';
+import { commonFields, SUBJECT_CHECKS, type SubjectFields } from './subject-fields.js';
 
 /** An event with per-call options, for `tracker.input`. */
 export interface TrackRequest {
@@ -73,7 +74,7 @@ export class CoreTracker {
     this.#newId = resolved.newId;
     this.#build = { newId: resolved.newId };
     this.#subject = resolved.subject;
-    this.#common = this.#commonFields(this.#subject);
+    this.#common = commonFields(this.#namespace, this.#appId, this.#subject);
     this.#rules = resolved.globalContexts.map((entry, i) => toGlobalContextRule(entry, `globalContexts[${i}]`));
     this.#enrichers = [
       ...resolved.enrichers,
@@ -107,7 +108,7 @@ export class CoreTracker {
   setSubject(fields: SubjectFields): this {
     const checked = checkFields(SUBJECT_CHECKS, fields);
     this.#subject = { ...this.#subject, ...checked };
-    this.#common = this.#commonFields(this.#subject);
+    this.#common = commonFields(this.#namespace, this.#appId, this.#subject);
     return this;
   }
 
@@ -187,17 +188,8 @@ export class CoreTracker {
     return view;
   }
 
-  #definition(event: unknown): EventDefinition<never> {
-    const found = definitionOf(event);
-    if (found) return found as unknown as EventDefinition<never>;
-    const kind = (event as { kind?: unknown } | null)?.kind;
-    if (typeof kind === 'string' && this.#registry !== undefined && Object.hasOwn(this.#registry, kind)) return this.#registry[kind]!;
-    const hint = this.#registry === undefined ? ' (plain-data events need the `events` option, e.g. ALL_EVENTS)' : '';
-    throw new InvalidEventError('kind', `unknown event kind ${JSON.stringify(kind) ?? String(kind)}${hint}`);
-  }
-
   #track(event: unknown, options: TrackOptions | undefined, scope: ResolvedScope, known: EventDefinition<never> | undefined): void {
-    const definition = known ?? this.#definition(event);
+    const definition = known ?? definitionFor(event, this.#registry);
     const wire = buildWireEvents(definition, event, this.#build);
     const checked = options === undefined ? NO_OPTIONS : checkFields(TRACK_OPTION_CHECKS, options);
     const subject =
@@ -212,7 +204,7 @@ export class CoreTracker {
       newId: this.#newId,
       deviceTimestamp: checked.deviceTimestamp ?? this.#scheduler.now(),
       trueTimestamp: checked.trueTimestamp,
-      common: subject ? this.#commonFields(subject) : this.#common,
+      common: subject ? commonFields(this.#namespace, this.#appId, subject) : this.#common,
       context,
       encodeBase64: this.#encodeBase64,
       enrich: (payload, w) => runEnrichers(enrichers, definition.kind, payload, w, failure),
@@ -223,24 +215,7 @@ export class CoreTracker {
       for (const payload of payloads) this.#admissions.next({ kind: 'rejected', reason, payload, error: failure.error });
       return;
     }
-    for (const payload of payloads) this.#admit(definition.kind, payload);
-  }
-
-  #admit(kind: string, payload: Payload): void {
-    if (this.#filter !== undefined) {
-      let keep: boolean;
-      try {
-        keep = this.#filter({ kind, payload }) !== false;
-      } catch (error) {
-        this.#admissions.next({ kind: 'rejected', reason: 'error', payload, error: new UnexpectedError('the event filter threw', error) });
-        return;
-      }
-      if (!keep) {
-        this.#admissions.next({ kind: 'rejected', reason: 'filtered', payload, error: undefined });
-        return;
-      }
-    }
-    this.#admissions.next({ kind: 'event', payload });
+    for (const payload of payloads) this.#admissions.next(admissionOf(this.#filter, definition.kind, payload));
   }
 
   #trackQuietly(item: TrackerEvent | TrackRequest): void {
@@ -249,19 +224,9 @@ export class CoreTracker {
         item !== null && typeof item === 'object' && 'event' in item && !('kind' in item) ? item : { event: item as TrackerEvent };
       this.#track(request.event, request.options, NO_SCOPE, undefined);
     } catch (error) {
-      const invalid =
-        error instanceof InvalidEventError ? error : new InvalidEventError('event', `reading it threw: ${describeError(error)}`);
+      const invalid = error instanceof InvalidEventError ? error : new InvalidEventError('event', `reading it threw: ${messageOf(error)}`);
       this.#admissions.next({ kind: 'rejected', reason: 'invalid', payload: undefined, error: invalid });
     }
-  }
-
-  #commonFields(subject: SubjectFields): Readonly<Record<string, string>> {
-    const common: Record<string, string> = { tv: TRACKER_VERSION };
-    if (this.#namespace) common['tna'] = this.#namespace;
-    if (this.#appId) common['aid'] = this.#appId;
-    const wire = subjectToWire(subject);
-    for (const key in wire) common[key] = toWellFormed(wire[key]!);
-    return Object.freeze(common);
   }
 }
 
@@ -275,12 +240,4 @@ export class CoreTracker {
  */
 export function createTracker(sinks: Sink | readonly Sink[], options: TrackerOptions = {}): CoreTracker {
   return new CoreTracker(sinks, options);
-}
-
-function describeError(error: unknown): string {
-  try {
-    return error instanceof Error ? error.message : String(error);
-  } catch {
-    return 'an unprintable error';
-  }
 }
