@@ -81,13 +81,16 @@ describe('lean core: createTracker', () => {
     expect(() => tracker.track(plain)).to.throw(InvalidEventError, /unknown event kind "pageView".*events/);
   });
 
-  it('resolves plain-data events through the opt-in registry, including rxplow 0.1 kinds', () => {
+  it('resolves plain-data events through the one registry, ALL_EVENTS: each kind by its tag, no aliases of names that never shipped', () => {
     const sink = recordingSink();
     const tracker = createTracker(sink, { events: ALL_EVENTS });
     tracker.track(JSON.parse('{"kind":"structEvent","category":"c","action":"a"}') as ReturnType<typeof structEvent>);
-    tracker.track({ kind: 'error', message: 'boom' } as never);
-    tracker.track({ kind: 'selfDescribing', event: { schema: CTX, data: {} } } as never);
+    tracker.track({ kind: 'applicationError', message: 'boom' } as never);
+    tracker.track({ kind: 'selfDescribingEvent', event: { schema: CTX, data: {} } } as never);
     expect(payloadsOf(sink).map((p) => p['e'])).to.deep.equal(['se', 'ue', 'ue']);
+    expect(Object.keys(ALL_EVENTS)).to.not.include.members(['error', 'selfDescribing']);
+    expect(() => tracker.track({ kind: 'error', message: 'boom' } as never)).to.throw(InvalidEventError, /unknown event kind "error"/);
+    expect('trackError' in Tracker.prototype).to.equal(false);
   });
 
   it('does not trust a definition whose kind the event no longer says: the registry decides', () => {
