@@ -1,7 +1,7 @@
 // The tracker's seams (issue 17): one enrichment step, entities snapshotted at the check, a shutdown deadline that
 // holds for any sink, ids from the environment, and constructors that call nothing overridable. Node and Chromium.
 import { expect } from 'chai';
-import { NEVER, Subject, VirtualAction, VirtualTimeScheduler, type Observable } from 'rxjs';
+import { Subject, VirtualAction, VirtualTimeScheduler, type Observable } from 'rxjs';
 import { CoreTracker } from '../../src/tracker/core.js';
 import {
   createTracker,
@@ -49,7 +49,7 @@ describe('tracker seams: one enrichment step', () => {
   it('runs the enrichers once per payload, in declared order (enrichers, eventFields, global contexts), each seeing the fields before it', () => {
     const sink = recordingSink();
     const calls: string[] = [];
-    const first: Enricher = ({ kind, payload }) => {
+    const first: Enricher = ({ payload }) => {
       calls.push(`first:${payload['e']}`);
       return {
         fields: { url: 'https://enriched.example/', aid: 'from-enricher', eid: 'ignored', xx: 'x' },
