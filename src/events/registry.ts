@@ -8,8 +8,9 @@ import { SELF_DESCRIBING, STRUCT_EVENT } from './structured.js';
 import { FORM_FOCUS_OR_CHANGE, FORM_SUBMISSION, LINK_CLICK, PAGE_PING, PAGE_VIEW, SITE_SEARCH } from './web.js';
 
 /**
- * Every event kind rxplow can track, by its `kind` tag. Importing it keeps every definition in a bundle: only the
- * registry of plain-data events (`createTracker(sinks, { events: ALL_EVENTS })`) and the classic `Tracker` need it.
+ * Every event kind rxplow can track, by its `kind` tag, with each definition's type (`rxplow/extend`; the same object
+ * as `ALL_EVENTS`, the one registry). Importing it keeps every definition in a bundle: only the registry of
+ * plain-data events (`createTracker(sinks, { events: ALL_EVENTS })`) and the classic `Tracker` need it.
  */
 export const EVENT_DEFINITIONS = /* @__PURE__ */ Object.freeze({
   pageView: PAGE_VIEW,

@@ -6,4 +6,5 @@ export { deliverBatch } from '../emitter/deliver.js';
 export type { DeliveryEnvironment, Settlement } from '../emitter/deliver.js';
 export type { QueuedEvent, BatchLimits } from '../emitter/batch.js';
 export { DEFINITION, defineEvent, eventConstructor } from '../events/definition.js';
+export { EVENT_DEFINITIONS } from '../events/registry.js';
 export type { EventDefinition, EventOf, WireEvent, WireFields, EventCode, BuildContext } from '../events/definition.js';
