@@ -61,17 +61,11 @@ export interface EntitySnapshot extends SelfDescribing {
   readonly json: string;
 }
 
-const SNAPSHOTS = /* @__PURE__ */ new WeakSet<object>();
-
 /**
  * Checks an entity and snapshots it: the Iglu URI and the data are read once and serialised then, so a stateful
- * getter, `toJSON` or Proxy can neither change what was checked nor make a later read throw. A snapshot passes
- * through as it is. @throws {InvalidEventError} naming `field` for an entity that is malformed or cannot be serialised.
+ * getter, `toJSON` or Proxy can neither change what was checked nor make a later read throw. @throws {InvalidEventError} naming `field` for an entity that is malformed or cannot be serialised.
  */
 export function snapshotEntity(value: unknown, field: string): EntitySnapshot {
-  if (typeof value === 'object' && value !== null && SNAPSHOTS.has(value)) return value as EntitySnapshot;
   const { schema, data } = checkSelfDescribing(value, field);
-  const snapshot: EntitySnapshot = Object.freeze({ schema, data, json: `{"schema":"${schema}","data":${toJson(data, `${field}.data`)}}` });
-  SNAPSHOTS.add(snapshot);
-  return snapshot;
+  return { schema, data, json: `{"schema":"${schema}","data":${toJson(data, `${field}.data`)}}` };
 }

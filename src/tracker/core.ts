@@ -1,21 +1,26 @@
-import { filter, map, Subject, type Observable, type Observer, type SchedulerLike } from 'rxjs';
+import { filter, map, Subject, type Observable, type Observer } from 'rxjs';
 import type { DeliveryOutcome, ShutdownOptions } from '../emitter/outcome.js';
 import type { Admission, Sink } from '../emitter/sink.js';
 import { InvalidEventError } from '../errors.js';
-import { buildWireEvents, type BuildContext, type EventDefinition } from '../events/definition.js';
-import type { EventRegistry, TrackerEvent } from '../events/registry.js';
+import { buildWireEvents, type EventDefinition } from '../events/definition.js';
+import type { TrackerEvent } from '../events/registry.js';
 import { checkFields } from '../payload/checks.js';
 import type { Payload } from '../payload/payload.js';
 import type { EntitySnapshot } from '../payload/self-describing-json.js';
 import { messageOf } from '../payload/json.js';
-import { toWellFormed } from '../payload/well-formed.js';
 import { admissionOf, definitionFor } from './admit.js';
 import { assemblePayloads } from './assemble.js';
 import { eventFieldsEnricher, globalContextsEnricher, runEnrichers, type Enricher, type EnrichmentFailure } from './enrich.js';
 import { toGlobalContextRule, type GlobalContext, type GlobalContextRule } from './global-contexts.js';
-import { resolveTrackerOptions, TRACK_OPTION_CHECKS, type FilteredEvent, type TrackerOptions, type TrackOptions } from './options.js';
+import {
+  resolveTrackerOptions,
+  TRACK_OPTION_CHECKS,
+  type ResolvedTrackerOptions,
+  type TrackerOptions,
+  type TrackOptions,
+} from './options.js';
 import { NO_SCOPE, resolveScope, type ResolvedScope, type TrackerScope, type TrackerView } from './scope.js';
-import { SinkSet, type ShutdownReport } from './sinks.js';
+import { sinkSet, type ShutdownReport, type SinkSet } from './sinks.js';
 import { commonFields, SUBJECT_CHECKS, type SubjectFields } from './subject-fields.js';
 
 /** An event with per-call options, for `tracker.input`. */
@@ -45,15 +50,9 @@ export class CoreTracker {
 
   readonly #admissions = new Subject<Admission>();
   readonly #sinks: SinkSet;
-  readonly #namespace: string | undefined;
-  readonly #appId: string | undefined;
-  readonly #encodeBase64: boolean;
-  readonly #registry: EventRegistry | undefined;
-  readonly #filter: ((event: FilteredEvent) => boolean) | undefined;
+  /** The checked options (one field: each private field costs bytes where they are down-levelled). */
+  readonly #o: ResolvedTrackerOptions;
   readonly #enrichers: readonly Enricher[];
-  readonly #scheduler: SchedulerLike;
-  readonly #newId: () => string;
-  readonly #build: BuildContext;
   #rules: readonly GlobalContextRule[] = [];
   #subject: SubjectFields;
   #common: Readonly<Record<string, string>>;
@@ -65,16 +64,9 @@ export class CoreTracker {
   constructor(sinks: Sink | readonly Sink[], options: TrackerOptions = {}) {
     // Calls nothing a subclass could override: every step is private.
     const resolved = resolveTrackerOptions(options);
-    this.#namespace = resolved.namespace === undefined ? undefined : toWellFormed(resolved.namespace);
-    this.#appId = resolved.appId === undefined ? undefined : toWellFormed(resolved.appId);
-    this.#encodeBase64 = resolved.encodeBase64;
-    this.#registry = resolved.events;
-    this.#filter = resolved.filter;
-    this.#scheduler = resolved.scheduler;
-    this.#newId = resolved.newId;
-    this.#build = { newId: resolved.newId };
+    this.#o = resolved;
     this.#subject = resolved.subject;
-    this.#common = commonFields(this.#namespace, this.#appId, this.#subject);
+    this.#common = commonFields(this.#o, this.#subject);
     this.#rules = resolved.globalContexts.map((entry, i) => toGlobalContextRule(entry, `globalContexts[${i}]`));
     this.#enrichers = [
       ...resolved.enrichers,
@@ -85,7 +77,7 @@ export class CoreTracker {
       filter((a) => a.payload !== undefined),
       map((a) => a.payload!),
     );
-    this.#sinks = new SinkSet(this.#admissions.asObservable(), this.#scheduler);
+    this.#sinks = sinkSet(this.#admissions.asObservable(), resolved.scheduler);
     this.outcomes = this.#sinks.outcomes;
     this.input = {
       next: (item) => this.#trackQuietly(item),
@@ -108,7 +100,7 @@ export class CoreTracker {
   setSubject(fields: SubjectFields): this {
     const checked = checkFields(SUBJECT_CHECKS, fields);
     this.#subject = { ...this.#subject, ...checked };
-    this.#common = commonFields(this.#namespace, this.#appId, this.#subject);
+    this.#common = commonFields(this.#o, this.#subject);
     return this;
   }
 
@@ -189,8 +181,8 @@ export class CoreTracker {
   }
 
   #track(event: unknown, options: TrackOptions | undefined, scope: ResolvedScope, known: EventDefinition<never> | undefined): void {
-    const definition = known ?? definitionFor(event, this.#registry);
-    const wire = buildWireEvents(definition, event, this.#build);
+    const definition = known ?? definitionFor(event, this.#o.events);
+    const wire = buildWireEvents(definition, event, this.#o);
     const checked = options === undefined ? NO_OPTIONS : checkFields(TRACK_OPTION_CHECKS, options);
     const subject =
       scope.subject === undefined && checked.subject === undefined ? undefined : { ...this.#subject, ...scope.subject, ...checked.subject };
@@ -200,13 +192,13 @@ export class CoreTracker {
     const failure: EnrichmentFailure = {};
     const enrichers = this.#enrichers;
     const payloads = assemblePayloads(wire, {
-      eventId: checked.eventId ?? this.#newId(),
-      newId: this.#newId,
-      deviceTimestamp: checked.deviceTimestamp ?? this.#scheduler.now(),
+      eventId: checked.eventId ?? this.#o.newId(),
+      newId: this.#o.newId,
+      deviceTimestamp: checked.deviceTimestamp ?? this.#o.scheduler.now(),
       trueTimestamp: checked.trueTimestamp,
-      common: subject ? commonFields(this.#namespace, this.#appId, subject) : this.#common,
+      common: subject ? commonFields(this.#o, subject) : this.#common,
       context,
-      encodeBase64: this.#encodeBase64,
+      encodeBase64: this.#o.encodeBase64,
       enrich: (payload, w) => runEnrichers(enrichers, definition.kind, payload, w, failure),
     });
     if (failure.error) {
@@ -215,7 +207,7 @@ export class CoreTracker {
       for (const payload of payloads) this.#admissions.next({ kind: 'rejected', reason, payload, error: failure.error });
       return;
     }
-    for (const payload of payloads) this.#admissions.next(admissionOf(this.#filter, definition.kind, payload));
+    for (const payload of payloads) this.#admissions.next(admissionOf(this.#o.filter, definition.kind, payload));
   }
 
   #trackQuietly(item: TrackerEvent | TrackRequest): void {

@@ -16,8 +16,6 @@ export interface ShutdownReport extends DeliveryReport {
 }
 
 const NO_REPORT: DeliveryReport = Object.freeze({ sent: 0, failed: 0, dropped: 0, abandoned: 0 });
-/** Marks a sink whose shutdown outlived the deadline. */
-const ABANDONED = Symbol('abandoned');
 
 /** `call()`'s promise, or `fallback` when it throws or rejects. */
 function settle<T>(call: () => Promise<T>, fallback: T): Promise<T> {
@@ -28,95 +26,79 @@ function settle<T>(call: () => Promise<T>, fallback: T): Promise<T> {
   }
 }
 
-export class SinkSet {
+/** The sinks of one tracker. */
+export interface SinkSet {
   /** Every sink's outcomes, the ones added later included. Hot: no replay. */
   readonly outcomes: Observable<DeliveryOutcome>;
-  readonly #sinks: Sink[] = [];
-  readonly #added = new Subject<Sink>();
-  readonly #admissions: Observable<Admission>;
-  readonly #scheduler: SchedulerLike;
-  #shutdown: Promise<ShutdownReport> | undefined;
-
-  constructor(admissions: Observable<Admission>, scheduler: SchedulerLike) {
-    this.#admissions = admissions;
-    this.#scheduler = scheduler;
-    // The sinks known at subscription, then each new one.
-    this.outcomes = new Observable<DeliveryOutcome>((subscriber) =>
-      merge(...this.#sinks.map((sink) => sink.outcomes), this.#added.pipe(mergeMap((sink) => sink.outcomes))).subscribe(subscriber),
-    );
-  }
-
   /** @throws {InvalidOptionsError} when `sink` is not a sink, or (from the sink) when it serves another tracker. */
-  add(sink: Sink): void {
-    if (typeof (sink as Partial<Sink> | null)?.connect !== 'function')
-      throw new InvalidOptionsError('emitters', 'expected Emitter instances (or other sinks)');
-    if (this.#sinks.includes(sink)) return;
-    sink.connect(this.#admissions);
-    this.#sinks.push(sink);
-    this.#added.next(sink);
-  }
-
+  add(sink: Sink): void;
   /** Resolves when every sink's flush settled. Never rejects, even for a custom sink that throws or rejects. */
-  async flush(): Promise<void> {
-    await Promise.all(this.#sinks.map((sink) => settle(() => sink.flush(), undefined)));
-  }
-
+  flush(): Promise<void>;
   /**
-   * Shuts every sink down and sums their reports. At `timeoutMs` (on the scheduler, plus one turn for the sinks' own
-   * deadline work to settle) a sink whose shutdown has not settled is abandoned: named in `abandonedSinks`, no
-   * longer awaited. Idempotent; never rejects.
+   * Shuts every sink down and sums their reports. At `timeoutMs` (on the scheduler, then one turn of the event loop
+   * for the sinks' own deadline work to settle) a sink whose shutdown has not settled is abandoned: named in
+   * `abandonedSinks`, no longer awaited. Idempotent; never rejects.
    * @throws {InvalidOptionsError} at the call for a bad `timeoutMs`.
    */
-  shutdown(options: ShutdownOptions = {}): Promise<ShutdownReport> {
-    const timeoutMs = checkShutdownTimeout(options?.timeoutMs);
-    if (this.#shutdown) return this.#shutdown;
-    const reports = this.#sinks.map((sink) => settle(() => sink.shutdown(options), NO_REPORT));
-    let stop = (): void => undefined;
-    const deadline =
-      timeoutMs === Infinity
-        ? new Promise<typeof ABANDONED>(() => undefined)
-        : new Promise<typeof ABANDONED>((resolve) => {
-            // After the deadline, one turn of the event loop: a sink that aborts at its own deadline (on this
-            // scheduler or another) settles within it, even when a virtual clock ran both deadlines at once.
-            const action = this.#scheduler.schedule(() => void nextTurn(this.#scheduler).then(() => resolve(ABANDONED)), timeoutMs);
-            stop = () => action.unsubscribe();
-          });
-    this.#shutdown = Promise.all(reports.map((report) => Promise.race([report, deadline]))).then((results) => {
-      stop();
-      return sum(this.#sinks, results);
-    });
-    return this.#shutdown;
-  }
+  shutdown(options?: ShutdownOptions): Promise<ShutdownReport>;
 }
 
-/** Resolves after the microtasks queued now have run: a message through a MessageChannel (no clock), else a 0 ms timer of `scheduler`. */
+export function sinkSet(admissions: Observable<Admission>, scheduler: SchedulerLike): SinkSet {
+  const sinks: Sink[] = [];
+  const added = new Subject<Sink>();
+  let done: Promise<ShutdownReport> | undefined;
+  return {
+    // The sinks known at subscription, then each new one.
+    outcomes: new Observable<DeliveryOutcome>((subscriber) =>
+      merge(...sinks.map((sink) => sink.outcomes), added.pipe(mergeMap((sink) => sink.outcomes))).subscribe(subscriber),
+    ),
+    add(sink) {
+      if (typeof (sink as Partial<Sink> | null)?.connect !== 'function')
+        throw new InvalidOptionsError('emitters', 'expected Emitter instances (or other sinks)');
+      if (sinks.includes(sink)) return;
+      sink.connect(admissions);
+      sinks.push(sink);
+      added.next(sink);
+    },
+    async flush() {
+      await Promise.all(sinks.map((sink) => settle(() => sink.flush(), undefined)));
+    },
+    shutdown(options = {}) {
+      const timeoutMs = checkShutdownTimeout(options?.timeoutMs);
+      if (done) return done;
+      const names = sinks.map((sink) => String(sink.name));
+      let stop = (): void => undefined;
+      // Resolves to undefined at the deadline; never without one.
+      const deadline = new Promise<undefined>((resolve) => {
+        if (timeoutMs === Infinity) return;
+        const action = scheduler.schedule(() => void nextTurn(scheduler).then(() => resolve(undefined)), timeoutMs);
+        stop = () => action.unsubscribe();
+      });
+      const reports = sinks.map((sink) => Promise.race([settle(() => sink.shutdown(options), NO_REPORT), deadline]));
+      return (done = Promise.all(reports).then((results) => {
+        stop();
+        const total = { sent: 0, failed: 0, dropped: 0, abandoned: 0 };
+        const abandonedSinks = names.filter((_, i) => results[i] === undefined);
+        for (const r of results) if (r) for (const key in total) total[key as keyof DeliveryReport] += r[key as keyof DeliveryReport];
+        return abandonedSinks.length === 0 ? total : { ...total, abandonedSinks };
+      }));
+    },
+  };
+}
+
+/**
+ * Resolves after the microtasks queued now have run (a sink that aborts at its own deadline settles within them,
+ * even when a virtual clock ran both deadlines at once): a message through a MessageChannel, no clock; without one,
+ * a 0 ms timer of `scheduler`.
+ */
 function nextTurn(scheduler: SchedulerLike): Promise<void> {
   return new Promise((resolve) => {
-    if (typeof MessageChannel !== 'function') {
-      scheduler.schedule(() => resolve(), 0);
-      return;
-    }
+    if (typeof MessageChannel !== 'function') return void scheduler.schedule(resolve, 0);
     const channel = new MessageChannel();
     channel.port1.onmessage = () => {
       channel.port1.close();
       resolve();
     };
-    channel.port2.postMessage(undefined);
+    channel.port2.postMessage(0);
   });
-}
-
-function sum(sinks: readonly Sink[], results: readonly (DeliveryReport | typeof ABANDONED)[]): ShutdownReport {
-  const total = { sent: 0, failed: 0, dropped: 0, abandoned: 0 };
-  const abandonedSinks: string[] = [];
-  results.forEach((r, i) => {
-    if (r === ABANDONED) {
-      abandonedSinks.push(String(sinks[i]!.name));
-      return;
-    }
-    total.sent += r.sent;
-    total.failed += r.failed;
-    total.dropped += r.dropped;
-    total.abandoned += r.abandoned;
-  });
-  return abandonedSinks.length === 0 ? total : { ...total, abandonedSinks };
 }

@@ -89,13 +89,12 @@ export function subjectToWire(fields: SubjectFields): Record<string, string> {
 
 /** The wire fields every event of a tracker carries: `tv`, `tna`, `aid` and the subject's, well-formed and frozen. */
 export function commonFields(
-  namespace: string | undefined,
-  appId: string | undefined,
+  { namespace, appId }: { readonly namespace?: string | undefined; readonly appId?: string | undefined },
   subject: SubjectFields,
 ): Readonly<Record<string, string>> {
   const common: Record<string, string> = { tv: TRACKER_VERSION };
-  if (namespace) common['tna'] = namespace;
-  if (appId) common['aid'] = appId;
+  if (namespace) common['tna'] = toWellFormed(namespace);
+  if (appId) common['aid'] = toWellFormed(appId);
   const wire = subjectToWire(subject);
   for (const key in wire) common[key] = toWellFormed(wire[key]!);
   return Object.freeze(common);
