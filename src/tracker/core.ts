@@ -80,7 +80,17 @@ export class CoreTracker {
     this.#sinks = sinkSet(this.#admissions.asObservable(), resolved.scheduler);
     this.outcomes = this.#sinks.outcomes;
     this.input = {
-      next: (item) => this.#trackQuietly(item),
+      next: (item) => {
+        try {
+          const request =
+            item !== null && typeof item === 'object' && 'event' in item && !('kind' in item) ? item : { event: item as TrackerEvent };
+          this.#track(request.event, request.options, NO_SCOPE);
+        } catch (error) {
+          const invalid =
+            error instanceof InvalidEventError ? error : new InvalidEventError('event', `reading it threw: ${messageOf(error)}`);
+          this.#admissions.next({ kind: 'rejected', reason: 'invalid', payload: undefined, error: invalid });
+        }
+      },
       error: () => undefined,
       complete: () => undefined,
     };
@@ -134,7 +144,7 @@ export class CoreTracker {
    * @throws {InvalidEventError} when the event or options are invalid; nothing is sent then.
    */
   track(event: TrackerEvent, options?: TrackOptions): this {
-    this.#track(event, options, NO_SCOPE, undefined);
+    this.#track(event, options, NO_SCOPE);
     return this;
   }
 
@@ -144,7 +154,7 @@ export class CoreTracker {
    * @throws {InvalidEventError} for a bad subject field or entity.
    */
   with(scope: TrackerScope): TrackerView {
-    return this.#view(resolveScope(NO_SCOPE, scope));
+    return view(this.#track, resolveScope(NO_SCOPE, scope));
   }
 
   /** Resolves when every event tracked before the call has a final outcome at every sink. Never rejects. */
@@ -169,18 +179,8 @@ export class CoreTracker {
     return this;
   }
 
-  #view(scope: ResolvedScope): TrackerView {
-    const view: TrackerView = {
-      track: (event, options) => {
-        this.#track(event, options, scope, undefined);
-        return view;
-      },
-      with: (more) => this.#view(resolveScope(scope, more)),
-    };
-    return view;
-  }
-
-  #track(event: unknown, options: TrackOptions | undefined, scope: ResolvedScope, known: EventDefinition<never> | undefined): void {
+  /** The one tracking path (an arrow in a field: no private-method helpers where private members are down-levelled). */
+  readonly #track = (event: unknown, options: TrackOptions | undefined, scope: ResolvedScope, known?: EventDefinition<never>): void => {
     const definition = known ?? definitionFor(event, this.#o.events);
     const wire = buildWireEvents(definition, event, this.#o);
     const checked = options === undefined ? NO_OPTIONS : checkFields(TRACK_OPTION_CHECKS, options);
@@ -208,18 +208,7 @@ export class CoreTracker {
       return;
     }
     for (const payload of payloads) this.#admissions.next(admissionOf(this.#o.filter, definition.kind, payload));
-  }
-
-  #trackQuietly(item: TrackerEvent | TrackRequest): void {
-    try {
-      const request =
-        item !== null && typeof item === 'object' && 'event' in item && !('kind' in item) ? item : { event: item as TrackerEvent };
-      this.#track(request.event, request.options, NO_SCOPE, undefined);
-    } catch (error) {
-      const invalid = error instanceof InvalidEventError ? error : new InvalidEventError('event', `reading it threw: ${messageOf(error)}`);
-      this.#admissions.next({ kind: 'rejected', reason: 'invalid', payload: undefined, error: invalid });
-    }
-  }
+  };
 }
 
 /**
@@ -232,4 +221,15 @@ export class CoreTracker {
  */
 export function createTracker(sinks: Sink | readonly Sink[], options: TrackerOptions = {}): CoreTracker {
   return new CoreTracker(sinks, options);
+}
+
+function view(track: (event: unknown, options: TrackOptions | undefined, scope: ResolvedScope) => void, scope: ResolvedScope): TrackerView {
+  const v: TrackerView = {
+    track: (event, options) => {
+      track(event, options, scope);
+      return v;
+    },
+    with: (more) => view(track, resolveScope(scope, more)),
+  };
+  return v;
 }
