@@ -2,7 +2,7 @@
 // sinks, global contexts, per-request views, the event filter, credentials, and every clock on the scheduler.
 // Runs in Node and in Chromium.
 import { expect } from 'chai';
-import { NEVER, of, Subject, type Observable } from 'rxjs';
+import { NEVER, of } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import {
   ALL_EVENTS,
@@ -15,13 +15,11 @@ import {
   structEvent,
   selfDescribingEvent,
   Tracker,
-  type Admission,
-  type DeliveryOutcome,
-  type DeliveryReport,
   type Payload,
   type Sink,
   type Transport,
 } from '../../src/index.js';
+import { payloadsOf, recordingSink } from '../support/recording-sink.js';
 import { DEFINITION } from '../../src/extend/index.js';
 import { createTestingCollector } from '../../src/testing/index.js';
 
@@ -31,27 +29,6 @@ const contextsOf = (payload: Payload): { schema: string; data: unknown }[] =>
   payload['co'] === undefined ? [] : (JSON.parse(payload['co']) as { data: { schema: string; data: unknown }[] }).data;
 
 /** A sink that records what it is handed and reports each event as sent, or as dropped when rejected. */
-function recordingSink(name = 'recording'): Sink & { readonly admissions: Admission[] } {
-  const admissions: Admission[] = [];
-  const outcomes = new Subject<DeliveryOutcome>();
-  return {
-    name,
-    admissions,
-    outcomes,
-    connect: (stream: Observable<Admission>) =>
-      stream.subscribe((a) => {
-        admissions.push(a);
-        const events = a.payload ? [a.payload] : [];
-        if (a.kind === 'event') outcomes.next({ kind: 'sent', emitter: name, events, attempt: 1, status: 200, willRetry: false });
-        else outcomes.next({ kind: 'dropped', emitter: name, events, attempt: 0, willRetry: false, reason: a.reason, error: a.error });
-      }),
-    flush: () => Promise.resolve(),
-    shutdown: (): Promise<DeliveryReport> => Promise.resolve({ sent: 0, failed: 0, dropped: 0, abandoned: 0 }),
-  };
-}
-
-const payloadsOf = (sink: { admissions: Admission[] }): Payload[] =>
-  sink.admissions.flatMap((a) => (a.kind === 'event' ? [a.payload] : []));
 
 describe('lean core: createTracker', () => {
   it('tracks events made by the constructors with no registry: each carries its definition', () => {

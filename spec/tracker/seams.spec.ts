@@ -1,7 +1,7 @@
 // The tracker's seams (issue 17): one enrichment step, entities snapshotted at the check, a shutdown deadline that
 // holds for any sink, ids from the environment, and constructors that call nothing overridable. Node and Chromium.
 import { expect } from 'chai';
-import { Subject, VirtualAction, VirtualTimeScheduler, type Observable } from 'rxjs';
+import { VirtualAction, VirtualTimeScheduler } from 'rxjs';
 import { CoreTracker } from '../../src/tracker/core.js';
 import {
   createTracker,
@@ -10,38 +10,17 @@ import {
   pageView,
   SelfDescribingJson,
   structEvent,
-  type Admission,
-  type DeliveryOutcome,
   type DeliveryReport,
   type Enricher,
   type Payload,
   type Sink,
 } from '../../src/index.js';
+import { payloadsOf, recordingSink } from '../support/recording-sink.js';
 
 const CTX = 'iglu:com.acme/ctx/jsonschema/1-0-0';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 /** A sink that records every admission and answers at once; `shutdown` as given. */
-function recordingSink(name = 'recording', shutdown?: () => Promise<DeliveryReport>): Sink & { readonly admissions: Admission[] } {
-  const admissions: Admission[] = [];
-  const outcomes = new Subject<DeliveryOutcome>();
-  return {
-    name,
-    admissions,
-    outcomes,
-    connect: (stream: Observable<Admission>) =>
-      stream.subscribe((a) => {
-        admissions.push(a);
-        const events = a.payload ? [a.payload] : [];
-        if (a.kind === 'event') outcomes.next({ kind: 'sent', emitter: name, events, attempt: 1, status: 200, willRetry: false });
-        else outcomes.next({ kind: 'dropped', emitter: name, events, attempt: 0, willRetry: false, reason: a.reason, error: a.error });
-      }),
-    flush: () => Promise.resolve(),
-    shutdown: shutdown ?? (() => Promise.resolve({ sent: admissions.length, failed: 0, dropped: 0, abandoned: 0 })),
-  };
-}
-const payloadsOf = (sink: { admissions: Admission[] }): Payload[] =>
-  sink.admissions.flatMap((a) => (a.kind === 'event' ? [a.payload] : []));
 const contextsOf = (payload: Payload): { schema: string; data: Record<string, unknown> }[] =>
   (JSON.parse(payload['co']!) as { data: { schema: string; data: Record<string, unknown> }[] }).data;
 
@@ -154,7 +133,7 @@ describe('tracker seams: the shutdown deadline holds for every sink', () => {
   it('shutdown({ timeoutMs: 100 }) with a custom sink that never settles resolves at the deadline, the sink reported abandoned', async () => {
     const scheduler = new VirtualTimeScheduler(VirtualAction, 99);
     const hung = recordingSink('hung', () => new Promise<DeliveryReport>(() => undefined));
-    const fine = recordingSink('fine');
+    const fine = recordingSink('fine', () => Promise.resolve({ sent: 1, failed: 0, dropped: 0, abandoned: 0 }));
     const tracker = createTracker([hung, fine], { scheduler });
     tracker.track(structEvent({ category: 'c', action: 'a' }));
     let report: DeliveryReport | undefined;
