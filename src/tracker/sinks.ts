@@ -68,13 +68,15 @@ export function sinkSet(admissions: Observable<Admission>, scheduler: SchedulerL
       if (done) return done;
       const names = sinks.map((sink) => String(sink.name));
       let stop = (): void => undefined;
+      // The sinks first: their own deadline timers (same duration, same scheduler) are then due before the tracker's.
+      const shutdowns = sinks.map((sink) => settle(() => sink.shutdown(options), NO_REPORT));
       // Resolves to undefined at the deadline; never without one.
       const deadline = new Promise<undefined>((resolve) => {
         if (timeoutMs === Infinity) return;
         const action = scheduler.schedule(() => void nextTurn(scheduler).then(() => resolve(undefined)), timeoutMs);
         stop = () => action.unsubscribe();
       });
-      const reports = sinks.map((sink) => Promise.race([settle(() => sink.shutdown(options), NO_REPORT), deadline]));
+      const reports = shutdowns.map((shutdown) => Promise.race([shutdown, deadline]));
       return (done = Promise.all(reports).then((results) => {
         stop();
         const total = { sent: 0, failed: 0, dropped: 0, abandoned: 0 };

@@ -62,10 +62,13 @@ describe('packaging (dist)', () => {
     expect(keysOf('rxplow/extend')).to.deep.equal([
       'DEFINITION',
       'EVENT_DEFINITIONS',
+      'PendingLedger',
       'QueuedSink',
       'defineEvent',
       'deliverBatch',
       'eventConstructor',
+      'runAttempts',
+      'unexpected',
     ]);
   });
 });
