@@ -40,7 +40,10 @@ describe('delivery: ky loaded on demand', function () {
 
   it('a bundler puts ky in a deferred chunk: the first load of the lean and browser probes has no ky module', async () => {
     const { measureProbe } = (await import(join(ROOT, 'scripts/size-check.mjs'))) as {
-      measureProbe: (name: string, resolution: string) => Promise<{ groups: { group: string }[]; gzipBytes: number; totalGzipBytes: number }>;
+      measureProbe: (
+        name: string,
+        resolution: string,
+      ) => Promise<{ groups: { group: string }[]; gzipBytes: number; totalGzipBytes: number }>;
     };
     for (const probe of ['lean', 'browser']) {
       const result = await measureProbe(probe, 'es2015');
