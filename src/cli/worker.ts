@@ -1,5 +1,4 @@
 // `rxplow worker`: a Redis Streams delivery worker (rxplow/redis) as a process. Exits 0 after a graceful stop.
-import { Emitter } from '../emitter/emitter.js';
 import { connectRedis, createRedisWorker, stopOnSignals, type RedisClient } from '../redis/index.js';
 import type { WorkerCommandOptions } from './worker-args.js';
 
@@ -12,19 +11,13 @@ export async function runWorker(o: WorkerCommandOptions, out: NodeJS.WritableStr
     err(`rxplow worker: cannot connect to ${o.redis}: ${(error as Error).message}\n`);
     return 1;
   }
-  const emitter = new Emitter(o.collector, {
-    method: o.method,
-    bufferSize: o.bufferSize,
-    concurrency: o.concurrency,
-    flushIntervalMs: 100,
-    maxQueueSize: Math.max(o.maxInFlight, 100_000),
-  });
   const worker = createRedisWorker({
     redis,
     stream: o.stream,
     group: o.group,
     consumer: o.consumer,
-    emitter,
+    collector: o.collector,
+    emitter: { method: o.method, bufferSize: o.bufferSize, concurrency: o.concurrency, flushIntervalMs: 100 },
     deadLetterStream: o.deadLetterStream,
     readCount: o.readCount,
     maxInFlight: o.maxInFlight,

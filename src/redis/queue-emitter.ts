@@ -10,6 +10,7 @@ import { NetworkError, TimeoutError } from '../errors.js';
 import * as c from '../payload/checks.js';
 import type { RedisClient } from './client.js';
 import * as o from './options.js';
+import { BOUNDED_APPEND, runScript } from './scripts.js';
 
 /** Options of `new RedisQueueEmitter(options)`. */
 export interface RedisQueueEmitterOptions {
@@ -18,9 +19,10 @@ export interface RedisQueueEmitterOptions {
   /** The stream key events are appended to (`XADD`). */
   readonly stream: string;
   /**
-   * The stream's bound, required: every `XADD` carries `MAXLEN ~ maxLen`, so Redis trims the oldest entries once the
-   * stream is longer (approximately: whole nodes at a time, so it may hold somewhat more). Trimmed entries that no
-   * worker had read are lost: size it for the longest collector outage you want to ride out (docs/redis.md).
+   * The stream's bound, required, exact: an event that finds the stream already holding `maxLen` entries is not
+   * appended but `dropped` (`queue-full`), reported like any drop; nothing in the stream is ever trimmed. With workers
+   * that delete what they acknowledge, the stream holds only the backlog: size it for the longest collector outage you
+   * want to ride out (docs/redis.md).
    */
   readonly maxLen: number;
   /** Events per pipeline: a batch of `XADD`s goes to Redis in one write as soon as this many wait. @default 100 */
@@ -73,12 +75,15 @@ const CHECKS: c.Checks<RedisQueueEmitterOptions> = {
 
 const NOTHING = Object.freeze({ bytes: 0 });
 
-/** Replies that no retry can fix: the key holds another type, or the command itself is wrong. */
-const PERMANENT = /^(WRONGTYPE|ERR (syntax|wrong number|value is not|The ID specified))/;
+/** Replies that no retry can fix: the key holds another type, the command itself is wrong, or the script failed. */
+const PERMANENT = /^(WRONGTYPE|ERR (syntax|wrong number|value is not|The ID specified|Error running script|user_script))/;
+
+/** The reply of an append the stream's bound refused. */
+const FULL = Symbol('full');
 
 /**
- * A sink (a `QueuedSink`) that appends each event to a Redis stream (`XADD … MAXLEN ~ maxLen * p <payload JSON>`, pipelined in
- * batches), for workers (`createRedisWorker`, `rxplow worker`) to deliver over HTTP. Usable wherever an `Emitter` is.
+ * A sink (a `QueuedSink`) that appends each event to a Redis stream (`XADD <stream> * p <payload JSON>` in a Lua script
+ * that first checks the stream's length against `maxLen`, pipelined in batches), for workers (`createRedisWorker`, `rxplow worker`) to deliver over HTTP. Usable wherever an `Emitter` is.
  *
  * Its outcomes have the HTTP emitter's shape; here `sent` means **durably queued**: Redis acknowledged the `XADD`
  * (`status` 0: no HTTP was involved). Failing to reach Redis is a `retrying` outcome (with `willRetry` and the delay),
@@ -87,7 +92,7 @@ const PERMANENT = /^(WRONGTYPE|ERR (syntax|wrong number|value is not|The ID spec
 export class RedisQueueEmitter extends QueuedSink {
   /** The stream events are appended to. */
   readonly stream: string;
-  /** The stream's bound (`MAXLEN ~`), as given. */
+  /** The stream's bound, as given: a full stream refuses new events (`dropped`, `queue-full`). */
   readonly maxLen: number;
 
   readonly #redis: RedisClient;
@@ -140,16 +145,16 @@ export class RedisQueueEmitter extends QueuedSink {
         let settled = 0;
         const replies = new Observable<void>((subscriber) => {
           items.forEach((item, i) => {
-            const args = ['XADD', this.stream, 'MAXLEN', '~', this.#maxLenArg, '*', PAYLOAD_FIELD, JSON.stringify(item.payload)];
             let sent: Promise<unknown>;
             try {
-              sent = this.#redis.sendCommand(args, { abortSignal: abort.signal });
+              const args = [this.#maxLenArg, JSON.stringify(item.payload)];
+              sent = runScript(this.#redis, BOUNDED_APPEND, [this.stream], args, { abortSignal: abort.signal });
             } catch (error) {
               sent = Promise.reject(error);
             }
             sent
               .then(
-                () => (results[i] = true),
+                (reply) => (results[i] = reply === null || reply === undefined ? FULL : true),
                 (error: unknown) => (results[i] = error ?? new Error('rejected')),
               )
               .finally(() => {
@@ -178,11 +183,14 @@ export class RedisQueueEmitter extends QueuedSink {
     attempt: (items: readonly QueuedEvent[], n: number) => Observable<Settlement>,
   ): Observable<Settlement> {
     const queued: QueuedEvent[] = [];
+    const full: QueuedEvent[] = [];
     const failedItems: QueuedEvent[] = [];
     let firstError: unknown;
     items.forEach((item, i) => {
       if (results[i] === true) {
         queued.push(item);
+      } else if (results[i] === FULL) {
+        full.push(item);
       } else {
         failedItems.push(item);
         firstError ??= results[i];
@@ -194,6 +202,11 @@ export class RedisQueueEmitter extends QueuedSink {
       out.push(
         of({ outcome: { kind: 'sent', emitter: this.name, events, attempt: n, status: 0, willRetry: false } as const, items: queued }),
       );
+    }
+    if (full.length > 0) {
+      const events = full.map((item) => item.payload);
+      const outcome = { kind: 'dropped', emitter: this.name, events, attempt: n, willRetry: false, reason: 'queue-full', error: undefined } as const;
+      out.push(of({ outcome, items: full }));
     }
     if (failedItems.length > 0) {
       const error: DeliveryError =
