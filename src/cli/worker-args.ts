@@ -78,7 +78,11 @@ const WORKER_FLAGS: readonly (readonly [flag: string, meaning: string, byDefault
   ['--claim-interval-ms N', 'how often to look for entries to take over', String(D.claimIntervalMs)],
   ['--retry-base-delay-ms N', 'first backoff of a failed delivery (doubling; retried without limit)', String(D.retryBaseDelayMs)],
   ['--retry-max-delay-ms N', 'longest backoff between two attempts while the collector is down', String(D.retryMaxDelayMs)],
-  ['--max-deliveries N', 'reads of an entry without an outcome (workers crashed on it) before it is dead-lettered', String(D.maxDeliveries)],
+  [
+    '--max-deliveries N',
+    'reads of an entry without an outcome (workers crashed on it) before it is dead-lettered',
+    String(D.maxDeliveries),
+  ],
   ['--max-age-ms N', 'an entry older than this when read is dead-lettered (expired)', String(D.maxAgeMs)],
   ['--consumer-idle-ms N', 'remove other consumers idle this long with nothing pending', String(D.consumerIdleMs)],
   ['--connect-timeout-ms N', 'give up connecting to Redis at start after this long (exit 1)', String(D.connectTimeoutMs)],

@@ -69,7 +69,8 @@ export function logWorker(worker: RedisWorker, group: string, o: WorkerLogOption
     subscription.add(
       worker.outcomes.subscribe((x) => {
         const what = x.kind === 'dropped' ? `dropped (${x.reason})` : x.kind;
-        const why = x.kind === 'retrying' ? `: ${x.error.message}, again in ${x.delayMs} ms` : x.kind === 'failed' ? `: ${x.error.message}` : '';
+        const why =
+          x.kind === 'retrying' ? `: ${x.error.message}, again in ${x.delayMs} ms` : x.kind === 'failed' ? `: ${x.error.message}` : '';
         o.write(`batch: ${count(x.events.length)} ${what}, attempt ${x.attempt}${why}`);
       }),
     );
@@ -83,7 +84,8 @@ export function logWorker(worker: RedisWorker, group: string, o: WorkerLogOption
       const since = downSince;
       if (since === undefined) return;
       void o.backlog().then((n) => {
-        if (downSince === since) o.write(`collector down since ${iso(since)}, ${n === undefined ? 'backlog unknown' : `${count(n)} pending`}`);
+        if (downSince === since)
+          o.write(`collector down since ${iso(since)}, ${n === undefined ? 'backlog unknown' : `${count(n)} pending`}`);
       });
     }),
   );

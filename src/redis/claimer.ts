@@ -23,7 +23,7 @@ export class Claimer {
 
   async run(): Promise<void> {
     const { config, stopping } = this.ctx;
-    for (let failures = 0; !stopping(); ) {
+    for (let failures = 0; !stopping();) {
       await this.alarm.sleep(failures > 0 ? commandBackoff(failures) : config.claimIntervalMs);
       if (stopping()) break;
       try {

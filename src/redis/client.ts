@@ -47,6 +47,8 @@ export interface ConnectRedisOptions {
 export async function connectRedis(url: string, options: ConnectRedisOptions = {}): Promise<RedisClient> {
   const scheduler = options.scheduler ?? asyncScheduler;
   const startedAt = scheduler.now();
+  const timeoutMs = options.connectTimeoutMs ?? 5_000;
+  let connected = false;
   let redis: typeof import('redis');
   try {
     redis = await import('redis');
@@ -58,24 +60,30 @@ export async function connectRedis(url: string, options: ConnectRedisOptions = {
     disableOfflineQueue: options.disableOfflineQueue ?? true,
     socket: {
       connectTimeout: options.connectTimeoutMs ?? 5_000,
-      reconnectStrategy: (retries: number) => Math.min(50 * 2 ** Math.min(retries, 10), 2_000),
+      // Until the first connection, no reconnection is scheduled past the connect deadline (nothing is left to wait on).
+      reconnectStrategy: (retries: number) => {
+        const delay = Math.min(50 * 2 ** Math.min(retries, 10), 2_000);
+        if (connected) return delay;
+        const left = startedAt + timeoutMs - scheduler.now();
+        return left <= 0 ? false : Math.min(delay, left);
+      },
     },
   });
   let lastError: unknown;
   client.on('error', (error: unknown) => (lastError = error));
-  const timeoutMs = options.connectTimeoutMs ?? 5_000;
-  const connected = await withDeadline(
-    client.connect().then(
-      () => true,
-      (error: unknown) => {
-        lastError = error;
-        return false;
-      },
-    ),
-    timeoutMs - (scheduler.now() - startedAt),
-    scheduler,
-  );
-  if (connected === true) return client as unknown as RedisClient;
+  connected =
+    (await withDeadline(
+      client.connect().then(
+        () => true,
+        (error: unknown) => {
+          lastError = error;
+          return false;
+        },
+      ),
+      timeoutMs - (scheduler.now() - startedAt),
+      scheduler,
+    )) === true;
+  if (connected) return client as unknown as RedisClient;
   client.destroy();
   const why = lastError === undefined ? `no answer within ${timeoutMs} ms` : `${describe(lastError)} (gave up after ${timeoutMs} ms)`;
   throw new Error(`cannot connect to Redis at ${redact(url)}: ${why}`, { cause: lastError });

@@ -52,7 +52,8 @@ export type Verdict =
   | { readonly kind: 'again' };
 
 /** The statuses that are a collector's permanent refusal: 4xx but 408 (timeout) and 429 (too many requests). */
-export const isRefusal = (status: number | undefined): boolean => status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429;
+export const isRefusal = (status: number | undefined): boolean =>
+  status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429;
 
 /** The pure rule from an emitter outcome to what happens to its entries. */
 export function verdictOf(outcome: DeliveryOutcome): Verdict {

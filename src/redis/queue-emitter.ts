@@ -205,7 +205,15 @@ export class RedisQueueEmitter extends QueuedSink {
     }
     if (full.length > 0) {
       const events = full.map((item) => item.payload);
-      const outcome = { kind: 'dropped', emitter: this.name, events, attempt: n, willRetry: false, reason: 'queue-full', error: undefined } as const;
+      const outcome = {
+        kind: 'dropped',
+        emitter: this.name,
+        events,
+        attempt: n,
+        willRetry: false,
+        reason: 'queue-full',
+        error: undefined,
+      } as const;
       out.push(of({ outcome, items: full }));
     }
     if (failedItems.length > 0) {

@@ -50,7 +50,7 @@ export class Reader {
     if (!(await this.#createGroup(config.groupStartId)) || !(await this.#connect())) return;
     this.events.ready();
     let own: string | undefined = '0';
-    for (let failures = 0; !stopping(); ) {
+    for (let failures = 0; !stopping();) {
       const room = config.maxInFlight - holder.size;
       if (room <= 0 || (own === undefined && holder.failing)) {
         await alarm.sleep(config.blockMs);
@@ -136,7 +136,15 @@ export class Reader {
 export async function readDeliveries(config: WorkerConfig, entries: readonly StreamEntry[]): Promise<Map<string, number>> {
   const first = entries[0]!.id;
   const last = entries[entries.length - 1]!.id;
-  const reply = await config.redis.sendCommand(['XPENDING', config.stream, config.group, first, last, String(entries.length), config.consumer]);
+  const reply = await config.redis.sendCommand([
+    'XPENDING',
+    config.stream,
+    config.group,
+    first,
+    last,
+    String(entries.length),
+    config.consumer,
+  ]);
   const counts = new Map<string, number>();
   for (const row of asArray(reply)) {
     const fields = asArray(row);

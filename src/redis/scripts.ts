@@ -17,8 +17,7 @@ const script = (source: string): Script => Object.freeze({ source, sha: createHa
  * nil when the stream already holds `bound` entries (nothing is trimmed).
  */
 export const BOUNDED_APPEND = script(
-  "if redis.call('XLEN', KEYS[1]) >= tonumber(ARGV[1]) then return false end\n" +
-    "return redis.call('XADD', KEYS[1], '*', 'p', ARGV[2])",
+  "if redis.call('XLEN', KEYS[1]) >= tonumber(ARGV[1]) then return false end\n" + "return redis.call('XADD', KEYS[1], '*', 'p', ARGV[2])",
 );
 
 /**
@@ -26,7 +25,7 @@ export const BOUNDED_APPEND = script(
  * oldest dead letters to make room (exactly), and returns how many it trimmed.
  */
 export const DEAD_LETTER_APPEND = script(
-  "local trimmed = 0\n" +
+  'local trimmed = 0\n' +
     "if redis.call('XLEN', KEYS[1]) >= tonumber(ARGV[1]) then trimmed = redis.call('XTRIM', KEYS[1], 'MAXLEN', tonumber(ARGV[1]) - 1) end\n" +
     "redis.call('XADD', KEYS[1], '*', unpack(ARGV, 2))\n" +
     'return trimmed',

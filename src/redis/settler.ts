@@ -90,7 +90,7 @@ export class Settler {
   }
 
   async #loop(): Promise<void> {
-    for (let failures = 0; this.#queue.length > 0 && !this.#abandoned; ) {
+    for (let failures = 0; this.#queue.length > 0 && !this.#abandoned;) {
       const batch = this.#queue;
       this.#queue = [];
       const failed = await this.#write(batch);

@@ -87,7 +87,9 @@ export const REDIS_WORKER_DEFAULTS = Object.freeze({
 });
 
 /** The options with every default applied. */
-export type WorkerConfig = { readonly [K in keyof Omit<RedisWorkerOptions, 'emitter' | 'scheduler'>]-?: Exclude<RedisWorkerOptions[K], undefined> } & {
+export type WorkerConfig = {
+  readonly [K in keyof Omit<RedisWorkerOptions, 'emitter' | 'scheduler'>]-?: Exclude<RedisWorkerOptions[K], undefined>;
+} & {
   readonly emitter: EmitterOptions & { readonly retry: RetryOptions };
   readonly scheduler: SchedulerLike;
 };
@@ -99,7 +101,10 @@ const emitterOptions = c.optional((value, field): RedisWorkerEmitterOptions => {
   if (typeof retry === 'number') return c.reject(`${field}.retry`, 'the worker retries without limit: give the backoff only');
   for (const name of ['limit', 'maxAgeMs'])
     if (typeof retry === 'object' && retry !== null && name in retry)
-      c.reject(`${field}.retry.${name}`, "the worker retries transient failures without limit; bound an entry's life with maxAgeMs / maxDeliveries");
+      c.reject(
+        `${field}.retry.${name}`,
+        "the worker retries transient failures without limit; bound an entry's life with maxAgeMs / maxDeliveries",
+      );
   for (const name of ['store', 'retryNow', 'scheduler', 'maxQueueSize'])
     if (name in value) c.reject(`${field}.${name}`, "set by the worker (use the worker's own option where there is one)");
   return value as RedisWorkerEmitterOptions;

@@ -231,4 +231,3 @@ class Worker implements RedisWorker {
     this.#status.next({ kind: 'drained', at, delivered: this.#holder.counts.delivered - recovery.delivered, ms: at - recovery.at });
   }
 }
-

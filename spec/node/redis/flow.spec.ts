@@ -38,7 +38,13 @@ describe('rxplow/redis in one process (real redis-server, loopback collector)', 
     await collector.close();
   });
 
-  const fastEmitter = (name: string) => ({ name, bufferSize: 50, flushIntervalMs: 10, timeoutMs: 5_000, retry: { baseDelayMs: 20, maxDelayMs: 250 } });
+  const fastEmitter = (name: string) => ({
+    name,
+    bufferSize: 50,
+    flushIntervalMs: 10,
+    timeoutMs: 5_000,
+    retry: { baseDelayMs: 20, maxDelayMs: 250 },
+  });
 
   function startWorker(stream: string, group: string, consumer: string, extra: { claimIdleMs?: number } = {}): RedisWorker {
     const w = createRedisWorker({
