@@ -227,11 +227,10 @@ export class FakeRedis {
 
   #block(ms: number, retry: () => unknown, connection: Connection | undefined): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      let timer: Subscription | undefined;
       const wake = (): void => {
         this.#blocked.delete(wake);
         connection?.blocked.delete(wake);
-        timer?.unsubscribe();
+        timer.unsubscribe();
         try {
           resolve(this.down || connection?.destroyed ? Promise.reject(err('The client is closed')) : retry());
         } catch (error) {
@@ -240,7 +239,7 @@ export class FakeRedis {
       };
       this.#blocked.add(wake);
       connection?.blocked.add(wake);
-      timer = this.scheduler.schedule(wake, ms);
+      const timer: Subscription = this.scheduler.schedule(wake, ms);
     });
   }
 
