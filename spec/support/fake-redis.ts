@@ -159,7 +159,7 @@ export class FakeRedis {
     this.#scripts.add(body!);
     const [key, bound, ...args] = [a[2]!, Number(a[3]), ...a.slice(4)];
     const length = this.streams.get(key)?.entries.size ?? 0;
-    if (body === BOUNDED_APPEND.source) return length >= bound ? null : this.#xadd(key, ['p', args[0]!]);
+    if (body === BOUNDED_APPEND.source) return args.map((p, i) => (i < bound - length ? this.#xadd(key, ['p', p]) : null));
     if (body !== DEAD_LETTER_APPEND.source) throw err('ERR fake redis: unknown script');
     const trimmed = Math.max(0, length - (bound - 1));
     const entries = this.streams.get(key)?.entries;

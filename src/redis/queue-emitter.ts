@@ -8,7 +8,7 @@ import { QueuedSink } from '../emitter/queued-sink.js';
 import { decide } from '../emitter/retry-policy.js';
 import { NetworkError, TimeoutError } from '../errors.js';
 import * as c from '../payload/checks.js';
-import type { RedisClient } from './client.js';
+import { asArray, type RedisClient } from './client.js';
 import * as o from './options.js';
 import { BOUNDED_APPEND, runScript } from './scripts.js';
 
@@ -142,25 +142,26 @@ export class RedisQueueEmitter extends QueuedSink {
         // One signal for the batch's commands: node-redis adds a listener per command (removed once written).
         setMaxListeners(0, abort.signal);
         const results: unknown[] = new Array(items.length);
-        let settled = 0;
         const replies = new Observable<void>((subscriber) => {
-          items.forEach((item, i) => {
-            let sent: Promise<unknown>;
-            try {
-              const args = [this.#maxLenArg, JSON.stringify(item.payload)];
-              sent = runScript(this.#redis, BOUNDED_APPEND, [this.stream], args, { abortSignal: abort.signal });
-            } catch (error) {
-              sent = Promise.reject(error);
-            }
-            sent
-              .then(
-                (reply) => (results[i] = reply === null || reply === undefined ? FULL : true),
-                (error: unknown) => (results[i] = error ?? new Error('rejected')),
-              )
-              .finally(() => {
-                if (++settled === items.length) subscriber.complete();
-              });
-          });
+          // One bounded append for the whole batch: an id per event, nil for those the full stream refused.
+          let sent: Promise<unknown>;
+          try {
+            const args = [this.#maxLenArg, ...items.map((item) => JSON.stringify(item.payload))];
+            sent = runScript(this.#redis, BOUNDED_APPEND, [this.stream], args, { abortSignal: abort.signal });
+          } catch (error) {
+            sent = Promise.reject(error);
+          }
+          sent
+            .then(
+              (reply) => {
+                const ids = asArray(reply);
+                if (ids.length !== items.length) throw new Error(`unexpected reply to the bounded append: ${String(reply)}`);
+                ids.forEach((id, i) => (results[i] = id === null || id === undefined || id === false ? FULL : true));
+              },
+              (error: unknown) => results.fill(error ?? new Error('rejected')),
+            )
+            .catch((error: unknown) => results.fill(error))
+            .finally(() => subscriber.complete());
         });
         const deadline = timer(this.#timeoutMs, this.#scheduler).pipe(map(() => 'timeout' as const));
         return race(concat(replies, of('replied' as const)), deadline).pipe(

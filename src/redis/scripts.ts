@@ -13,11 +13,17 @@ export interface Script {
 const script = (source: string): Script => Object.freeze({ source, sha: createHash('sha1').update(source).digest('hex') });
 
 /**
- * KEYS[1] the stream, ARGV[1] its bound, ARGV[2] the payload JSON: appends `p <payload>` and returns the new id, or
- * nil when the stream already holds `bound` entries (nothing is trimmed).
+ * KEYS[1] the stream, ARGV[1] its bound, ARGV[2..] payload JSONs: appends `p <payload>` for each, in order, while the
+ * stream holds fewer than `bound` entries, and returns an array with the new id of each, or nil for those refused
+ * because the stream was full (nothing is ever trimmed). One call per batch: atomic, and one script call's overhead.
  */
 export const BOUNDED_APPEND = script(
-  "if redis.call('XLEN', KEYS[1]) >= tonumber(ARGV[1]) then return false end\n" + "return redis.call('XADD', KEYS[1], '*', 'p', ARGV[2])",
+  "local room = tonumber(ARGV[1]) - redis.call('XLEN', KEYS[1])\n" +
+    'local ids = {}\n' +
+    'for i = 2, #ARGV do\n' +
+    "  if i - 1 <= room then ids[i - 1] = redis.call('XADD', KEYS[1], '*', 'p', ARGV[i]) else ids[i - 1] = false end\n" +
+    'end\n' +
+    'return ids',
 );
 
 /**

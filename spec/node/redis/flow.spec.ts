@@ -77,7 +77,7 @@ describe('rxplow/redis in one process (real redis-server, loopback collector)', 
     return { emitter, tracker, outcomes, track };
   }
 
-  it('RedisQueueEmitter: `sent` means the entry is in the stream (one bounded append each, pipelined)', async () => {
+  it('RedisQueueEmitter: `sent` means the entry is in the stream (one bounded append per batch)', async () => {
     const { stream } = names();
     const p = producer(stream);
     const eids = p.track(250);
