@@ -36,7 +36,7 @@ const command = (port, text) =>
     socket.once('error', reject);
   });
 
-async function startRedis() {
+export async function startRedis() {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'rxplow-bench-redis-'));
   const child = spawn(

@@ -167,7 +167,8 @@ class Worker implements RedisWorker {
       intervalMs: config.metricsIntervalMs,
       scheduler: config.scheduler,
     }).pipe(map((stream) => ({ ...stream, ...this.#counts(), inFlight: this.#holder.size, failing: this.#holder.failing })));
-    this.#loops = [this.#reader.run(), this.#claimer.run(), this.#claimer.heartbeat()];
+    // A loop never rejects by design; should one, it is reported, never an unhandled rejection in the host.
+    this.#loops = [this.#reader.run(), this.#claimer.run(), this.#claimer.heartbeat()].map((loop) => loop.catch(report));
   }
 
   stop(options: { readonly timeoutMs?: number | undefined } = {}): Promise<RedisWorkerReport> {
