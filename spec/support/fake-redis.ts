@@ -122,6 +122,7 @@ export class FakeRedis {
         for (const id of a.slice(4).filter((x) => /^\d+-\d+$/.test(x))) {
           const p = group.pel.get(id);
           if (p) Object.assign(p, { consumer: a[2]!, deliveredAt: this.scheduler.now() });
+          if (p && a.includes('RETRYCOUNT')) p.deliveries = Number(a[a.indexOf('RETRYCOUNT') + 1]);
         }
         this.#seen(group, a[2]!);
         return [];

@@ -53,6 +53,35 @@ export class Claimer {
     }
   }
 
+  /**
+   * Entries this worker released at its stop, read but never attempted to the end: their delivery counters go back to
+   * what they were before this worker read them (`XCLAIM … RETRYCOUNT n JUSTID`), so a graceful stop, however often,
+   * never brings an entry nearer to `maxDeliveries`. Only crashes do.
+   */
+  async unread(released: ReadonlyMap<string, number>): Promise<void> {
+    const { config } = this.ctx;
+    const byCount = new Map<number, string[]>();
+    for (const [id, deliveries] of released) byCount.set(deliveries - 1, [...(byCount.get(deliveries - 1) ?? []), id]);
+    const claims = [...byCount].flatMap(([count, ids]) => {
+      const chunks: string[][] = [];
+      for (let i = 0; i < ids.length; i += JUSTID_CHUNK) chunks.push(ids.slice(i, i + JUSTID_CHUNK));
+      return chunks.map((chunk) =>
+        config.redis.sendCommand([
+          'XCLAIM',
+          config.stream,
+          config.group,
+          config.consumer,
+          '0',
+          ...chunk,
+          'RETRYCOUNT',
+          String(Math.max(0, count)),
+          'JUSTID',
+        ]),
+      );
+    });
+    await Promise.all(claims).catch((error: unknown) => this.ctx.report(error));
+  }
+
   async #takeOver(): Promise<void> {
     const { config, holder, stopping } = this.ctx;
     let cursor = '0-0';

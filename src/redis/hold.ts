@@ -44,6 +44,8 @@ export class Holder {
   /** Rung whenever an entry is written back or released. */
   readonly #settled: Alarm;
   readonly #timers = new Set<Subscription>();
+  /** Entries released (left pending) and their delivery count when read. */
+  readonly #released = new Map<string, number>();
   #closed = false;
 
   constructor(
@@ -144,18 +146,19 @@ export class Holder {
     while (this.#held.size > 0 && !this.#closed) await this.#settled.sleep(Infinity);
   }
 
-  /** The stop's end: the emitters give up what they hold (released: it stays pending), the settler what it did not write. */
-  async close(): Promise<number> {
+  /**
+   * The stop's end: the emitters give up what they hold and the settler what it did not write; all of it stays pending
+   * in the stream. Returns every entry released by this worker, with its delivery count when read.
+   */
+  async close(): Promise<ReadonlyMap<string, number>> {
     await Promise.all([this.#batched.shutdown({ timeoutMs: 0 }), this.#alone.shutdown({ timeoutMs: 0 })]);
-    const unwritten = this.settler.abandon();
-    const left = this.#held.size;
-    for (const held of this.#held.values()) held.done?.();
-    this.#held.clear();
+    this.settler.abandon();
+    for (const id of [...this.#held.keys()]) this.#release(id);
     this.#closed = true;
     this.#settled.ring();
     for (const timer of this.#timers) timer.unsubscribe();
     this.#retryNow.complete();
-    return this.counts.released + left + Math.max(0, unwritten - left);
+    return this.#released;
   }
 
   #onSettle(items: readonly QueuedEvent[], outcome: DeliveryOutcome, alone: boolean): void {
@@ -208,6 +211,7 @@ export class Holder {
     if (held === undefined) return;
     this.#held.delete(id);
     this.counts.released++;
+    this.#released.set(id, held.deliveries);
     held.done?.();
     this.#settled.ring();
   }

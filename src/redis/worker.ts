@@ -189,6 +189,7 @@ class Worker implements RedisWorker {
     await withDeadline(this.#holder.drained(), left(), scheduler);
     await withDeadline(this.#settler.idle(), left(), scheduler);
     const released = await this.#holder.close();
+    await withDeadline(this.#claimer.unread(released), left(), scheduler);
     this.#stopAlarm.ring();
     this.#alarm.ring();
     // The loops end on their own once their command in progress returns; a stop does not wait for Redis.
@@ -197,7 +198,7 @@ class Worker implements RedisWorker {
     this.#status.complete();
     this.#errors.complete();
     const { delivered, deadLettered, reclaimed } = this.#counts();
-    return { delivered, deadLettered, reclaimed, released };
+    return { delivered, deadLettered, reclaimed, released: released.size };
   }
 
   #counts(): { delivered: number; deadLettered: number; reclaimed: number; trimmed: number; deadLettersTrimmed: number } {

@@ -146,6 +146,27 @@ describe('redis worker logic (fake Redis, virtual time)', () => {
     expect(seen[0], 'gone entries counted').to.equal(10);
   });
 
+  it('graceful stops during an outage never count as deliveries: restarted 5 times while the collector is down, nothing is poison', async () => {
+    const { clock, redis, collector, start, produce, expectAccounted } = rig({ blockMs: 100 });
+    collector.up = false;
+    produce(0, 30);
+    for (let restart = 0; restart < 5; restart++) {
+      const { worker } = start('w');
+      await clock.until('entries held', () => redis.streams.get(STREAM)!.groups.get('g')?.pel.size === 30);
+      await clock.advance(20_000);
+      const stopping = worker.stop({ timeoutMs: 1_000 });
+      await clock.advance(1_000);
+      expect((await stopping).released).to.be.at.least(1);
+      const counts = [...redis.streams.get(STREAM)!.groups.get('g')!.pel.values()].map((p) => p.deliveries);
+      expect(Math.max(...counts), 'counters never grow with graceful stops').to.be.at.most(1);
+    }
+    collector.up = true;
+    const { dead } = start('w');
+    await clock.until('30 delivered', () => collector.accepted.size === 30, 60_000);
+    expect(dead).to.deep.equal([]);
+    expectAccounted(30, dead);
+  });
+
   it('a dead consumer: its entries taken over after claimIdleMs, and the consumer removed after consumerIdleMs once it has nothing pending', async () => {
     const { clock, redis, collector, start, produce, expectAccounted } = rig({
       blockMs: 100,
