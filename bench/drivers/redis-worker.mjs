@@ -16,6 +16,13 @@ const worker = createRedisWorker({
   maxInFlight: 2_000,
   blockMs: 100,
 });
+// Diagnostics on stderr (the harness shows it for a run that fails): each new Redis error, each state change.
+let lastError = '';
+worker.errors.subscribe((e) => {
+  if (e.message !== lastError) process.stderr.write(`worker ${config.consumer}: redis: ${e.message}\n`);
+  lastError = e.message;
+});
+worker.status.subscribe((s) => s.kind !== 'reading' && process.stderr.write(`worker ${config.consumer}: ${JSON.stringify(s)}\n`));
 await worker.ready;
 process.send?.({ type: 'ready' });
 process.on('disconnect', () => process.exit(0));

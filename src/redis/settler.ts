@@ -90,18 +90,26 @@ export class Settler {
   }
 
   async #loop(): Promise<void> {
-    for (let failures = 0; this.#queue.length > 0 && !this.#abandoned;) {
-      const batch = this.#queue;
-      this.#queue = [];
-      const failed = await this.#write(batch);
-      if (failed.length === 0) {
-        failures = 0;
-        continue;
+    try {
+      for (let failures = 0; this.#queue.length > 0 && !this.#abandoned; ) {
+        const batch = this.#queue;
+        this.#queue = [];
+        const failed = await this.#write(batch);
+        if (failed.length === 0) {
+          failures = 0;
+          continue;
+        }
+        this.#queue = [...failed, ...this.#queue];
+        await this.#alarm.sleep(commandBackoff(failures++));
       }
-      this.#queue = [...failed, ...this.#queue];
-      await this.#alarm.sleep(commandBackoff(failures++));
+    } catch (error) {
+      this.config.report(error);
+      await this.#alarm.sleep(commandBackoff(10));
+    } finally {
+      this.#running = undefined;
+      // Whatever arrived meanwhile (or after an unexpected error) gets a loop of its own.
+      if (this.#queue.length > 0 && !this.#abandoned) this.#running = Promise.resolve().then(() => this.#loop());
     }
-    this.#running = undefined;
   }
 
   /** Writes a batch; returns what must be tried again. */
