@@ -3,7 +3,7 @@ import { HttpStatusError, isRxplowError, NetworkError, TimeoutError, UnexpectedE
 import type { Payload } from '../payload/payload.js';
 import type { QueuedEvent } from './batch.js';
 import type { ResolvedRetryOptions } from './options.js';
-import type { DeliveryError, DeliveryOutcome } from './outcome.js';
+import type { DeliveryError, DeliveryOutcome, DropReason } from './outcome.js';
 import { decide, type AttemptResult, type Decision } from './retry-policy.js';
 
 /** An outcome with the queued events it settles. */
@@ -12,13 +12,16 @@ export interface Settlement {
   readonly items: readonly QueuedEvent[];
 }
 
-/** What one attempt came to for some of its items: one part for an HTTP request, one per reply kind for a pipeline. */
-export interface AttemptPart {
+/**
+ * What one attempt came to for some of its items: one part for an HTTP request, one per reply kind for a Redis append.
+ * A part carries the attempt's `result` (decided by the retry policy), or a `dropped` reason (final, never retried:
+ * a full Redis stream refused the items).
+ */
+export type AttemptPart = {
   readonly items: readonly QueuedEvent[];
   /** The events as outcomes carry them (for HTTP: as sent, with `stm`). */
   readonly events: readonly Payload[];
-  readonly result: AttemptResult;
-}
+} & ({ readonly result: AttemptResult; readonly dropped?: undefined } | { readonly result?: undefined; readonly dropped: DropReason });
 
 /** One attempt in the making: its answer, and what it knows when the engine's deadline cuts it short. */
 export interface Attempt {
@@ -81,7 +84,20 @@ export function runAttempts(batch: readonly QueuedEvent[], engine: AttemptEngine
     engine.retryNow ? race(timer(delayMs, scheduler), engine.retryNow).pipe(take(1)) : timer(delayMs, scheduler);
 
   const settle = (part: AttemptPart, n: number): Observable<Settlement> => {
-    const { items, events, result } = part;
+    const { items, events } = part;
+    if (part.dropped !== undefined) {
+      const outcome = {
+        kind: 'dropped',
+        emitter: name,
+        events,
+        attempt: n,
+        willRetry: false,
+        reason: part.dropped,
+        error: undefined,
+      } as const;
+      return of({ outcome, items });
+    }
+    const result = part.result;
     const decision = decideSafely(result, n, items.length);
     const base = { emitter: name, events, attempt: n };
     if (result.kind === 'response' && decision.kind === 'sent')
