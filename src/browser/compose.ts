@@ -82,7 +82,7 @@ function compose(options: BrowserTrackerOptions, entry: Entry): BrowserTracker {
   if (options.endpoint !== undefined && active) {
     const emitter: EmitterOptions = { scheduler, ...options.emitter };
     tracker.addEmitter(
-      createSink({ ...options.outbox, endpoint: options.endpoint, emitter, scheduler }, () => tracker.anonymisingServer()),
+      createSink({ ...options.outbox, endpoint: options.endpoint, emitter, scheduler, newId }, () => tracker.anonymisingServer()),
     );
   }
   try {
