@@ -10,7 +10,7 @@ import {
   createTestingCollector,
   fakeWindow,
   finals,
-  freshKey,
+  freshKeyPerSpec,
   ManualScheduler,
   retrying,
   rig,
@@ -29,11 +29,8 @@ const DEFAULT_EMITTER = { flushIntervalMs: undefined, retry: undefined };
 
 describe('browser outbox: durable (transient is not final)', function () {
   this.timeout(30_000);
-  let key: string;
-  beforeEach(() => {
-    key = freshKey();
-  });
-  afterEach(() => clearKeys(key));
+  let key = '';
+  freshKeyPerSpec((k) => (key = k));
 
   /** A page on virtual time with the emitter's defaults, and its outcome log. */
   function page(collector: TestingCollector, options: Partial<Omit<OutboxSinkOptions, 'endpoint' | 'storageKey'>> = {}) {

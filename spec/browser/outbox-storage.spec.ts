@@ -5,12 +5,11 @@ import { expect } from 'chai';
 import { createOutboxSink } from '../../src/browser/outbox/index.js';
 import { structEvent } from '../../src/events/structured.js';
 import {
-  clearKeys,
   counts,
   createTestingCollector,
   fakeWindow,
   finals,
-  freshKey,
+  freshKeyPerSpec,
   microtasks,
   retrying,
   rig,
@@ -21,11 +20,8 @@ import {
 
 describe('browser outbox: storage (real localStorage)', function () {
   this.timeout(15_000);
-  let key: string;
-  beforeEach(() => {
-    key = freshKey();
-  });
-  afterEach(() => clearKeys(key));
+  let key = '';
+  freshKeyPerSpec((k) => (key = k));
 
   it('keeps every event in localStorage until its final outcome, then removes it', async () => {
     const collector = createTestingCollector().setDefault({ status: 200, delayMs: 150 });

@@ -28,6 +28,13 @@ export function clearKeys(storageKey: string): void {
   for (const key of storedKeys(storageKey)) localStorage.removeItem(key);
 }
 
+/** Gives each spec of the suite a fresh storage key (through `use`, before it) and clears its keys after it. */
+export function freshKeyPerSpec(use: (key: string) => void): void {
+  let current = '';
+  beforeEach(() => use((current = freshKey())));
+  afterEach(() => clearKeys(current));
+}
+
 export interface Rig {
   readonly sink: OutboxSink;
   readonly tracker: CoreTracker;

@@ -2,12 +2,11 @@
 // only ever sends its own events and those of tabs that are gone, and a gone tab's events are adopted by one tab.
 import { expect } from 'chai';
 import {
-  clearKeys,
   counts,
   createTestingCollector,
   fakeWindow,
   finals,
-  freshKey,
+  freshKeyPerSpec,
   microtasks,
   retrying,
   rig,
@@ -18,11 +17,8 @@ import {
 
 describe('browser outbox: several tabs (real Web Locks)', function () {
   this.timeout(20_000);
-  let key: string;
-  beforeEach(() => {
-    key = freshKey();
-  });
-  afterEach(() => clearKeys(key));
+  let key = '';
+  freshKeyPerSpec((k) => (key = k));
 
   /** A tab that stored `n` events the collector never took (network errors: kept for the next load), then went away. */
   async function goneTab(n: number, label: string): Promise<string[]> {

@@ -12,7 +12,7 @@ import {
   createTestingCollector,
   fakeWindow,
   finals,
-  freshKey,
+  freshKeyPerSpec,
   microtasks,
   retrying,
   rig,
@@ -50,11 +50,8 @@ const label = (n: number) => 'ü'.repeat(n); // 2 UTF-8 bytes each: the budget c
 
 describe('browser outbox: unload drain (keepalive within a shared budget)', function () {
   this.timeout(20_000);
-  let key: string;
-  beforeEach(() => {
-    key = freshKey();
-  });
-  afterEach(() => clearKeys(key));
+  let key = '';
+  freshKeyPerSpec((k) => (key = k));
 
   it('on pagehide, sends every pending event at once through keepalive requests (none before it)', async () => {
     const collector = createTestingCollector();

@@ -5,19 +5,7 @@
 // a short retry (retry.maxDelayMs 200 ms: a retained event is retried every ~0.3 s). Checked at rxplow collector.
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
-import {
-  arrivals,
-  launchChromium,
-  pageReady,
-  quietCollector,
-  servePage,
-  until,
-  type Browser,
-  type Page,
-  type PageServer,
-  type Rx,
-  type RunningCollector,
-} from './support.js';
+import { arrivals, pageReady, quietCollector, useE2eRig, until, type Page, type Rx } from './support.js';
 
 const rxTrack = ({ n, action }: { n: number; action: string }) => (window as unknown as { rx: Rx }).rx.track(n, action);
 const rxOutcomes = () => (window as unknown as { rx: Rx }).rx.outcomes;
@@ -56,51 +44,39 @@ const retryingEids = async (page: Page): Promise<Set<string>> =>
 
 describe('e2e: the outbox under outages (Chromium, rxplow collector)', function () {
   this.timeout(60_000);
-  let collector: RunningCollector;
-  let server: PageServer;
-  let browser: Browser;
-
-  before(async () => {
-    [collector, server, browser] = await Promise.all([quietCollector(), servePage(), launchChromium()]);
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    await collector?.close();
-  });
-  beforeEach(() => collector.reset());
+  const rig = useE2eRig();
 
   /** Every eid arrives exactly once, and no event is bad. */
   async function exactlyOnce(eids: readonly string[], what: string): Promise<void> {
     await until(
-      async () => [...(await arrivals(collector, eids)).values()].every((n) => n > 0),
-      async () => `${what}: ${JSON.stringify([...(await arrivals(collector, eids))])}`,
+      async () => [...(await arrivals(rig.collector, eids)).values()].every((n) => n > 0),
+      async () => `${what}: ${JSON.stringify([...(await arrivals(rig.collector, eids))])}`,
       20_000,
     );
     expect(
-      [...(await arrivals(collector, eids)).entries()].filter(([, n]) => n !== 1),
+      [...(await arrivals(rig.collector, eids)).entries()].filter(([, n]) => n !== 1),
       `${what}: not exactly once`,
     ).to.deep.equal([]);
-    await collector.idle();
-    expect(collector.bad(), 'bad events').to.deep.equal([]);
+    await rig.collector.idle();
+    expect(rig.collector.bad(), 'bad events').to.deep.equal([]);
   }
 
   /** Stops the collector for the duration of `during`, then starts it again on the same port. */
   async function outage<T>(during: () => Promise<T>): Promise<T> {
-    const port = collector.port;
-    await collector.close();
+    const port = rig.collector.port;
+    await rig.collector.close();
     try {
       return await during();
     } finally {
-      collector = await quietCollector(port);
+      rig.collector = await quietCollector(port);
     }
   }
 
   it("a page that shuts down at once never deletes an earlier page's events: the next load delivers 4 of 4", async () => {
-    const context = await browser.newContext();
+    const context = await rig.browser.newContext();
     const first = await context.newPage();
     const kept = await outage(async () => {
-      await first.goto(server.url({ collector: collector.url, pageView: false }));
+      await first.goto(rig.server.url({ collector: rig.collector.url, pageView: false }));
       await pageReady(first);
       const eids = await first.evaluate(rxTrack, { n: 3, action: 'kept' });
       await until(() => retriedRounds(first, eids, 2), 'the events to fail, and be retried by the page');
@@ -110,7 +86,7 @@ describe('e2e: the outbox under outages (Chromium, rxplow collector)', function 
     });
     // Load 2 tracks its page view and shuts down at once: its adoption of load 1's events runs meanwhile.
     const second = await context.newPage();
-    await second.goto(server.url({ collector: collector.url, shutdownAtStart: true }));
+    await second.goto(rig.server.url({ collector: rig.collector.url, shutdownAtStart: true }));
     await pageReady(second);
     const report = await second.evaluate(() => (window as unknown as { rx: Rx }).rx.shutdown());
     expect(report).to.deep.equal({ sent: 1, failed: 0, dropped: 0, abandoned: 0 });
@@ -119,7 +95,7 @@ describe('e2e: the outbox under outages (Chromium, rxplow collector)', function 
     expect(await second.evaluate(rxOutboxSize)).to.equal(3);
     await second.close();
     const third = await context.newPage();
-    await third.goto(server.url({ collector: collector.url, pageView: false }));
+    await third.goto(rig.server.url({ collector: rig.collector.url, pageView: false }));
     await pageReady(third);
     await exactlyOnce([...kept, secondView], '4 of 4');
     await third.evaluate(() => (window as unknown as { rx: Rx }).rx.flush());
@@ -129,9 +105,9 @@ describe('e2e: the outbox under outages (Chromium, rxplow collector)', function 
 
   for (const storage of ['localStorage', 'memory'] as const) {
     it(`${storage}: a page that stays open through an outage delivers its events once the collector is back`, async () => {
-      const context = await browser.newContext();
+      const context = await rig.browser.newContext();
       const page = await context.newPage();
-      await page.goto(server.url({ collector: collector.url, pageView: false, outbox: { storage } }));
+      await page.goto(rig.server.url({ collector: rig.collector.url, pageView: false, outbox: { storage } }));
       await pageReady(page);
       const eids = await outage(async () => {
         const during = await page.evaluate(rxTrack, { n: 5, action: `outage-${storage}` });
@@ -155,9 +131,9 @@ describe('e2e: the outbox under outages (Chromium, rxplow collector)', function 
   }
 
   it('a full outbox drains while the page lives: maxEvents 5, 5 failures, the collector back → new events accepted', async () => {
-    const context = await browser.newContext();
+    const context = await rig.browser.newContext();
     const page = await context.newPage();
-    await page.goto(server.url({ collector: collector.url, pageView: false, outbox: { maxEvents: 5 } }));
+    await page.goto(rig.server.url({ collector: rig.collector.url, pageView: false, outbox: { maxEvents: 5 } }));
     await pageReady(page);
     const failed = await outage(async () => {
       const during = await page.evaluate(rxTrack, { n: 5, action: 'full' });
@@ -176,12 +152,12 @@ describe('e2e: the outbox under outages (Chromium, rxplow collector)', function 
   });
 
   it('an event stored more than 7 days ago is dropped as expired at the next load; a younger one is delivered', async () => {
-    const context = await browser.newContext();
+    const context = await rig.browser.newContext();
     const page = await context.newPage();
-    await page.goto(server.url({ collector: collector.url, pageView: false }));
+    await page.goto(rig.server.url({ collector: rig.collector.url, pageView: false }));
     await pageReady(page);
     const [old, young] = [randomUUID(), randomUUID()];
-    const prefix = `rxplow.outbox:POST ${collector.url}/com.snowplowanalytics.snowplow/tp2#`;
+    const prefix = `rxplow.outbox:POST ${rig.collector.url}/com.snowplowanalytics.snowplow/tp2#`;
     const now = Date.now();
     const event = (eid: string) => ({ e: 'se', eid, tv: 'js-e2e', p: 'web', aid: 'e2e', se_ca: 'c', se_ac: 'a', dtm: String(now) });
     const held = [
@@ -196,7 +172,7 @@ describe('e2e: the outbox under outages (Chromium, rxplow collector)', function 
     await page.evaluate(() => (window as unknown as { rx: Rx }).rx.flush());
     const outcomes = await page.evaluate(rxOutcomes);
     expect(outcomes.filter((o) => o.eids.includes(old)).map((o) => o.kind)).to.deep.equal(['dropped:expired']);
-    expect(await arrivals(collector, [old])).to.deep.equal(new Map([[old, 0]]));
+    expect(await arrivals(rig.collector, [old])).to.deep.equal(new Map([[old, 0]]));
     expect(await expectConservation(page, [old, young])).to.deep.equal({ sent: 1, 'dropped:expired': 1 });
     await context.close();
   });

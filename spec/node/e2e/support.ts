@@ -87,6 +87,28 @@ export function launchChromium(): Promise<Browser> {
 
 export const quietCollector = (port = 0): Promise<RunningCollector> => startCollector({ port, out: null, onWarning: () => undefined });
 
+/** An e2e suite's parts: rxplow collector (replace it to simulate an outage), the page server, and Chromium. */
+export interface E2eRig {
+  collector: RunningCollector;
+  server: PageServer;
+  browser: Browser;
+}
+
+/** Starts the parts before the suite and closes them after it; the collector is reset before each spec. */
+export function useE2eRig(): E2eRig {
+  const rig = {} as E2eRig;
+  before(async () => {
+    [rig.collector, rig.server, rig.browser] = await Promise.all([quietCollector(), servePage(), launchChromium()]);
+  });
+  after(async () => {
+    await rig.browser?.close();
+    await rig.server?.close();
+    await rig.collector?.close();
+  });
+  beforeEach(() => rig.collector.reset());
+  return rig;
+}
+
 /** Waits for a condition (sync or async), polling every 25 ms; throws `what` after `timeoutMs`. */
 export async function until<T>(
   condition: () => T | Promise<T>,
