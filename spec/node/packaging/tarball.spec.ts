@@ -97,7 +97,9 @@ describe('packaging (npm pack → install → use)', function () {
   it('is licensed (Apache-2.0, with the LICENSE text) and says where it comes from', () => {
     const installed = JSON.parse(readFileSync(join(app, 'node_modules/rxplow/package.json'), 'utf8')) as typeof pkg;
     expect(installed.license).to.equal('Apache-2.0');
-    expect(readFileSync(join(app, 'node_modules/rxplow/LICENSE'), 'utf8')).to.include('Apache License').and.include('Version 2.0');
+    expect(readFileSync(join(app, 'node_modules/rxplow/LICENSE'), 'utf8'))
+      .to.include('Apache License')
+      .and.include('Version 2.0');
     expect(installed.repository.url).to.match(/^git\+https:\/\//);
     expect(installed.homepage).to.match(/^https:\/\//);
     expect(installed.bugs.url).to.match(/^https:\/\//);
@@ -128,12 +130,24 @@ describe('packaging (npm pack → install → use)', function () {
 
   it('are-the-types-wrong: types resolve under node10, node16 (CJS and ESM) and bundler for every Node entry', () => {
     const node = Object.keys(pkg.exports).filter((e) => e !== './package.json' && !ESM_ONLY.includes(e));
-    ok(run(process.execPath, [bin('@arethetypeswrong/cli', 'dist/index.js'), tarball, '--format', 'ascii', '--entrypoints', ...node], root), 'attw');
+    ok(
+      run(process.execPath, [bin('@arethetypeswrong/cli', 'dist/index.js'), tarball, '--format', 'ascii', '--entrypoints', ...node], root),
+      'attw',
+    );
     // rxplow/browser and rxplow/angular are ESM only (import(), bundlers): checked under the esm-only profile
     ok(
       run(
         process.execPath,
-        [bin('@arethetypeswrong/cli', 'dist/index.js'), tarball, '--format', 'ascii', '--profile', 'esm-only', '--entrypoints', ...ESM_ONLY],
+        [
+          bin('@arethetypeswrong/cli', 'dist/index.js'),
+          tarball,
+          '--format',
+          'ascii',
+          '--profile',
+          'esm-only',
+          '--entrypoints',
+          ...ESM_ONLY,
+        ],
         root,
       ),
       'attw (ESM-only entries)',
