@@ -91,6 +91,8 @@ export type { QueuedEvent, BatchLimits } from './emitter/batch.js';
 /** Turns an Observable (e.g. `tracker.outcomes`) into an async iterable for `for await` (from rxjs-for-await). */
 export { eachValueFrom } from 'rxjs-for-await';
 export type { EmitterOptions, RetryOptions } from './emitter/options.js';
+export { debugOutcomes, formatOutcome } from './debug.js';
+export type { DebugLogger } from './debug.js';
 export type {
   DeliveryOutcome,
   SentOutcome,

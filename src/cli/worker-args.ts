@@ -20,6 +20,8 @@ export interface WorkerCommandOptions {
   readonly stopTimeoutMs: number;
   readonly metricsIntervalMs: number;
   readonly deleteAcked: boolean;
+  /** Print every delivery outcome as a readable line (rxplow's debug printer). */
+  readonly verbose: boolean;
 }
 
 export const WORKER_DEFAULTS = Object.freeze({
@@ -61,6 +63,7 @@ const WORKER_FLAGS: readonly (readonly [flag: string, meaning: string, byDefault
     String(D.metricsIntervalMs),
   ],
   ['--keep-acked', 'do not XDEL acknowledged entries (when other groups read the stream)', 'delete them'],
+  ['--verbose', 'print every delivery outcome (sent, retrying, failed, dropped) as a readable line', 'off'],
   ['-h, --help', 'print this help', ''],
 ];
 
@@ -113,6 +116,7 @@ export function parseWorkerCommandLine(
         'stop-timeout-ms': { type: 'string' },
         'metrics-interval-ms': { type: 'string' },
         'keep-acked': { type: 'boolean' },
+        verbose: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -150,6 +154,7 @@ export function parseWorkerCommandLine(
       stopTimeoutMs: integer(v['stop-timeout-ms'], 'stop-timeout-ms', D.stopTimeoutMs, 0),
       metricsIntervalMs: integer(v['metrics-interval-ms'], 'metrics-interval-ms', D.metricsIntervalMs, 0),
       deleteAcked: !v['keep-acked'],
+      verbose: v.verbose ?? false,
     },
   };
 }

@@ -1,4 +1,5 @@
 // `rxplow worker`: a Redis Streams delivery worker (rxplow/redis) as a process. Exits 0 after a graceful stop.
+import { debugOutcomes } from '../debug.js';
 import { Emitter } from '../emitter/emitter.js';
 import { connectRedis, createRedisWorker, stopOnSignals, type RedisClient } from '../redis/index.js';
 import type { WorkerCommandOptions } from './worker-args.js';
@@ -19,6 +20,7 @@ export async function runWorker(o: WorkerCommandOptions, out: NodeJS.WritableStr
     flushIntervalMs: 100,
     maxQueueSize: Math.max(o.maxInFlight, 100_000),
   });
+  if (o.verbose) debugOutcomes(emitter, (line) => out.write(`${line}\n`));
   const worker = createRedisWorker({
     redis,
     stream: o.stream,

@@ -88,6 +88,7 @@ export class CoreTracker {
   readonly #filter: ((event: FilteredEvent) => boolean) | undefined;
   readonly #eventFields: ((event: { readonly kind: string }) => Readonly<Record<string, string>> | undefined) | undefined;
   readonly #scheduler: SchedulerLike;
+  readonly #invalidEvents: 'throw' | 'drop';
   #rules: readonly GlobalContextRule[] = [];
   #subject: SubjectFields;
   #common: Readonly<Record<string, string>>;
@@ -106,6 +107,7 @@ export class CoreTracker {
     this.#filter = resolved.filter;
     this.#eventFields = resolved.eventFields;
     this.#scheduler = resolved.scheduler;
+    this.#invalidEvents = resolved.invalidEvents;
     this.#subject = resolved.subject;
     this.#common = this.#commonFields(this.#subject);
     this.addGlobalContexts(resolved.globalContexts);
@@ -177,7 +179,7 @@ export class CoreTracker {
    * @throws {InvalidEventError} when the event or options are invalid; nothing is sent then.
    */
   track(event: TrackerEvent, options?: TrackOptions): this {
-    this.#track(event, options, NO_SCOPE, undefined);
+    this.#trackChecked(event, options, NO_SCOPE, undefined);
     return this;
   }
 
@@ -198,7 +200,7 @@ export class CoreTracker {
 
   /**
    * Stops intake, flushes, and at `timeoutMs` aborts what is still in flight or waiting to retry. Resolves to the
-   * counts of final outcomes over all sinks. Idempotent; never rejects.
+   * counts of final outcomes summed over its sinks (an event sent through two emitters counts twice). Idempotent; never rejects.
    * @throws {InvalidOptionsError} at the call for a `timeoutMs` that is not an integer in [0, 2^31 − 1] or `Infinity`.
    */
   shutdown(options: ShutdownOptions = {}): Promise<DeliveryReport> {
@@ -219,14 +221,14 @@ export class CoreTracker {
 
   /** Tracks with a known definition (the classic `trackX` methods). */
   protected trackWith<F>(definition: EventDefinition<F>, fields: unknown, options: TrackOptions | undefined): this {
-    this.#track(fields, options, NO_SCOPE, definition as unknown as EventDefinition<never>);
+    this.#trackChecked(fields, options, NO_SCOPE, definition as unknown as EventDefinition<never>);
     return this;
   }
 
   #view(scope: ResolvedScope): TrackerView {
     const view: TrackerView = {
       track: (event, options) => {
-        this.#track(event, options, scope, undefined);
+        this.#trackChecked(event, options, scope, undefined);
         return view;
       },
       with: (more) => this.#view(resolveScope(scope, more)),
@@ -241,6 +243,26 @@ export class CoreTracker {
     if (typeof kind === 'string' && this.#registry !== undefined && Object.hasOwn(this.#registry, kind)) return this.#registry[kind]!;
     const hint = this.#registry === undefined ? ' (plain-data events need the `events` option, e.g. ALL_EVENTS)' : '';
     throw new InvalidEventError('kind', `unknown event kind ${JSON.stringify(kind) ?? String(kind)}${hint}`);
+  }
+
+  /**
+   * A track call: an invalid event throws (`invalidEvents: 'throw'`) or is dropped as `invalid` at every sink. With
+   * no sink the event would go nowhere, unseen: in development that throws too.
+   */
+  #trackChecked(event: unknown, options: TrackOptions | undefined, scope: ResolvedScope, known: EventDefinition<never> | undefined): void {
+    if (this.#invalidEvents === 'throw') {
+      if (this.#sinks.length === 0)
+        throw new InvalidOptionsError(
+          'emitters',
+          'required: this tracker has no emitter, so its events go nowhere (pass one, or addEmitter())',
+        );
+      return this.#track(event, options, scope, known);
+    }
+    try {
+      this.#track(event, options, scope, known);
+    } catch (error) {
+      this.#dropInvalid(error);
+    }
   }
 
   #track(event: unknown, options: TrackOptions | undefined, scope: ResolvedScope, known: EventDefinition<never> | undefined): void {
@@ -335,10 +357,14 @@ export class CoreTracker {
         item !== null && typeof item === 'object' && 'event' in item && !('kind' in item) ? item : { event: item as TrackerEvent };
       this.#track(request.event, request.options, NO_SCOPE, undefined);
     } catch (error) {
-      const invalid =
-        error instanceof InvalidEventError ? error : new InvalidEventError('event', `reading it threw: ${describeError(error)}`);
-      this.#admissions.next({ kind: 'rejected', reason: 'invalid', payload: undefined, error: invalid });
+      this.#dropInvalid(error);
     }
+  }
+
+  #dropInvalid(error: unknown): void {
+    const invalid =
+      error instanceof InvalidEventError ? error : new InvalidEventError('event', `reading it threw: ${describeError(error)}`);
+    this.#admissions.next({ kind: 'rejected', reason: 'invalid', payload: undefined, error: invalid });
   }
 
   #commonFields(subject: SubjectFields): Readonly<Record<string, string>> {

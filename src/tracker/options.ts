@@ -5,6 +5,7 @@ import * as c from '../payload/checks.js';
 import type { GlobalContext } from './global-contexts.js';
 import { checkSelfDescribing, type SelfDescribing } from '../payload/self-describing-json.js';
 import { SUBJECT_CHECKS, type SubjectFields } from './subject-fields.js';
+import { isDevMode } from '../dev-mode.js';
 
 /** What the `filter` option is told about an event. */
 export interface FilteredEvent {
@@ -50,6 +51,14 @@ export interface TrackerOptions {
   readonly eventFields?: ((event: { readonly kind: string }) => Readonly<Record<string, string>> | undefined) | undefined;
   /** The clock for `dtm` (`scheduler.now()`): a `TestScheduler` in specs. @default asyncScheduler */
   readonly scheduler?: SchedulerLike | undefined;
+  /**
+   * What a track call does with an invalid event (or invalid per-call options): `'throw'` an `InvalidEventError` at
+   * the call, so mistakes are loud; `'drop'` it instead, as a `dropped` outcome with reason `invalid` (and the error)
+   * at every sink, so bad analytics data never throws into a request or click handler (`debugOutcomes` logs it).
+   * Default: `'throw'` in development and tests, `'drop'` in production: `process.env.NODE_ENV === 'production'`
+   * (or `globalThis.RXPLOW_DEV_MODE = false`; a browser bundle without `process` counts as production).
+   */
+  readonly invalidEvents?: 'throw' | 'drop' | undefined;
 }
 
 /** Options every track method takes as its last argument. */
@@ -92,6 +101,7 @@ const TRACKER_OPTION_CHECKS: c.Checks<TrackerOptions> = {
       ? (value as SchedulerLike)
       : c.reject(field, 'expected an RxJS scheduler'),
   ),
+  invalidEvents: c.optional(c.oneOf(['throw', 'drop'])),
 };
 
 export interface ResolvedTrackerOptions {
@@ -104,6 +114,7 @@ export interface ResolvedTrackerOptions {
   readonly filter: ((event: FilteredEvent) => boolean) | undefined;
   readonly eventFields: ((event: { readonly kind: string }) => Readonly<Record<string, string>> | undefined) | undefined;
   readonly scheduler: SchedulerLike;
+  readonly invalidEvents: 'throw' | 'drop';
 }
 
 /** Validates tracker options into a new frozen object; throws InvalidOptionsError naming the option. */
@@ -119,5 +130,6 @@ export function resolveTrackerOptions(options: TrackerOptions): ResolvedTrackerO
     filter: checked.filter,
     eventFields: checked.eventFields,
     scheduler: checked.scheduler ?? asyncScheduler,
+    invalidEvents: checked.invalidEvents ?? (isDevMode() ? 'throw' : 'drop'),
   });
 }
