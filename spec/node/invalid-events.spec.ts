@@ -1,3 +1,4 @@
+// Node only (spec/node/): it sets process.env.NODE_ENV, which a browser bundle replaces at build time.
 // Invalid events from track calls (issue 19): loud in development, harmless in production. `invalidEvents` defaults to
 // 'throw' when isDevMode() (NODE_ENV is not 'production'; globalThis.RXPLOW_DEV_MODE wins when boolean) and to 'drop'
 // otherwise: a `dropped` outcome with reason `invalid` and the InvalidEventError at every sink, nothing thrown.
