@@ -89,6 +89,8 @@ export type { KyTransportOptions } from './emitter/ky-transport.js';
 /** Turns an Observable (e.g. `tracker.outcomes`) into an async iterable for `for await` (from rxjs-for-await). */
 export { eachValueFrom } from 'rxjs-for-await';
 export type { EmitterOptions, RetryOptions } from './emitter/options.js';
+export { debugOutcomes, formatOutcome } from './debug.js';
+export type { DebugLogger } from './debug.js';
 export type {
   DeliveryOutcome,
   SentOutcome,
