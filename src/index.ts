@@ -18,6 +18,17 @@ export type { SelfDescribing } from './payload/self-describing-json.js';
 export type { Payload } from './payload/payload.js';
 export type { JsonValue } from './payload/json.js';
 export { SCHEMAS } from './payload/schemas.js';
+export { isDevelopment } from './dev-mode.js';
+export { typedEvent, typedEntity } from './events/typed.js';
+export type {
+  TypedEvent,
+  TypedEventConstructor,
+  TypedEntityConstructor,
+  TypedSelfDescribingJson,
+  DataCheckSource,
+} from './events/typed.js';
+export { schemaCheck } from './events/schema-check.js';
+export type { JsonSchema, DataCheck } from './events/schema-check.js';
 export { ALL_EVENTS, EVENT_DEFINITIONS } from './events/registry.js';
 export { DEFINITION, defineEvent, eventConstructor } from './events/definition.js';
 export type { EventDefinition, EventOf, WireEvent, WireFields, EventCode, BuildContext } from './events/definition.js';
