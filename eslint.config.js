@@ -5,7 +5,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 /** Our folders, innermost first. */
-const FOLDERS = ['payload', 'events', 'emitter', 'tracker', 'testing', 'browser', 'angular', 'collector', 'redis', 'cli'];
+const FOLDERS = ['payload', 'events', 'emitter', 'tracker', 'testing', 'browser', 'angular', 'collector', 'redis', 'generate', 'cli'];
 
 /**
  * The import rules of one folder of src/: the folders of ours it may not import (`types` ones only with
@@ -183,6 +183,13 @@ export default tseslint.config(
     message: 'rxplow/angular builds on rxplow/browser and the core',
     angular: true,
   }),
+  // rxplow/generate (Node only): schemas to TypeScript; reads schema folders as the collector does (cli/schema-resolver.ts).
+  layer('generate', {
+    forbid: ['emitter', 'tracker', 'testing', 'browser', 'angular', 'collector', 'redis'],
+    typesOnly: ['events'],
+    packages: [],
+    message: 'the generator writes code for the public API; it uses only the schema reading of cli/ and event types',
+  }),
   layer('cli', {
     forbid: ['browser', 'angular', 'testing'],
     packages: [],
@@ -197,8 +204,8 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['./browser/*', './angular/*', './collector/*', './cli/*', './testing/*', './redis/*'],
-              message: 'the main entry may not import browser/, angular/, collector/, cli/, testing/ or redis/',
+              group: ['./browser/*', './angular/*', './collector/*', './cli/*', './testing/*', './redis/*', './generate/*'],
+              message: 'the main entry may not import browser/, angular/, collector/, cli/, testing/, redis/ or generate/',
             },
             ANGULAR,
             REDIS,

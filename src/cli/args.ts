@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import type { CollectorOptions } from './collector.js';
 import { COLLECTOR_DEFAULTS } from './defaults.js';
 import { parseWorkerCommandLine, type WorkerCommandOptions } from './worker-args.js';
+import { parseGenerateCommandLine, type GenerateCommandOptions } from './generate-args.js';
 
 const D = COLLECTOR_DEFAULTS;
 
@@ -11,6 +12,7 @@ export const HELP = `Usage: rxplow <command> [options]
 Commands:
   collector        run a local Snowplow collector that validates every event (rxplow collector --help)
   worker           deliver events queued in a Redis stream by rxplow/redis (rxplow worker --help)
+  generate         write typed event and entity constructors from Iglu schemas (rxplow generate --help)
 
 Options:
   -h, --help       print this help
@@ -49,7 +51,8 @@ export type Parsed =
   | { readonly command: 'help'; readonly text: string }
   | { readonly command: 'version' }
   | { readonly command: 'collector'; readonly options: CollectorOptions }
-  | { readonly command: 'worker'; readonly options: WorkerCommandOptions };
+  | { readonly command: 'worker'; readonly options: WorkerCommandOptions }
+  | { readonly command: 'generate'; readonly options: GenerateCommandOptions };
 
 function integer(value: string | undefined, name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   if (value === undefined) return fallback;
@@ -61,6 +64,7 @@ function integer(value: string | undefined, name: string, fallback: number, min 
 
 export function parseCommandLine(argv: readonly string[]): Parsed {
   if (argv[0] === 'worker') return parseWorkerCommandLine(argv.slice(1));
+  if (argv[0] === 'generate') return parseGenerateCommandLine(argv.slice(1));
   let parsed;
   try {
     parsed = parseArgs({
