@@ -14,7 +14,7 @@
 //   --root=DIR                             measure another checkout's built dist/esm (e.g. a worktree of an older commit)
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -178,6 +178,54 @@ export async function measureProbe(name, resolution, { target = TARGET, root = R
   };
 }
 
+/**
+ * Issue 22: what the code `rxplow generate` writes costs a browser bundle for one event. The demo schemas
+ * (schemas/demo) are generated (with the development-only checks, as by default) into .build/size-generated/, and two
+ * entries are bundled as the probes are (default resolution): the lean tracker tracking `checkoutStep({ step: 2 })`,
+ * and the same event built by hand with `selfDescribingEvent(new SelfDescribingJson(uri, data))`. The difference is the
+ * generated code for one event with its runtime (`typedEvent`); the budget is enforced.
+ */
+export const GENERATED_EVENT = {
+  label: 'G: one generated event constructor (rxplow generate), over the same event built by hand',
+  budget: 200,
+  source: `import { createTracker, Emitter } from 'rxplow';
+import { checkoutStep } from './typed.ts';
+createTracker(new Emitter('https://c.example.com'), { appId: 'a' }).track(checkoutStep({ step: 2 }));
+`,
+  baseline: `import { createTracker, Emitter, selfDescribingEvent, SelfDescribingJson } from 'rxplow';
+createTracker(new Emitter('https://c.example.com'), { appId: 'a' }).track(
+  selfDescribingEvent(new SelfDescribingJson('iglu:com.rxplow.demo/checkout_step/jsonschema/1-0-0', { step: 2 })),
+);
+`,
+};
+
+/** Measures {@link GENERATED_EVENT}: `{ label, withGenerated, byHand, addedGzipBytes, budget, ok }` (bytes of min+gzip). */
+export async function measureGeneratedEvent({ target = TARGET, root = ROOT } = {}) {
+  const { generate } = await import(pathToFileURL(join(root, 'dist/esm/generate/index.js')).href);
+  const dir = join(root, '.build/size-generated');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'typed.ts'), generate({ schemas: [join(root, 'schemas/demo')] }));
+  const gzipOf = async (contents) => {
+    const result = await build({
+      stdin: { contents, resolveDir: dir, sourcefile: 'generated-probe.ts', loader: 'ts' },
+      bundle: true,
+      minify: true,
+      format: 'esm',
+      platform: 'browser',
+      target,
+      write: false,
+      legalComments: 'none',
+      logLevel: 'silent',
+    });
+    return gzipSync(result.outputFiles[0].contents, { level: 9 }).length;
+  };
+  const withGenerated = await gzipOf(GENERATED_EVENT.source);
+  const byHand = await gzipOf(GENERATED_EVENT.baseline);
+  const addedGzipBytes = withGenerated - byHand;
+  const { label, budget } = GENERATED_EVENT;
+  return { label, withGenerated, byHand, addedGzipBytes, budget, ok: addedGzipBytes <= budget };
+}
+
 /** Every probe × every resolution. */
 export async function measureAll({ probes = Object.keys(PROBES), target = TARGET, root = ROOT } = {}) {
   if (root === ROOT) ensureDist();
@@ -264,7 +312,14 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       console.log(`\nprobe A by module (esbuild metafile; gzip estimated pro rata from minified bytes):\n`);
     if (results.some((r) => r.probe === 'lean')) console.log(breakdownTable(results, 'lean', { all: args.includes('--all') }));
   }
+  const generated = await measureGeneratedEvent({ target: opt('target') ?? TARGET, root: opt('root') ?? ROOT });
+  if (!args.includes('--json'))
+    console.log(
+      `\n${generated.label}: +${generated.addedGzipBytes} B min+gzip (${generated.withGenerated} B with it, ${generated.byHand} B by hand; budget ${generated.budget} B): ${generated.ok ? 'ok' : 'OVER'}`,
+    );
   const over = results.filter((r) => r.ok === false);
+  if (!generated.ok)
+    over.push({ probe: 'generated', resolution: 'default', gzipBytes: generated.addedGzipBytes, budget: generated.budget });
   if (over.length) {
     console.error(
       `\nsize-check: ${over.length} budget(s) exceeded: ${over.map((r) => `${r.probe}/${r.resolution} ${kib(r.gzipBytes)} > ${kib(r.budget)} KiB`).join('; ')}`,

@@ -62,7 +62,8 @@ export function parseGenerateCommandLine(
   if (schemaDirs.length === 0 && !v['iglu-central']) throw new GenerateUsageError('give at least one --schemas DIR (or --iglu-central)');
   if (v.out === undefined || v.out === '') throw new GenerateUsageError('--out FILE.ts is required');
   const importFrom = v['import-from'] ?? 'rxplow';
-  if (importFrom === '' || /['"\\\s]/.test(importFrom)) throw new GenerateUsageError(`--import-from expects a module specifier, got "${importFrom}"`);
+  if (importFrom === '' || /['"\\\s]/.test(importFrom))
+    throw new GenerateUsageError(`--import-from expects a module specifier, got "${importFrom}"`);
   return {
     command: 'generate',
     options: {

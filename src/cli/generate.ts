@@ -19,7 +19,9 @@ export function runGenerate(o: GenerateCommandOptions, out: (text: string) => vo
     try {
       current = readFileSync(o.out, 'utf8');
     } catch (error) {
-      err(`rxplow generate --check: ${o.out} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): run rxplow generate\n`);
+      err(
+        `rxplow generate --check: ${o.out} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): run rxplow generate\n`,
+      );
       return 1;
     }
     const changes = describeChanges(current, text);

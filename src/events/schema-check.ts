@@ -101,8 +101,10 @@ type Fail = (keyword: string, message: string, where?: string) => Problem;
 function stringProblem(schema: JsonSchema, value: string, fail: Fail): Problem | undefined {
   const length = [...value].length; // code points, as ajv counts
   const { minLength, maxLength, pattern, format } = schema;
-  if (typeof maxLength === 'number' && length > maxLength) return fail('maxLength', `must be at most ${maxLength} characters, got ${length}`);
-  if (typeof minLength === 'number' && length < minLength) return fail('minLength', `must be at least ${minLength} characters, got ${length}`);
+  if (typeof maxLength === 'number' && length > maxLength)
+    return fail('maxLength', `must be at most ${maxLength} characters, got ${length}`);
+  if (typeof minLength === 'number' && length < minLength)
+    return fail('minLength', `must be at least ${minLength} characters, got ${length}`);
   if (typeof pattern === 'string' && !safeTest(pattern, value)) return fail('pattern', `must match ${pattern}, got ${show(value)}`);
   const known = typeof format === 'string' ? FORMATS[format] : undefined;
   if (known && !known.test(value)) return fail('format', `must be a ${String(format)}, got ${show(value)}`);
@@ -130,8 +132,10 @@ function numberProblem(schema: JsonSchema, value: number, fail: Fail): Problem |
 
 function arrayProblem(schema: JsonSchema, value: readonly unknown[], path: string, at: string, fail: Fail): Problem | undefined {
   const { minItems, maxItems, items, uniqueItems, additionalItems } = schema;
-  if (typeof minItems === 'number' && value.length < minItems) return fail('minItems', `must have at least ${minItems} items, got ${value.length}`);
-  if (typeof maxItems === 'number' && value.length > maxItems) return fail('maxItems', `must have at most ${maxItems} items, got ${value.length}`);
+  if (typeof minItems === 'number' && value.length < minItems)
+    return fail('minItems', `must have at least ${minItems} items, got ${value.length}`);
+  if (typeof maxItems === 'number' && value.length > maxItems)
+    return fail('maxItems', `must have at most ${maxItems} items, got ${value.length}`);
   for (let i = 0; i < value.length; i++) {
     const tuple = Array.isArray(items);
     const itemSchema = tuple ? (items[i] ?? additionalItems) : items;
@@ -179,7 +183,8 @@ function objectProblem(schema: JsonSchema, value: Record<string, unknown>, path:
     for (const [key, needs] of Object.entries(dependencies)) {
       if (value[key] === undefined) continue;
       const missing = Array.isArray(needs) ? needs.find((need) => typeof need === 'string' && value[need] === undefined) : undefined;
-      if (typeof missing === 'string') return fail(`dependencies/${key}`, `is required when ${key} is present`, propertyPath(path, missing));
+      if (typeof missing === 'string')
+        return fail(`dependencies/${key}`, `is required when ${key} is present`, propertyPath(path, missing));
       const problem = isSchema(needs) ? problemOf(needs, value, path, `${at}/dependencies/${key}`) : undefined;
       if (problem) return problem;
     }
@@ -201,6 +206,7 @@ function combinedProblem(schema: JsonSchema, value: unknown, path: string, at: s
     const matches = oneOf.filter((sub, i) => !problemOf(sub, value, path, `${at}/oneOf/${i}`)).length;
     if (matches !== 1) return fail('oneOf', `must match exactly one schema in oneOf, matches ${matches}`);
   }
-  if (isSchema(schema['not']) && !problemOf(schema['not'], value, path, `${at}/not`)) return fail('not', 'must not match the schema in not');
+  if (isSchema(schema['not']) && !problemOf(schema['not'], value, path, `${at}/not`))
+    return fail('not', 'must not match the schema in not');
   return undefined;
 }

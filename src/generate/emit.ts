@@ -59,7 +59,9 @@ function emitSchema(file: IgluSchemaFile, n: SchemaNames, runtimeChecks: boolean
   const u = `'${uri}'`;
   const doc = docComment([...describe(schema), '', `Iglu schema \`${uri}\`.`], '');
   const objectLike = isObjectSchema(schema);
-  const declaration = objectLike ? `export interface ${n.type} ${objectType(schema, 0)}\n` : `export type ${n.type} = ${typeOf(schema, 0)};\n`;
+  const declaration = objectLike
+    ? `export interface ${n.type} ${objectType(schema, 0)}\n`
+    : `export type ${n.type} = ${typeOf(schema, 0)};\n`;
   // A constructor's data must be an object: a schema of anything else (or of unknown) is intersected with `object`.
   const data = objectLike || /^readonly .*\[\]$/.test(typeOf(schema, 0)) ? n.type : `${n.type} & object`;
   let check = '';

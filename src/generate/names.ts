@@ -25,7 +25,10 @@ const RESERVED = new Set(
 );
 
 const words = (text: string): string[] => text.split(/[^A-Za-z0-9]+/).filter(Boolean);
-const pascal = (text: string): string => words(text).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('') || 'Schema';
+const pascal = (text: string): string =>
+  words(text)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join('') || 'Schema';
 const safe = (name: string): string => (/^[0-9]/.test(name) ? `_${name}` : RESERVED.has(name) ? `${name}_` : name);
 const camel = (pascalName: string): string => safe(pascalName[0]!.toLowerCase() + pascalName.slice(1));
 

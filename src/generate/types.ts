@@ -29,7 +29,7 @@ export function constraintNotes(schema: JsonSchema): string[] {
   if (isSchema(schema['dependencies']))
     for (const [key, needs] of Object.entries(schema['dependencies']))
       if (Array.isArray(needs)) notes.push(`When \`${key}\` is present, so must be ${needs.map((x) => `\`${String(x)}\``).join(', ')}.`);
-  if (isSchema(schema['additionalProperties'])) notes.push('Further properties follow the schema\'s `additionalProperties`.');
+  if (isSchema(schema['additionalProperties'])) notes.push("Further properties follow the schema's `additionalProperties`.");
   return notes;
 }
 
@@ -77,7 +77,11 @@ export function typeOf(schema: JsonSchema, depth = 0): string {
 
 function baseType(schema: JsonSchema, depth: number): string {
   const declared = schema['type'];
-  const types: string[] = Array.isArray(declared) ? declared.filter((t): t is string => typeof t === 'string') : typeof declared === 'string' ? [declared] : [];
+  const types: string[] = Array.isArray(declared)
+    ? declared.filter((t): t is string => typeof t === 'string')
+    : typeof declared === 'string'
+      ? [declared]
+      : [];
   if (Array.isArray(schema['enum'])) {
     const literals = schema['enum'].filter((value) => types.length === 0 || types.some((t) => literalOfType(value, t)));
     return union(literals.map(literal));
@@ -115,7 +119,8 @@ function literalOfType(value: unknown, type: string): boolean {
 }
 
 function literal(value: unknown): string {
-  if (typeof value === 'string') return `'${value.replaceAll('\\', '\\\\').replaceAll("'", "\\'").replaceAll('\n', '\\n').replaceAll('\r', '\\r')}'`;
+  if (typeof value === 'string')
+    return `'${value.replaceAll('\\', '\\\\').replaceAll("'", "\\'").replaceAll('\n', '\\n').replaceAll('\r', '\\r')}'`;
   if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
   return 'unknown'; // an object or array in an enum: not written as a literal type
 }
@@ -144,7 +149,8 @@ export function objectType(schema: JsonSchema, depth: number): string {
     );
   }
   if (!closed) {
-    const valueType = keys.length === 0 && isSchema(additional) && !isSchema(schema['patternProperties']) ? typeOf(additional, depth + 1) : 'unknown';
+    const valueType =
+      keys.length === 0 && isSchema(additional) && !isSchema(schema['patternProperties']) ? typeOf(additional, depth + 1) : 'unknown';
     lines.push(`${inner}readonly [property: string]: ${valueType === 'unknown' ? 'unknown' : `${valueType} | undefined`};\n`);
   }
   return lines.length === 0 ? '{ readonly [property: string]: never }' : `{\n${lines.join('')}${INDENT.repeat(depth)}}`;

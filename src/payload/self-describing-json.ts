@@ -1,4 +1,3 @@
-import { isDevelopment } from '../dev-mode.js';
 import { InvalidEventError } from '../errors.js';
 import { IGLU_URI } from './schemas.js';
 
@@ -43,17 +42,17 @@ export function checkIgluUri(uri: unknown, field: string): string {
 
 /**
  * The key under which a self-describing JSON made by a generated constructor (`rxplow generate`) carries its
- * development-only data check: `(data, field) => void`, throwing `InvalidEventError`. A symbol, so the JSON sent is unchanged.
+ * development-only data check, `(data, field) => void`, which throws an `InvalidEventError`. A symbol: the JSON sent is
+ * unchanged. (The check decides itself whether this is development: this module stays free of that switch.)
  */
 export const DATA_CHECK: unique symbol = Symbol.for('rxplow.dataCheck') as never;
 
 /** Validates a `{schema, data}` value given by a caller (a class instance or plain data). */
 export function checkSelfDescribing(value: unknown, field: string): SelfDescribing {
-  const check = typeof value === 'object' && value !== null ? (value as { [DATA_CHECK]?: unknown })[DATA_CHECK] : undefined;
-  if (typeof check === 'function' && isDevelopment()) (check as (data: unknown, field: string) => void)((value as SelfDescribing).data, `${field}.data`);
+  if (typeof value !== 'object' || value === null) throw new InvalidEventError(field, 'expected a SelfDescribingJson');
+  (value as { [DATA_CHECK]?: (data: unknown, field: string) => void })[DATA_CHECK]?.((value as SelfDescribing).data, `${field}.data`);
   // Instances were checked when constructed (both fields are readonly).
   if (value instanceof SelfDescribingJson) return value;
-  if (typeof value !== 'object' || value === null) throw new InvalidEventError(field, 'expected a SelfDescribingJson');
   const { schema, data } = value as Partial<SelfDescribing>;
   checkIgluUri(schema, `${field}.schema`);
   if (typeof data !== 'object' || data === null) throw new InvalidEventError(`${field}.data`, 'expected an object or array');
