@@ -2,6 +2,8 @@
 
 /** Angular's development-mode global: an object (or `true`) in development builds, `false` in production builds. */
 declare const ngDevMode: unknown;
+/** Node's (or a bundler's) `process`: declared here so that this module typechecks without Node's types, for browsers. */
+declare const process: { readonly env: { readonly [name: string]: string | undefined } };
 
 /**
  * Whether rxplow runs in development mode, where it does development-only work (today: the runtime checks of the
