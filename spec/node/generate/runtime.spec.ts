@@ -25,7 +25,10 @@ import {
 import { OutcomeLog } from '../../support/conservation.js';
 import { arbitraryOf, REPO_ROOT, SPEC_SCHEMAS } from './support.js';
 
-type Module = Record<string, TypedEventConstructor<object> & TypedEntityConstructor<object>>;
+/** The generated module as loaded at run time (its types are proved by compile.spec.ts). */
+type Module = Readonly<Record<string, unknown>>;
+const eventIn = (m: Module, name: string) => m[name] as TypedEventConstructor<object>;
+const entityIn = (m: Module, name: string) => m[name] as TypedEntityConstructor<object>;
 const SAMPLES = 8;
 
 /** Generates the spec schemas (and Iglu Central) into a temporary module importing the rxplow sources, and loads it. */
@@ -81,8 +84,8 @@ describe('rxplow generate: the generated constructors at run time', function () 
       const resolved = await resolver.resolve(schema.uri);
       if (!resolved.ok) throw new Error(resolved.error);
       const values = fc.sample(arbitraryOf(schema.schema), { numRuns: SAMPLES * 3, seed: 220 + i }).filter((v) => resolved.validate(v));
-      const event = typed[namesOf(schema.uri).event]!;
-      const entity = typed[namesOf(schema.uri).entity]!;
+      const event = eventIn(typed, namesOf(schema.uri).event);
+      const entity = entityIn(typed, namesOf(schema.uri).entity);
       expect([event.schema, entity.schema]).to.deep.equal([schema.uri, schema.uri]);
       expect(values.length, schema.uri).to.be.greaterThan(0);
       for (const value of values.slice(0, SAMPLES)) {
@@ -90,7 +93,7 @@ describe('rxplow generate: the generated constructors at run time', function () 
         tracked++;
       }
     }
-    tracker.track(typed['linkClickV1_0_1']!({ targetUrl: 'https://example.com/a', elementClasses: ['nav'] }));
+    tracker.track(eventIn(typed, 'linkClickV1_0_1')({ targetUrl: 'https://example.com/a', elementClasses: ['nav'] }));
     await tracker.shutdown();
     await collector.idle();
     expect(collector.bad().map((b) => JSON.stringify(b))).to.deep.equal([]);
@@ -111,11 +114,11 @@ describe('rxplow generate: the generated constructors at run time', function () 
       }
       throw new Error('did not throw');
     };
-    const asEvent = thrown(() => tracker.track(typed['specCheckoutV1_0_1']!(fromJson)));
+    const asEvent = thrown(() => tracker.track(eventIn(typed, 'specCheckoutV1_0_1')(fromJson)));
     expect(asEvent.field).to.equal('event.data.items[0].sku');
     expect(asEvent.message).to.include('#/properties/items/items/properties/sku/minLength');
     const asEntity = thrown(() =>
-      tracker.track(typed['otherCheckout']!({ step: 1 }), { context: [typed['specCheckoutEntity']!(fromJson)] }),
+      tracker.track(eventIn(typed, 'otherCheckout')({ step: 1 }), { context: [entityIn(typed, 'specCheckoutEntity')(fromJson)] }),
     );
     expect(asEntity.field).to.equal('context[0].data.items[0].sku');
     await tracker.shutdown();
@@ -127,8 +130,8 @@ describe('rxplow generate: the generated constructors at run time', function () 
     const tracker = trackerFor(collector);
     const log = new OutcomeLog(tracker.outcomes, tracker);
     const bad: any = { orderId: 'o-1', currency: 'EUR', items: [{ sku: 'A', quantity: 1 }], coupon: 'x'.repeat(21) }; // eslint-disable-line @typescript-eslint/no-explicit-any
-    tracker.input.next(typed['specCheckout']!(bad));
-    tracker.input.next(typed['specCheckout']!({ ...bad, coupon: null }));
+    tracker.input.next(eventIn(typed, 'specCheckout')(bad));
+    tracker.input.next(eventIn(typed, 'specCheckout')({ ...bad, coupon: null }));
     await tracker.shutdown();
     await collector.idle();
     const dropped = log.outcomes.filter((o): o is Extract<DeliveryOutcome, { kind: 'dropped' }> => o.kind === 'dropped');
@@ -143,7 +146,7 @@ describe('rxplow generate: the generated constructors at run time', function () 
       expect(isDevelopment()).to.equal(false);
       const tracker = trackerFor(collector);
       const bad: any = { orderId: 'o-1', currency: 'EUR', items: [{ sku: 'A', quantity: 1 }], coupon: 'x'.repeat(21) }; // eslint-disable-line @typescript-eslint/no-explicit-any
-      tracker.track(typed['specCheckout']!(bad));
+      tracker.track(eventIn(typed, 'specCheckout')(bad));
       await tracker.shutdown();
     });
     await collector.idle();
@@ -154,10 +157,10 @@ describe('rxplow generate: the generated constructors at run time', function () 
   it('rxplow/testing: eventsOf and entitiesOf find the events and entities of one schema, data as sent', async () => {
     const testing = createTestingCollector();
     const tracker = new Tracker(new Emitter(testing.url, { fetch: testing.fetch, flushIntervalMs: 0 }));
-    const step = typed['otherCheckout']!;
-    const cart = typed['specCheckoutEntity']!;
+    const step = eventIn(typed, 'otherCheckout');
+    const cart = entityIn(typed, 'specCheckoutEntity');
     tracker.track(step({ step: 2 }), { context: [cart({ orderId: 'o-9', currency: 'USD', items: [{ sku: 'B', quantity: 3 }] })] });
-    tracker.track(typed['search']!({ terms: 'shoes' }));
+    tracker.track(eventIn(typed, 'search')({ terms: 'shoes' }));
     await tracker.shutdown();
     expect(eventsOf(testing, step as SchemaConstructor<{ step: number }>).map((e) => e.data.step)).to.deep.equal([2]);
     expect(entitiesOf(testing, cart as SchemaConstructor<{ orderId: string }>).map((c) => c.orderId)).to.deep.equal(['o-9']);
