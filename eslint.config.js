@@ -73,8 +73,8 @@ function trackerRules(files, extra, ignores = []) {
         {
           patterns: [
             {
-              group: ['../testing/*', '../browser/*', '../angular/*', '../collector/*', '../cli/*'],
-              message: 'tracker/ may not import testing/, browser/, angular/, collector/ or cli/',
+              group: ['../testing/*', '../browser/*', '../angular/*', '../collector/*', '../cli/*', '../generate/*'],
+              message: 'tracker/ may not import testing/, browser/, angular/, collector/, cli/ or generate/',
             },
             ANGULAR,
             {
@@ -137,7 +137,16 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['../events/*', '../tracker/*', '../testing/*', '../browser/*', '../angular/*', '../collector/*', '../cli/*'],
+              group: [
+                '../events/*',
+                '../tracker/*',
+                '../testing/*',
+                '../browser/*',
+                '../angular/*',
+                '../collector/*',
+                '../cli/*',
+                '../generate/*',
+              ],
               message: 'emitter/ depends on payload/ only',
             },
             ANGULAR,
@@ -160,7 +169,7 @@ export default tseslint.config(
   }),
   // rxplow/browser: public modules of the core, never Node, the CLI or the collector.
   layer('browser', {
-    forbid: ['testing', 'angular', 'collector', 'cli', 'redis'],
+    forbid: ['testing', 'angular', 'collector', 'cli', 'redis', 'generate'],
     packages: [...NODE, ...CLI_ONLY],
     message: 'the browser layer builds on the core only',
   }),
@@ -171,14 +180,14 @@ export default tseslint.config(
   }),
   // rxplow/redis (Node only): the one folder that may import the Redis client; it builds on delivery and the protocol core.
   layer('redis', {
-    forbid: ['tracker', 'browser', 'angular', 'testing', 'collector', 'cli'],
+    forbid: ['tracker', 'browser', 'angular', 'testing', 'collector', 'cli', 'generate'],
     packages: [...CLI_ONLY],
     message: 'rxplow/redis builds on emitter/ and payload/ only',
     redis: true,
   }),
   // rxplow/angular: the one folder that may import Angular; it builds on the browser entry and the core, never Node.
   layer('angular', {
-    forbid: ['testing', 'collector', 'redis', 'cli'],
+    forbid: ['testing', 'collector', 'redis', 'cli', 'generate'],
     packages: [...NODE, ...CLI_ONLY],
     message: 'rxplow/angular builds on rxplow/browser and the core',
     angular: true,
