@@ -122,6 +122,9 @@ export function ensureDist(log = console.error) {
   if (r.status !== 0) throw new Error('size-check: npm run build failed');
 }
 
+/** How every probe is bundled (with its own entry, target and conditions). */
+const BUNDLE = { bundle: true, minify: true, format: 'esm', platform: 'browser', write: false, legalComments: 'none', logLevel: 'silent' };
+
 /**
  * Bundles one probe with one resolution. Returns the sizes and the esbuild metafile breakdown: bytes in the
  * minified output per module, grouped by owner. gzip is not additive, so a module's gzip cost is estimated pro rata
@@ -130,16 +133,10 @@ export function ensureDist(log = console.error) {
 export async function measureProbe(name, resolution, { target = TARGET, root = ROOT } = {}) {
   const probe = PROBES[name];
   const result = await build({
+    ...BUNDLE,
     stdin: { contents: probe.source, resolveDir: root, sourcefile: `${name}-probe.mjs`, loader: 'js' },
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
     target,
-    write: false,
     metafile: true,
-    legalComments: 'none',
-    logLevel: 'silent',
     conditions: RESOLUTIONS[resolution],
   });
   const code = result.outputFiles[0].contents;
@@ -206,17 +203,7 @@ export async function measureGeneratedEvent({ target = TARGET, root = ROOT } = {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'typed.ts'), generate({ schemas: [join(root, 'schemas/demo')] }));
   const gzipOf = async (contents) => {
-    const result = await build({
-      stdin: { contents, resolveDir: dir, sourcefile: 'generated-probe.ts', loader: 'ts' },
-      bundle: true,
-      minify: true,
-      format: 'esm',
-      platform: 'browser',
-      target,
-      write: false,
-      legalComments: 'none',
-      logLevel: 'silent',
-    });
+    const result = await build({ ...BUNDLE, stdin: { contents, resolveDir: dir, sourcefile: 'generated-probe.ts', loader: 'ts' }, target });
     return gzipSync(result.outputFiles[0].contents, { level: 9 }).length;
   };
   const withGenerated = await gzipOf(GENERATED_EVENT.source);

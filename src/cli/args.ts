@@ -1,5 +1,6 @@
 // Command-line parsing for `rxplow`: no side effects, so specs can import it.
 import { parseArgs } from 'node:util';
+import { optionsHelp, type FlagHelp } from './usage.js';
 import type { CollectorOptions } from './collector.js';
 import { COLLECTOR_DEFAULTS } from './defaults.js';
 import { parseWorkerCommandLine, type WorkerCommandOptions } from './worker-args.js';
@@ -20,7 +21,7 @@ Options:
 `;
 
 /** Every option of `rxplow collector`, with its default as the help prints it. */
-const COLLECTOR_FLAGS: readonly (readonly [flag: string, meaning: string, byDefault: string])[] = [
+const COLLECTOR_FLAGS: readonly FlagHelp[] = [
   ['--port N', 'port to listen on; 0 picks a free one (printed on the first line)', String(D.cliPort)],
   ['--host ADDR', 'address to listen on; keep it on loopback', D.host],
   ['--schemas DIR', 'an Iglu-layout folder of schemas, searched first; repeatable', 'none'],
@@ -42,7 +43,7 @@ Runs a Snowplow collector on loopback that validates every event against its Igl
 and serves Snowplow Micro's REST API (/micro/all, /micro/good, /micro/bad, /micro/reset).
 
 Options:
-${COLLECTOR_FLAGS.map(([flag, meaning, byDefault]) => `  ${flag.padEnd(28)} ${meaning}${byDefault ? `\n  ${''.padEnd(28)} (default: ${byDefault})` : ''}\n`).join('')}`;
+${optionsHelp(COLLECTOR_FLAGS)}`;
 
 export class UsageError extends Error {}
 

@@ -1,5 +1,5 @@
 // `rxplow generate` command-line parsing: no side effects, so specs can import it.
-import { parseArgs } from 'node:util';
+import { optionsHelp, parseFlags, type FlagHelp } from './usage.js';
 
 /** What `rxplow generate` runs with. */
 export interface GenerateCommandOptions {
@@ -12,7 +12,7 @@ export interface GenerateCommandOptions {
 }
 
 /** Every option of `rxplow generate`, with its default as the help prints it. */
-const GENERATE_FLAGS: readonly (readonly [flag: string, meaning: string, byDefault: string])[] = [
+const GENERATE_FLAGS: readonly FlagHelp[] = [
   ['--schemas DIR', 'an Iglu-layout folder (VENDOR/NAME/jsonschema/M-R-A); repeatable, the first folder wins', 'none'],
   ['--iglu-central', 'also every schema of the Iglu Central copy bundled with rxplow', 'off'],
   ['--out FILE.ts', 'the TypeScript module to write (required)', ''],
@@ -29,7 +29,7 @@ for it as a self-describing event and one as an entity (tree-shakable, each carr
 in development only, a check of the data against the schema (docs/typed-events.md).
 
 Options:
-${GENERATE_FLAGS.map(([flag, meaning, byDefault]) => `  ${flag.padEnd(28)} ${meaning}${byDefault ? `\n  ${''.padEnd(28)} (default: ${byDefault})` : ''}\n`).join('')}`;
+${optionsHelp(GENERATE_FLAGS)}`;
 
 /** A bad `rxplow generate` command line. */
 export class GenerateUsageError extends Error {}
@@ -38,25 +38,19 @@ export class GenerateUsageError extends Error {}
 export function parseGenerateCommandLine(
   argv: readonly string[],
 ): { readonly command: 'help'; readonly text: string } | { readonly command: 'generate'; readonly options: GenerateCommandOptions } {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: false,
-      options: {
-        schemas: { type: 'string', multiple: true },
-        'iglu-central': { type: 'boolean' },
-        out: { type: 'string' },
-        check: { type: 'boolean' },
-        'import-from': { type: 'string' },
-        'no-runtime-checks': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    throw new GenerateUsageError((error as Error).message);
-  }
-  const v = parsed.values;
+  const v = parseFlags(
+    argv,
+    {
+      schemas: { type: 'string', multiple: true },
+      'iglu-central': { type: 'boolean' },
+      out: { type: 'string' },
+      check: { type: 'boolean' },
+      'import-from': { type: 'string' },
+      'no-runtime-checks': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    (message) => new GenerateUsageError(message),
+  );
   if (v.help) return { command: 'help', text: GENERATE_USAGE };
   const schemaDirs = v.schemas ?? [];
   if (schemaDirs.length === 0 && !v['iglu-central']) throw new GenerateUsageError('give at least one --schemas DIR (or --iglu-central)');
