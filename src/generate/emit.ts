@@ -57,7 +57,7 @@ export function emitModule(schemas: readonly IgluSchemaFile[], options: EmitOpti
 function emitSchema(file: IgluSchemaFile, n: SchemaNames, runtimeChecks: boolean): string {
   const { uri, schema } = file;
   const u = `'${uri}'`;
-  const doc = docComment([...describe(schema), '', `Iglu schema \`${uri}\`.`], '');
+  const doc = docComment([...describe(schema), ...(describe(schema).length ? [''] : []), `Iglu schema \`${uri}\`.`], '');
   const objectLike = isObjectSchema(schema);
   const declaration = objectLike
     ? `export interface ${n.type} ${objectType(schema, 0)}\n`
@@ -68,7 +68,7 @@ function emitSchema(file: IgluSchemaFile, n: SchemaNames, runtimeChecks: boolean
   let source = '';
   if (runtimeChecks) {
     check =
-      `const ${n.check} = (): $DataCheck | undefined => {\n` +
+      `\nconst ${n.check} = (): $DataCheck | undefined => {\n` +
       `  try {\n` +
       `    return process.env.NODE_ENV !== 'production' ? /* @__PURE__ */ $check(${JSON.stringify(checkSchema(schema))}, ${u}) : undefined;\n` +
       `  } catch {\n    return undefined;\n  }\n};\n`;

@@ -41,11 +41,12 @@ export function docComment(lines: readonly string[], indent: string): string {
   return `${indent}/**\n${text.map((line) => `${indent} *${line ? ` ${line}` : ''}`).join('\n')}\n${indent} */\n`;
 }
 
-/** The description and constraint notes of a schema. */
-export const describe = (schema: JsonSchema): string[] => [
-  ...(typeof schema['description'] === 'string' && schema['description'].trim() ? [schema['description'].trim()] : []),
-  ...constraintNotes(schema),
-];
+/** The description and, as a paragraph of their own, the constraint notes of a schema. */
+export function describe(schema: JsonSchema): string[] {
+  const description = typeof schema['description'] === 'string' ? schema['description'].trim() : '';
+  const notes = constraintNotes(schema).join(' ');
+  return description && notes ? [description, '', notes] : [description || notes].filter(Boolean);
+}
 
 const union = (parts: readonly string[]): string => {
   const unique = [...new Set(parts)];
