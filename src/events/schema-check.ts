@@ -125,7 +125,8 @@ function numberProblem(schema: JsonSchema, value: number, fail: Fail): Problem |
     return fail('minimum', `must be ${exclusiveMinimum === true ? '>' : '≥'} ${minimum}, got ${value}`);
   if (typeof maximum === 'number' && (exclusiveMaximum === true ? value >= maximum : value > maximum))
     return fail('maximum', `must be ${exclusiveMaximum === true ? '<' : '≤'} ${maximum}, got ${value}`);
-  if (typeof multipleOf === 'number' && multipleOf > 0 && !Number.isInteger(Number((value / multipleOf).toPrecision(12))))
+  // As ajv decides it (so that the check agrees with the collector, float quirks included).
+  if (typeof multipleOf === 'number' && multipleOf > 0 && value / multipleOf !== Number.parseInt(String(value / multipleOf), 10))
     return fail('multipleOf', `must be a multiple of ${multipleOf}, got ${value}`);
   return undefined;
 }

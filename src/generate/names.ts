@@ -25,10 +25,12 @@ const RESERVED = new Set(
 );
 
 const words = (text: string): string[] => text.split(/[^A-Za-z0-9]+/).filter(Boolean);
-const pascal = (text: string): string =>
+/** PascalCase words; an identifier never starts with a digit, so such a name gets a leading `N`. */
+const joined = (text: string): string =>
   words(text)
     .map((w) => w[0]!.toUpperCase() + w.slice(1))
     .join('') || 'Schema';
+const pascal = (text: string): string => (/^[0-9]/.test(joined(text)) ? `N${joined(text)}` : joined(text));
 const safe = (name: string): string => (/^[0-9]/.test(name) ? `_${name}` : RESERVED.has(name) ? `${name}_` : name);
 const camel = (pascalName: string): string => safe(pascalName[0]!.toLowerCase() + pascalName.slice(1));
 
@@ -36,7 +38,8 @@ const camel = (pascalName: string): string => safe(pascalName[0]!.toLowerCase() 
 function bases(schemas: readonly IgluSchemaFile[]): Map<string, string> {
   const keys = [...new Set(schemas.map((s) => `${s.vendor}/${s.name}`))];
   const candidates = [
-    (vendor: string, name: string) => pascal(name),
+    // A name starting with a digit takes the vendor's last label (`3d_model` -> `Spec3dModel`).
+    (vendor: string, name: string) => (/^[0-9]/.test(name) ? pascal(vendor.split('.').at(-1)!) + joined(name) : pascal(name)),
     (vendor: string, name: string) => pascal(vendor.split('.').at(-1)!) + pascal(name),
     (vendor: string, name: string) => pascal(vendor) + pascal(name),
   ];

@@ -35,7 +35,15 @@ export function constraintNotes(schema: JsonSchema): string[] {
 
 /** A TSDoc block (or `''`) for a description and notes, at `indent`. */
 export function docComment(lines: readonly string[], indent: string): string {
-  const text = lines.flatMap((line) => line.split(/\r?\n/)).map((line) => line.replaceAll('*/', '*\\/').trimEnd());
+  // `*/` would end the comment; `@word` would read as a TSDoc tag.
+  const text = lines
+    .flatMap((line) => line.split(/\r?\n/))
+    .map((line) =>
+      line
+        .replaceAll('*/', '*\\/')
+        .replace(/(^|\s)@(?=\w)/g, '$1\\@')
+        .trimEnd(),
+    );
   if (text.length === 0) return '';
   if (text.length === 1) return `${indent}/** ${text[0]} */\n`;
   return `${indent}/**\n${text.map((line) => `${indent} *${line ? ` ${line}` : ''}`).join('\n')}\n${indent} */\n`;

@@ -17,6 +17,7 @@ describe('rxplow/generate: the module text', () => {
       expect(names).to.include(name);
     expect(names).to.include.members(['OtherCheckout', 'otherCheckout', 'otherCheckoutEntity']);
     expect(names).to.include.members(['SnowplowScreenView', 'MobileScreenView', 'Class', 'class_', 'classEntity']);
+    expect(names).to.include.members(['Spec3dModelV1_0_0', 'spec3dModelV1_0_0', 'Spec3dModel']); // `3d_model`: never a leading digit
     expect(text).to.include('export type SpecCheckout = SpecCheckoutV1_0_1;');
     expect(new Set(names).size, 'unique').to.equal(names.length);
   });
@@ -31,6 +32,7 @@ describe('rxplow/generate: the module text', () => {
   it('writes descriptions, formats and bounds as TSDoc, and escapes a comment end in a description', () => {
     expect(text).to.include(' * An ID from the associated screenview event.\n   *\n   * Format: `uuid`. At most 36 characters.');
     expect(text).to.include('Wrap it *\\/ carefully');
+    expect(text).to.include('a description with \\@example in it, and a tag-like \\@deprecated word'); // not TSDoc tags
     expect(text).to.include("readonly currency: 'EUR' | 'USD' | 'GBP';");
     expect(text).to.include('readonly coupon?: string | null | undefined;');
     expect(text).to.include('readonly "data-id"?: string | undefined;');
