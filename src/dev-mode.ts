@@ -11,14 +11,16 @@ declare const process: { readonly env: { readonly [name: string]: string | undef
  *
  * In order, the first that answers decides:
  * 1. `globalThis.RXPLOW_DEV`, when it is a boolean (set it in a test set-up or a browser console to force either mode);
- * 2. `process.env.NODE_ENV`: development unless it is `'production'` (bundlers replace this expression at build time:
+ * 2. Angular's `ngDevMode` when it is `false` (Angular's production builds write it in): production;
+ * 3. `process.env.NODE_ENV`: development unless it is `'production'` (bundlers replace this expression at build time:
  *    webpack, Vite and esbuild, which Angular's builder uses, write `"production"` into optimised builds);
- * 3. where there is no `process` (a browser without a bundler's define): Angular's `ngDevMode` global, when defined;
- * 4. otherwise production.
+ * 4. where there is no `process` (a browser without a bundler's define): Angular's `ngDevMode` global, when defined;
+ * 5. otherwise production.
  */
 export function isDevelopment(): boolean {
   const forced = (globalThis as { RXPLOW_DEV?: unknown }).RXPLOW_DEV;
   if (typeof forced === 'boolean') return forced;
+  if (typeof ngDevMode !== 'undefined' && ngDevMode === false) return false;
   try {
     // Written out in full so that bundlers can replace it.
     return process.env.NODE_ENV !== 'production';

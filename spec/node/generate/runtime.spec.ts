@@ -185,6 +185,19 @@ describe('isDevelopment(): the development/production switch', () => {
     process.env = unset;
     expect(isDevelopment()).to.equal(true);
   });
+
+  it("is production when Angular's ngDevMode is false (its production builds), whatever NODE_ENV says", () => {
+    const g = globalThis as { ngDevMode?: unknown };
+    process.env = { ...env, NODE_ENV: 'development' };
+    try {
+      g.ngDevMode = false;
+      expect(isDevelopment()).to.equal(false);
+      g.ngDevMode = {};
+      expect(isDevelopment()).to.equal(true);
+    } finally {
+      delete g.ngDevMode;
+    }
+  });
 });
 
 describe('schemaCheck: the development-only check agrees with the collector (ajv) on the hand-written schemas', () => {
