@@ -39,13 +39,15 @@ await build({
 });
 const kyTransport = join(root, 'dist/cjs/emitter/ky-transport.js');
 const transport = readFileSync(kyTransport, 'utf8');
-if (!transport.includes('require("ky")')) {
+// tsc writes the on-demand import('ky') as require('ky') inside a promise: the same chunk-free load, from the vendor copy.
+const requireKy = /require\((["'])ky\1\)/;
+if (!requireKy.test(transport)) {
   console.error(`build: ${kyTransport} does not require("ky")`);
   process.exit(1);
 }
-writeFileSync(kyTransport, transport.replace('require("ky")', 'require("../vendor/ky.js")'));
+writeFileSync(kyTransport, transport.replace(requireKy, 'require("../vendor/ky.js")'));
 
-// rxplow/collector: its code (src/cli) finds the package's schemas/ through import.meta.url, so tsc cannot emit it as
+// rxplow/collector: its code (src/collector) finds the package's schemas/ through import.meta.url, so tsc cannot emit it as
 // CommonJS; esbuild bundles the ESM build into one CJS file instead (dependencies external) and its declarations are
 // copied next to it, so `require` gets CJS types (no "masquerading as ESM" for TypeScript). ajv (and its plugins) go
 // inside it too: tsx 4 on Node 20 cannot require ajv's module cycle from a .cts file through its loader hooks.

@@ -21,6 +21,17 @@ export type { Payload } from './payload/payload.js';
 export type { JsonValue } from './payload/json.js';
 export { SCHEMAS } from './payload/schemas.js';
 export { ALL_EVENTS } from './events/registry.js';
+export { isDevelopment } from './dev-mode.js';
+export { typedEvent, typedEntity } from './events/typed.js';
+export type {
+  TypedEvent,
+  TypedEventConstructor,
+  TypedEntityConstructor,
+  TypedSelfDescribingJson,
+  DataCheckSource,
+} from './events/typed.js';
+export { schemaCheck } from './events/schema-check.js';
+export type { JsonSchema, DataCheck } from './events/schema-check.js';
 
 export {
   pageView,

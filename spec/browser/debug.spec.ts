@@ -1,5 +1,5 @@
 // The debug switch and the development/production switch in Chromium (issue 19): `debugOutcomes(tracker)` logs each
-// outcome to the browser console; with `globalThis.RXPLOW_DEV_MODE = false` (production) an invalid event is dropped
+// outcome to the browser console; with `globalThis.RXPLOW_DEV = false` (production) an invalid event is dropped
 // and logged instead of thrown; in development (a bundler's NODE_ENV, here "test") it throws.
 import { expect } from 'chai';
 import { createBrowserTracker, type BrowserTracker } from '../../src/browser/index.js';
@@ -7,7 +7,7 @@ import { debugOutcomes, Emitter, InvalidEventError, structEvent } from '../../sr
 import { createTestingCollector } from '../../src/testing/index.js';
 
 describe('debug switch in the browser console', () => {
-  const globals = globalThis as { RXPLOW_DEV_MODE?: unknown };
+  const globals = globalThis as { RXPLOW_DEV?: unknown };
   const saved = { info: console.info, warn: console.warn };
   let lines: string[];
   let tracker: BrowserTracker | undefined;
@@ -19,7 +19,7 @@ describe('debug switch in the browser console', () => {
   });
   afterEach(async () => {
     Object.assign(console, saved);
-    delete globals.RXPLOW_DEV_MODE;
+    delete globals.RXPLOW_DEV;
     await tracker?.shutdown();
   });
 
@@ -44,10 +44,10 @@ describe('debug switch in the browser console', () => {
     expect(lines).to.deep.equal(['info [rxplow] ✔ browser  sent     1 event(s) [pv] status 200, attempt 1']);
   });
 
-  it('in development an invalid event throws; with RXPLOW_DEV_MODE = false it is dropped and the debug log says why', async () => {
+  it('in development an invalid event throws; with RXPLOW_DEV = false it is dropped and the debug log says why', async () => {
     expect(() => browserTracker().track(structEvent({ category: 'c' } as never))).to.throw(InvalidEventError, /action/);
     await tracker!.shutdown();
-    globals.RXPLOW_DEV_MODE = false;
+    globals.RXPLOW_DEV = false;
     const t = browserTracker();
     debugOutcomes(t);
     expect(() => t.track(structEvent({ category: 'c' } as never))).not.to.throw();

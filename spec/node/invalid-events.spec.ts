@@ -1,17 +1,17 @@
 // Node only (spec/node/): it sets process.env.NODE_ENV, which a browser bundle replaces at build time.
 // Invalid events from track calls (issue 19): loud in development, harmless in production. `invalidEvents` defaults to
-// 'throw' when isDevMode() (NODE_ENV is not 'production'; globalThis.RXPLOW_DEV_MODE wins when boolean) and to 'drop'
+// 'throw' when isDevelopment() (NODE_ENV is not 'production'; globalThis.RXPLOW_DEV wins when boolean) and to 'drop'
 // otherwise: a `dropped` outcome with reason `invalid` and the InvalidEventError at every sink, nothing thrown.
 // Also: a tracker with no emitter refuses track calls in development; missing required fields say "required"; a
 // tracker's shutdown report sums its sinks' reports.
 import { expect } from 'chai';
-import { isDevMode } from '../../src/dev-mode.js';
+import { isDevelopment } from '../../src/dev-mode.js';
 import { InvalidEventError, InvalidOptionsError, Tracker, createTracker, pageView, type DeliveryOutcome } from '../../src/index.js';
 import { createTestingCollector } from '../../src/testing/index.js';
 import { Emitter } from '../../src/emitter/emitter.js';
 import { createRecordingEmitter } from '../helpers/capture.js';
 
-const globals = globalThis as { RXPLOW_DEV_MODE?: unknown };
+const globals = globalThis as { RXPLOW_DEV?: unknown };
 
 /** Runs `body` with NODE_ENV set (or unset), restoring it after. */
 async function withNodeEnv(value: string | undefined, body: () => void | Promise<void>): Promise<void> {
@@ -40,23 +40,23 @@ function trackerWithCollector(options: ConstructorParameters<typeof Tracker>[1] 
 
 describe('invalid events from track calls (development vs production)', () => {
   afterEach(() => {
-    delete globals.RXPLOW_DEV_MODE;
+    delete globals.RXPLOW_DEV;
   });
 
-  describe('isDevMode()', () => {
-    it('is true unless NODE_ENV is production; globalThis.RXPLOW_DEV_MODE wins when it is a boolean', async () => {
-      await withNodeEnv(undefined, () => void expect(isDevMode()).to.equal(true));
-      await withNodeEnv('test', () => void expect(isDevMode()).to.equal(true));
-      await withNodeEnv('production', () => void expect(isDevMode()).to.equal(false));
+  describe('isDevelopment()', () => {
+    it('is true unless NODE_ENV is production; globalThis.RXPLOW_DEV wins when it is a boolean', async () => {
+      await withNodeEnv(undefined, () => void expect(isDevelopment()).to.equal(true));
+      await withNodeEnv('test', () => void expect(isDevelopment()).to.equal(true));
+      await withNodeEnv('production', () => void expect(isDevelopment()).to.equal(false));
       await withNodeEnv('production', () => {
-        globals.RXPLOW_DEV_MODE = true;
-        expect(isDevMode()).to.equal(true);
+        globals.RXPLOW_DEV = true;
+        expect(isDevelopment()).to.equal(true);
       });
       await withNodeEnv(undefined, () => {
-        globals.RXPLOW_DEV_MODE = false;
-        expect(isDevMode()).to.equal(false);
-        globals.RXPLOW_DEV_MODE = 'yes';
-        expect(isDevMode()).to.equal(true);
+        globals.RXPLOW_DEV = false;
+        expect(isDevelopment()).to.equal(false);
+        globals.RXPLOW_DEV = 'yes';
+        expect(isDevelopment()).to.equal(true);
       });
     });
   });
@@ -88,8 +88,8 @@ describe('invalid events from track calls (development vs production)', () => {
     });
   });
 
-  it('globalThis.RXPLOW_DEV_MODE = false (a browser bundle without process) drops instead of throwing', async () => {
-    globals.RXPLOW_DEV_MODE = false;
+  it('globalThis.RXPLOW_DEV = false (a browser bundle without process) drops instead of throwing', async () => {
+    globals.RXPLOW_DEV = false;
     const { tracker, outcomes } = trackerWithCollector();
     expect(() => tracker.trackStructEvent({ category: 'c' } as never)).not.to.throw();
     await tracker.flush();

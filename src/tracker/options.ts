@@ -7,7 +7,7 @@ import type { Enricher } from './enrich.js';
 import type { GlobalContext } from './global-contexts.js';
 import { snapshotEntity, type SelfDescribing } from '../payload/self-describing-json.js';
 import { SUBJECT_CHECKS, type SubjectFields } from './subject-fields.js';
-import { isDevMode } from '../dev-mode.js';
+import { isDevelopment } from '../dev-mode.js';
 
 /** What the `filter` option is told about an event. */
 export interface FilteredEvent {
@@ -69,7 +69,7 @@ export interface TrackerOptions {
    * the call, so mistakes are loud; `'drop'` it instead, as a `dropped` outcome with reason `invalid` (and the error)
    * at every sink, so bad analytics data never throws into a request or click handler (`debugOutcomes` logs it).
    * Default: `'throw'` in development and tests, `'drop'` in production: `process.env.NODE_ENV === 'production'`
-   * (or `globalThis.RXPLOW_DEV_MODE = false`; a browser bundle without `process` counts as production).
+   * (or `globalThis.RXPLOW_DEV = false`; a browser bundle without `process` counts as production).
    */
   readonly invalidEvents?: 'throw' | 'drop' | undefined;
 }
@@ -148,7 +148,7 @@ export function resolveTrackerOptions(options: TrackerOptions): ResolvedTrackerO
     eventFields: checked.eventFields,
     enrichers: checked.enrichers ?? [],
     scheduler: checked.scheduler ?? asyncScheduler,
-    invalidEvents: checked.invalidEvents ?? (isDevMode() ? 'throw' : 'drop'),
+    invalidEvents: checked.invalidEvents ?? (isDevelopment() ? 'throw' : 'drop'),
     newId: checked.newId ?? uuidv4,
   });
 }
