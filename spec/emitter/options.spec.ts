@@ -1,7 +1,8 @@
 // Emitter options: bad input is a typed error naming the option; endpoint forms resolve to the URL used.
 import { expect } from 'chai';
 import { Emitter } from '../../src/emitter/emitter.js';
-import { EMITTER_DEFAULTS, resolveEmitterOptions, type EmitterOptions } from '../../src/emitter/options.js';
+import { resolveEmitterOptions } from '../../src/emitter/option-checks.js';
+import { EMITTER_DEFAULTS, type EmitterOptions } from '../../src/emitter/options.js';
 import { InvalidOptionsError } from '../../src/errors.js';
 
 /** Constructs an Emitter and returns the InvalidOptionsError it throws. */
