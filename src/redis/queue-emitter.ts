@@ -147,7 +147,10 @@ export class RedisQueueEmitter extends QueuedSink {
           let sent: Promise<unknown>;
           try {
             const args = [this.#maxLenArg, ...items.map((item) => JSON.stringify(item.payload))];
-            sent = runScript(this.#redis, BOUNDED_APPEND, [this.stream], args, { abortSignal: abort.signal });
+            // No abortSignal: node-redis 5.12's queue loses its head when an aborted command is removed from it (its
+            // linked list keeps a stale `previous`), after which the client writes nothing ever again. A timed-out
+            // append may still run later: the events are then queued twice (same eid), never lost.
+            sent = runScript(this.#redis, BOUNDED_APPEND, [this.stream], args);
           } catch (error) {
             sent = Promise.reject(error);
           }

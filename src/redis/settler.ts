@@ -91,7 +91,7 @@ export class Settler {
 
   async #loop(): Promise<void> {
     try {
-      for (let failures = 0; this.#queue.length > 0 && !this.#abandoned; ) {
+      for (let failures = 0; this.#queue.length > 0 && !this.#abandoned;) {
         const batch = this.#queue;
         this.#queue = [];
         const failed = await this.#write(batch);
