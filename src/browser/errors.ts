@@ -1,5 +1,6 @@
 import { filter, fromEvent, map, merge } from 'rxjs';
 import { applicationError, type ErrorFields } from '../events/engagement.js';
+import { errorFieldsOf } from '../events/error-fields.js';
 import { accepts } from './link-clicks.js';
 import type { BrowserPlugin } from './tracker.js';
 
@@ -26,7 +27,7 @@ export function errorTracking(options: ErrorTrackingOptions = {}): BrowserPlugin
     )
       .pipe(
         filter((event) => (event instanceof ErrorEvent || event.type === 'unhandledrejection') && accepts(options.filter, event)),
-        map((event) => applicationError(event instanceof ErrorEvent ? fromErrorEvent(event) : fromThrown(event.reason))),
+        map((event) => applicationError(event instanceof ErrorEvent ? fromErrorEvent(event) : errorFieldsOf(event.reason))),
       )
       .subscribe(tracker.input);
 }
@@ -34,30 +35,12 @@ export function errorTracking(options: ErrorTrackingOptions = {}): BrowserPlugin
 function fromErrorEvent(event: ErrorEvent): ErrorFields {
   const line = (value: number): number | undefined => (Number.isInteger(value) && value >= 0 ? value : undefined);
   return {
-    ...fromThrown(event.error),
-    message: text(event.message) || fromThrown(event.error).message,
+    ...errorFieldsOf(event.error),
+    message: text(event.message) || errorFieldsOf(event.error).message,
     fileName: text(event.filename).slice(0, 1024) || undefined,
     lineNumber: line(event.lineno),
     lineColumn: line(event.colno),
   };
-}
-
-/** The fields a thrown value gives: an Error's message, name and stack, or the value as text. */
-function fromThrown(thrown: unknown): ErrorFields {
-  if (thrown instanceof Error) {
-    return {
-      message: text(thrown.message) || thrown.name || 'Error',
-      exceptionName: text(thrown.name).slice(0, 1024) || undefined,
-      stackTrace: text(thrown.stack) || undefined,
-    };
-  }
-  let message: string;
-  try {
-    message = typeof thrown === 'string' ? thrown : (JSON.stringify(thrown) ?? String(thrown));
-  } catch {
-    message = Object.prototype.toString.call(thrown);
-  }
-  return { message: message.trim() === '' ? 'Unknown error' : message };
 }
 
 const text = (value: unknown): string => (typeof value === 'string' ? value : '');

@@ -44,8 +44,8 @@ export class Emitter extends QueuedSink {
       transport: o.transport ?? createKyTransport({ fetch: o.fetch, credentials: o.credentials }),
       buildRequest:
         o.method === 'post'
-          ? (_items, events) => buildPostRequest(o.url, o.headers, events)
-          : (items, _events, sentAt) => buildGetRequest(o.url, o.headers, items[0]!, sentAt),
+          ? (items, events) => ({ ...buildPostRequest(o.url, o.headers, events), items })
+          : (items, _events, sentAt) => ({ ...buildGetRequest(o.url, o.headers, items[0]!, sentAt), items }),
       scheduler: o.scheduler,
       timeoutMs: o.timeoutMs,
       retry: o.retry,

@@ -1,6 +1,7 @@
 import { asyncScheduler, type Observable, type SchedulerLike } from 'rxjs';
 import { InvalidOptionsError } from '../errors.js';
 import * as c from '../payload/checks.js';
+import { GET_PATH, TP2_PATH } from '../payload/paths.js';
 import { MAX_DURATION_MS } from './durations.js';
 import type { QueueStore } from './store.js';
 import type { Transport } from './transport.js';
@@ -96,13 +97,11 @@ export interface EmitterOptions {
   readonly retryNow?: Observable<unknown> | undefined;
 }
 
-export const GET_PATH = '/i';
-
 /** Every emitter option's default (frozen). */
 export const EMITTER_DEFAULTS = /* @__PURE__ */ deepFreeze({
   method: 'post',
   protocol: 'https',
-  postPath: '/com.snowplowanalytics.snowplow/tp2',
+  postPath: TP2_PATH,
   bufferSize: { post: 10, get: 1 },
   flushIntervalMs: 1_000,
   maxPostBytes: 40_000,

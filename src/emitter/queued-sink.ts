@@ -2,7 +2,7 @@ import { filter, map, mergeMap, NEVER, Observable, race, Subject, take, timer, t
 import { AbortedError, InvalidOptionsError, type InvalidEventError, type UnexpectedError } from '../errors.js';
 import type { Payload } from '../payload/payload.js';
 import { batchEvents, fitsAlone, type BatchLimits, type QueuedEvent } from './batch.js';
-import { unexpected, type Settlement } from './deliver.js';
+import { unexpected, type Settlement } from './attempts.js';
 import { checkShutdownTimeout } from './durations.js';
 import { PendingLedger } from './ledger.js';
 import type { QueueStore } from './store.js';

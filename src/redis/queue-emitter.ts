@@ -1,11 +1,10 @@
-import { setMaxListeners } from 'node:events';
-import { catchError, concat, defer, map, mergeMap, Observable, of, race, take, timer, type SchedulerLike } from 'rxjs';
+import { Observable } from 'rxjs';
+import { runAttempts, type Attempt, type AttemptEngine, type AttemptPart, type Settlement } from '../emitter/attempts.js';
 import type { QueuedEvent } from '../emitter/batch.js';
-import { unexpected, type Settlement } from '../emitter/deliver.js';
-import type { ResolvedRetryOptions, RetryOptions } from '../emitter/options.js';
+import type { RetryOptions } from '../emitter/options.js';
 import type { DeliveryError } from '../emitter/outcome.js';
 import { QueuedSink } from '../emitter/queued-sink.js';
-import { decide } from '../emitter/retry-policy.js';
+import type { Payload } from '../payload/payload.js';
 import { NetworkError, TimeoutError } from '../errors.js';
 import * as c from '../payload/checks.js';
 import { asArray, type RedisClient } from './client.js';
@@ -98,9 +97,7 @@ export class RedisQueueEmitter extends QueuedSink {
   readonly #redis: RedisClient;
   readonly #where: string;
   readonly #timeoutMs: number;
-  readonly #retry: ResolvedRetryOptions;
-  readonly #random: () => number;
-  readonly #scheduler: SchedulerLike;
+  readonly #engine: AttemptEngine;
   readonly #maxLenArg: string;
 
   /** @throws {InvalidOptionsError} for a missing client, stream or `maxLen`, or any unusable option. */
@@ -123,9 +120,18 @@ export class RedisQueueEmitter extends QueuedSink {
     this.#maxLenArg = String(checked.maxLen);
     this.#where = `redis stream ${checked.stream}`;
     this.#timeoutMs = checked.timeoutMs ?? d.timeoutMs;
-    this.#retry = o.resolveRetry(checked.retry, d.retry);
-    this.#random = o.randomOf(this.#retry);
-    this.#scheduler = scheduler;
+    const retry = o.resolveRetry(checked.retry, d.retry);
+    this.#engine = {
+      name: this.name,
+      where: this.#where,
+      scheduler,
+      timeoutMs: this.#timeoutMs,
+      retry,
+      // A queued entry is reported as status 0: no HTTP was involved.
+      isSuccess: (status) => status === 0,
+      random: o.randomOf(retry),
+      attempt: (items) => this.#attempt(items),
+    };
   }
 
   /** Serialised when its batch is written, off the caller's path (payloads are frozen): nothing to measure. */
@@ -133,123 +139,70 @@ export class RedisQueueEmitter extends QueuedSink {
     return NOTHING;
   }
 
-  /** One batch's story: pipelined XADDs, one reply each; the ones that failed are retried (or fail) as a group. */
+  /** One batch's story on the attempt engine: one bounded append per attempt; what failed is retried (or fails) as a group. */
   protected deliver(batch: readonly QueuedEvent[]): Observable<Settlement> {
-    const firstAttemptAt = this.#scheduler.now();
-    const attempt = (items: readonly QueuedEvent[], n: number): Observable<Settlement> =>
-      defer(() => {
-        const abort = new AbortController();
-        // One signal for the batch's commands: node-redis adds a listener per command (removed once written).
-        setMaxListeners(0, abort.signal);
-        const results: unknown[] = new Array(items.length);
-        const replies = new Observable<void>((subscriber) => {
-          // One bounded append for the whole batch: an id per event, nil for those the full stream refused.
-          let sent: Promise<unknown>;
-          try {
-            const args = [this.#maxLenArg, ...items.map((item) => JSON.stringify(item.payload))];
-            // No abortSignal: node-redis 5.12's queue loses its head when an aborted command is removed from it (its
-            // linked list keeps a stale `previous`), after which the client writes nothing ever again. A timed-out
-            // append may still run later: the events are then queued twice (same eid), never lost.
-            sent = runScript(this.#redis, BOUNDED_APPEND, [this.stream], args);
-          } catch (error) {
-            sent = Promise.reject(error);
-          }
-          sent
-            .then(
-              (reply) => {
-                const ids = asArray(reply);
-                if (ids.length !== items.length) throw new Error(`unexpected reply to the bounded append: ${String(reply)}`);
-                ids.forEach((id, i) => (results[i] = id === null || id === undefined || id === false ? FULL : true));
-              },
-              (error: unknown) => results.fill(error ?? new Error('rejected')),
-            )
-            .catch((error: unknown) => results.fill(error))
-            .finally(() => subscriber.complete());
-        });
-        const deadline = timer(this.#timeoutMs, this.#scheduler).pipe(map(() => 'timeout' as const));
-        return race(concat(replies, of('replied' as const)), deadline).pipe(
-          take(1),
-          mergeMap((ending) => {
-            if (ending === 'timeout') abort.abort();
-            return this.#settle(items, results, n, ending === 'timeout', firstAttemptAt, attempt);
-          }),
-        );
-      }).pipe(catchError((error: unknown) => of(unexpected(this.name, items, error, 'queueing a batch in Redis'))));
-    return attempt(batch, 1);
+    return runAttempts(batch, this.#engine);
   }
 
-  #settle(
-    items: readonly QueuedEvent[],
-    results: readonly unknown[],
-    n: number,
-    timedOut: boolean,
-    firstAttemptAt: number,
-    attempt: (items: readonly QueuedEvent[], n: number) => Observable<Settlement>,
-  ): Observable<Settlement> {
+  /** One attempt: a bounded append (Lua) for the whole batch, answering an id per event, or nil where the stream was full. */
+  #attempt(items: readonly QueuedEvent[]): Attempt {
+    const answer = new Observable<readonly AttemptPart[]>((subscriber) => {
+      let sent: Promise<unknown>;
+      try {
+        const args = [this.#maxLenArg, ...items.map((item) => JSON.stringify(item.payload))];
+        // No abortSignal: node-redis 5.12's queue loses its head when an aborted command is removed from it (its linked
+        // list keeps a stale `previous`), after which the client writes nothing ever again. A timed-out append may
+        // still run later: its events are then queued twice (same eid), never lost.
+        sent = runScript(this.#redis, BOUNDED_APPEND, [this.stream], args);
+      } catch (error) {
+        sent = Promise.reject(error);
+      }
+      sent
+        .then((reply) => {
+          const ids = asArray(reply);
+          if (ids.length !== items.length) throw new Error(`unexpected reply to the bounded append: ${String(reply)}`);
+          return ids.map((id) => (id === null || id === undefined || id === false ? FULL : true));
+        })
+        .then(
+          (results) => this.#parts(items, results),
+          (error: unknown) =>
+            this.#parts(
+              items,
+              items.map(() => error ?? new Error('rejected')),
+            ),
+        )
+        .then((parts) => {
+          subscriber.next(parts);
+          subscriber.complete();
+        });
+    });
+    return { answer };
+  }
+
+  /** The replies in: appended items (status 0), refused ones (`queue-full`), failed ones (the first error). */
+  #parts(items: readonly QueuedEvent[], results: readonly unknown[]): AttemptPart[] {
     const queued: QueuedEvent[] = [];
     const full: QueuedEvent[] = [];
-    const failedItems: QueuedEvent[] = [];
+    const failed: QueuedEvent[] = [];
     let firstError: unknown;
     items.forEach((item, i) => {
-      if (results[i] === true) {
-        queued.push(item);
-      } else if (results[i] === FULL) {
-        full.push(item);
-      } else {
-        failedItems.push(item);
+      if (results[i] === true) queued.push(item);
+      else if (results[i] === FULL) full.push(item);
+      else {
+        failed.push(item);
         firstError ??= results[i];
       }
     });
-    const out: Observable<Settlement>[] = [];
-    if (queued.length > 0) {
-      const events = queued.map((item) => item.payload);
-      out.push(
-        of({ outcome: { kind: 'sent', emitter: this.name, events, attempt: n, status: 0, willRetry: false } as const, items: queued }),
-      );
+    const payloads = (list: readonly QueuedEvent[]): Payload[] => list.map((item) => item.payload);
+    const parts: AttemptPart[] = [];
+    if (queued.length > 0)
+      parts.push({ items: queued, events: payloads(queued), result: { kind: 'response', status: 0, retryAfter: null } });
+    if (full.length > 0) parts.push({ items: full, events: payloads(full), dropped: 'queue-full' });
+    if (failed.length > 0) {
+      const error: DeliveryError = new NetworkError(this.#where, { cause: firstError });
+      const permanent = firstError instanceof Error && PERMANENT.test(firstError.message);
+      parts.push({ items: failed, events: payloads(failed), result: { kind: 'error', error, permanent } });
     }
-    if (full.length > 0) {
-      const events = full.map((item) => item.payload);
-      const outcome = {
-        kind: 'dropped',
-        emitter: this.name,
-        events,
-        attempt: n,
-        willRetry: false,
-        reason: 'queue-full',
-        error: undefined,
-      } as const;
-      out.push(of({ outcome, items: full }));
-    }
-    if (failedItems.length > 0) {
-      const error: DeliveryError =
-        timedOut && firstError === undefined
-          ? new TimeoutError(this.#where, this.#timeoutMs)
-          : new NetworkError(this.#where, { cause: firstError });
-      const events = failedItems.map((item) => item.payload);
-      const base = { emitter: this.name, events, attempt: n, status: undefined, error };
-      const now = this.#scheduler.now();
-      const permanent = !timedOut && firstError instanceof Error && PERMANENT.test(firstError.message);
-      const decision = permanent
-        ? ({ kind: 'fail' } as const)
-        : decide({
-            result: { kind: 'error', error },
-            attempt: n,
-            batchSize: failedItems.length,
-            elapsedMs: now - firstAttemptAt,
-            now,
-            random: this.#random(),
-            policy: this.#retry,
-            isSuccess: () => false,
-          });
-      if (decision.kind === 'retry') {
-        out.push(
-          of({ outcome: { ...base, kind: 'retrying', delayMs: decision.delayMs, willRetry: true } as const, items: failedItems }),
-          timer(decision.delayMs, this.#scheduler).pipe(mergeMap(() => attempt(failedItems, n + 1))),
-        );
-      } else {
-        out.push(of({ outcome: { ...base, kind: 'failed', willRetry: false } as const, items: failedItems }));
-      }
-    }
-    return concat(...out);
+    return parts;
   }
 }

@@ -20,7 +20,7 @@ const DURATION_OPTIONS: readonly { readonly name: string; readonly make: (ms: nu
   { name: 'maxAgeMs', make: (ms) => ({ retry: { maxAgeMs: ms } }) },
 ];
 
-describe('hardening 4: durations are validated or honoured exactly', function () {
+describe('durations are validated or honoured exactly', function () {
   this.timeout(10_000);
 
   describe('emitter options', () => {

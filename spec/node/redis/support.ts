@@ -89,7 +89,12 @@ export class RedisServer {
         client.destroy();
         if (pong === 'PONG') return;
       } catch {
-        client.destroy();
+        // A probe that failed to connect may be closed already (destroy() then throws): not ready yet, nothing more.
+        try {
+          client.destroy();
+        } catch {
+          /* closed */
+        }
       }
       if (Date.now() > deadline) throw new Error(`redis-server on ${this.port} not ready within 10 s: ${this.#log}`);
       await sleep(50);
