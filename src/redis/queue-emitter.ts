@@ -1,11 +1,11 @@
-import { Observable } from 'rxjs';
+import { Observable, type SchedulerLike } from 'rxjs';
 import { runAttempts, type Attempt, type AttemptEngine, type AttemptPart, type Settlement } from '../emitter/attempts.js';
 import type { QueuedEvent } from '../emitter/batch.js';
 import type { RetryOptions } from '../emitter/options.js';
 import type { DeliveryError } from '../emitter/outcome.js';
 import { QueuedSink } from '../emitter/queued-sink.js';
 import type { Payload } from '../payload/payload.js';
-import { NetworkError, TimeoutError } from '../errors.js';
+import { NetworkError } from '../errors.js';
 import * as c from '../payload/checks.js';
 import { asArray, type RedisClient } from './client.js';
 import * as o from './options.js';
