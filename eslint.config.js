@@ -5,7 +5,20 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 /** Our folders, innermost first. */
-const FOLDERS = ['payload', 'events', 'emitter', 'tracker', 'extend', 'testing', 'browser', 'angular', 'collector', 'redis', 'cli'];
+const FOLDERS = [
+  'payload',
+  'events',
+  'emitter',
+  'tracker',
+  'extend',
+  'testing',
+  'browser',
+  'angular',
+  'collector',
+  'redis',
+  'generate',
+  'cli',
+];
 
 /**
  * The import rules of one folder of src/: the folders of ours it may not import (`types` ones only with
@@ -73,8 +86,8 @@ function trackerRules(files, extra, ignores = []) {
         {
           patterns: [
             {
-              group: ['../testing/*', '../browser/*', '../angular/*', '../collector/*', '../cli/*'],
-              message: 'tracker/ may not import testing/, browser/, angular/, collector/ or cli/',
+              group: ['../testing/*', '../browser/*', '../angular/*', '../collector/*', '../cli/*', '../generate/*'],
+              message: 'tracker/ may not import testing/, browser/, angular/, collector/, cli/ or generate/',
             },
             ANGULAR,
             {
@@ -137,7 +150,16 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['../events/*', '../tracker/*', '../testing/*', '../browser/*', '../angular/*', '../collector/*', '../cli/*'],
+              group: [
+                '../events/*',
+                '../tracker/*',
+                '../testing/*',
+                '../browser/*',
+                '../angular/*',
+                '../collector/*',
+                '../cli/*',
+                '../generate/*',
+              ],
               message: 'emitter/ depends on payload/ only',
             },
             ANGULAR,
@@ -166,7 +188,7 @@ export default tseslint.config(
   }),
   // rxplow/browser: public modules of the core, never Node, the CLI or the collector.
   layer('browser', {
-    forbid: ['testing', 'angular', 'collector', 'cli', 'redis'],
+    forbid: ['testing', 'angular', 'collector', 'cli', 'redis', 'generate'],
     packages: [...NODE, ...CLI_ONLY],
     message: 'the browser layer builds on the core only',
   }),
@@ -178,17 +200,24 @@ export default tseslint.config(
   }),
   // rxplow/redis (Node only): the one folder that may import the Redis client; it builds on delivery and the protocol core.
   layer('redis', {
-    forbid: ['tracker', 'browser', 'angular', 'testing', 'collector', 'cli'],
+    forbid: ['tracker', 'browser', 'angular', 'testing', 'collector', 'cli', 'generate'],
     packages: [...CLI_ONLY],
     message: 'rxplow/redis builds on emitter/ and payload/ only',
     redis: true,
   }),
   // rxplow/angular: the one folder that may import Angular; it builds on the browser entry and the core, never Node.
   layer('angular', {
-    forbid: ['testing', 'collector', 'redis', 'cli'],
+    forbid: ['testing', 'collector', 'redis', 'cli', 'generate'],
     packages: [...NODE, ...CLI_ONLY],
     message: 'rxplow/angular builds on rxplow/browser and the core',
     angular: true,
+  }),
+  // rxplow/generate (Node only): schemas to TypeScript; reads schema folders as the collector does (collector/schema-resolver.ts).
+  layer('generate', {
+    forbid: ['emitter', 'tracker', 'testing', 'browser', 'angular', 'cli', 'redis'],
+    typesOnly: ['events'],
+    packages: [],
+    message: "the generator writes code for the public API; it uses only the collector library's schema reading and event types",
   }),
   layer('cli', {
     forbid: ['browser', 'angular', 'testing'],
@@ -204,8 +233,8 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['./browser/*', './angular/*', './collector/*', './cli/*', './testing/*', './redis/*', './extend/*'],
-              message: 'the main entry may not import browser/, angular/, collector/, cli/, testing/, redis/ or extend/',
+              group: ['./browser/*', './angular/*', './collector/*', './cli/*', './testing/*', './redis/*', './extend/*', './generate/*'],
+              message: 'the main entry may not import browser/, angular/, collector/, cli/, testing/, redis/, extend/ or generate/',
             },
             ANGULAR,
             REDIS,

@@ -1,7 +1,8 @@
 // npm run build (and npm pack / publish, through `prepack`): clean dist/, emit ESM (dist/esm) and CJS (dist/cjs) with
 // .d.ts, no source maps (they would point into src/, which is not shipped).
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { build } from 'esbuild';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,22 +23,49 @@ for (const project of ['tsconfig.build.json', 'tsconfig.cjs.json']) {
 mkdirSync(join(root, 'dist/cjs'), { recursive: true });
 writeFileSync(join(root, 'dist/cjs/package.json'), JSON.stringify({ type: 'commonjs' }) + '\n');
 
-// The CJS entry loads ky, which is ESM-only, through Node's require(esm): on by default from Node 20.19 and 22.12
-// (engines: ^20.19.0 || >=22.12.0), off on 22.0-22.11 and under --no-experimental-require-module. There, say so
-// plainly instead of Node's ERR_REQUIRE_ESM about a file inside ky. (spec/node/packaging/require-esm.spec.ts)
-const cjsIndex = join(root, 'dist/cjs/index.js');
-const cjs = readFileSync(cjsIndex, 'utf8');
-const strict = '"use strict";\n';
-if (!cjs.startsWith(strict)) {
-  console.error(`build: ${cjsIndex} does not start with ${JSON.stringify(strict)}`);
+// The CJS build carries ky inside it: ky is ESM-only, and runtimes that cannot require(esm) (Jest's and tsx's CommonJS
+// modes, Node 22.0-22.11) must load `require('rxplow')` all the same. esbuild bundles ky alone into dist/cjs/vendor/ky.js
+// and the one module that imports it points there; rxjs, uuid, ajv and redis stay external (peer or CJS-capable deps).
+// (spec/node/packaging/runners.spec.ts runs Jest 29/30, Vitest, node:test, mocha, tsx and ts-node on the tarball.)
+await build({
+  entryPoints: [createRequire(import.meta.url).resolve('ky')],
+  outfile: join(root, 'dist/cjs/vendor/ky.js'),
+  bundle: true,
+  format: 'cjs',
+  platform: 'neutral',
+  target: 'es2022',
+  legalComments: 'inline',
+  logLevel: 'warning',
+});
+const kyTransport = join(root, 'dist/cjs/emitter/ky-transport.js');
+const transport = readFileSync(kyTransport, 'utf8');
+// tsc writes the on-demand import('ky') as require('ky') inside a promise: the same chunk-free load, from the vendor copy.
+const requireKy = /require\((["'])ky\1\)/;
+if (!requireKy.test(transport)) {
+  console.error(`build: ${kyTransport} does not require("ky")`);
   process.exit(1);
 }
-const preflight =
-  'try { require("ky"); } catch (error) {\n' +
-  '    if (error && error.code === "ERR_REQUIRE_ESM") throw new Error("require(\'rxplow\') needs Node\'s require(esm), which is off in this Node " + process.version + ": use Node ^20.19.0 || >=22.12.0 without --no-experimental-require-module, or load rxplow with import / import()", { cause: error });\n' +
-  '    throw error;\n' +
-  '}\n';
-writeFileSync(cjsIndex, strict + preflight + cjs.slice(strict.length));
+writeFileSync(kyTransport, transport.replace(requireKy, 'require("../vendor/ky.js")'));
+
+// rxplow/collector: its code (src/collector) finds the package's schemas/ through import.meta.url, so tsc cannot emit it as
+// CommonJS; esbuild bundles the ESM build into one CJS file instead (dependencies external) and its declarations are
+// copied next to it, so `require` gets CJS types (no "masquerading as ESM" for TypeScript). ajv (and its plugins) go
+// inside it too: tsx 4 on Node 20 cannot require ajv's module cycle from a .cts file through its loader hooks.
+await build({
+  entryPoints: [join(root, 'dist/esm/collector/index.js')],
+  outfile: join(root, 'dist/cjs/collector/index.js'),
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  external: ['rxjs', 'rxjs/*', 'rxjs-for-await', 'uuid', 'ky', 'redis'],
+  define: { 'import.meta.url': '__rxplowModuleUrl' },
+  banner: { js: '"use strict";\nconst __rxplowModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
+  logLevel: 'warning',
+});
+for (const dir of ['collector', 'cli']) {
+  cpSync(join(root, 'dist/esm', dir), join(root, 'dist/cjs', dir), { recursive: true, filter: (f) => !f.endsWith('.js') });
+}
 
 const bin = join(root, 'dist/esm/cli/main.js');
 if (existsSync(bin)) chmodSync(bin, 0o755);

@@ -21,6 +21,17 @@ export type { Payload } from './payload/payload.js';
 export type { JsonValue } from './payload/json.js';
 export { SCHEMAS } from './payload/schemas.js';
 export { ALL_EVENTS } from './events/registry.js';
+export { isDevelopment } from './dev-mode.js';
+export { typedEvent, typedEntity } from './events/typed.js';
+export type {
+  TypedEvent,
+  TypedEventConstructor,
+  TypedEntityConstructor,
+  TypedSelfDescribingJson,
+  DataCheckSource,
+} from './events/typed.js';
+export { schemaCheck } from './events/schema-check.js';
+export type { JsonSchema, DataCheck } from './events/schema-check.js';
 
 export {
   pageView,
@@ -89,6 +100,8 @@ export type { KyTransportOptions } from './emitter/ky-transport.js';
 /** Turns an Observable (e.g. `tracker.outcomes`) into an async iterable for `for await` (from rxjs-for-await). */
 export { eachValueFrom } from 'rxjs-for-await';
 export type { EmitterOptions, RetryOptions } from './emitter/options.js';
+export { debugOutcomes, formatOutcome } from './debug.js';
+export type { DebugLogger } from './debug.js';
 export type {
   DeliveryOutcome,
   SentOutcome,

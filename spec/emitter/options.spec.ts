@@ -72,7 +72,18 @@ describe('emitter/options', () => {
       ['https://collector.test', {}, 'https://collector.test/com.snowplowanalytics.snowplow/tp2'],
       ['https://collector.test/', { method: 'get' }, 'https://collector.test/i'],
       ['https://collector.test:443//', {}, 'https://collector.test/com.snowplowanalytics.snowplow/tp2'],
-      ['http://127.0.0.1:4000', { method: 'get', port: 1 }, 'http://127.0.0.1:4000/i'],
+      ['http://127.0.0.1:4000', { method: 'get', port: 4000 }, 'http://127.0.0.1:4000/i'],
+      // `port` with a full URL that names none: honoured (issue 19: it was silently dropped)
+      ['http://127.0.0.1', { port: 9090 }, 'http://127.0.0.1:9090/com.snowplowanalytics.snowplow/tp2'],
+      ['https://collector.test', { protocol: 'https', port: 8443 }, 'https://collector.test:8443/com.snowplowanalytics.snowplow/tp2'],
+      // a bare loopback host is reached over http, where a local collector listens; any other bare host over https
+      ['localhost:9090', {}, 'http://localhost:9090/com.snowplowanalytics.snowplow/tp2'],
+      ['127.0.0.1:9090', { method: 'get' }, 'http://127.0.0.1:9090/i'],
+      ['[::1]:9090', {}, 'http://[::1]:9090/com.snowplowanalytics.snowplow/tp2'],
+      ['app.localhost', {}, 'http://app.localhost/com.snowplowanalytics.snowplow/tp2'],
+      ['localhost:9443', { protocol: 'https' }, 'https://localhost:9443/com.snowplowanalytics.snowplow/tp2'],
+      ['localhost.example.com', {}, 'https://localhost.example.com/com.snowplowanalytics.snowplow/tp2'],
+      ['128.0.0.1', {}, 'https://128.0.0.1/com.snowplowanalytics.snowplow/tp2'],
       ['https://proxy.test/snowplow/', {}, 'https://proxy.test/snowplow/com.snowplowanalytics.snowplow/tp2'],
       ['https://proxy.test/snowplow', { method: 'get' }, 'https://proxy.test/snowplow/i'],
       ['collector.test', { postPath: '/custom/tp2' }, 'https://collector.test/custom/tp2'],
@@ -83,6 +94,20 @@ describe('emitter/options', () => {
         const resolved = resolveEmitterOptions(endpoint, options);
         expect(resolved.url).to.equal(url);
         expect(new Emitter(endpoint, options).name).to.equal(`${resolved.method.toUpperCase()} ${url}`);
+      });
+    }
+  });
+
+  describe('options that contradict the endpoint are refused, not ignored', () => {
+    for (const [endpoint, options, option, message] of [
+      ['https://collector.test', { protocol: 'http' }, 'protocol', /"http" contradicts the endpoint's scheme \(https\)/],
+      ['http://127.0.0.1:9090', { protocol: 'https' }, 'protocol', /"https" contradicts the endpoint's scheme \(http\)/],
+      ['http://127.0.0.1:4000', { port: 9090 }, 'port', /9090 contradicts the endpoint's port \(4000\)/],
+    ] as const) {
+      it(`${endpoint} with ${JSON.stringify(options)}: InvalidOptionsError for ${option}`, () => {
+        const error = constructionError(endpoint, options);
+        expect(error.option).to.equal(option);
+        expect(error.message).to.match(message);
       });
     }
   });

@@ -1,4 +1,4 @@
-// A tracker with no emitter whose every built payload is recorded: fresh per test.
+// A tracker with a recording stand-in sink whose every built payload is recorded: fresh per test.
 import { NEVER, type Observable } from 'rxjs';
 import { InvalidEventError } from '../../src/errors.js';
 import type { Admission, Sink } from '../../src/emitter/sink.js';
@@ -13,7 +13,8 @@ export interface CapturingTracker {
 }
 
 export function createCapturingTracker(overrides: TrackerOptions = {}): CapturingTracker {
-  const tracker = new Tracker([], { namespace: 'cf', appId: 'app', ...overrides });
+  // a sink that only records, because a tracker with no sink refuses track calls in development
+  const tracker = new Tracker([createRecordingEmitter().emitter], { namespace: 'cf', appId: 'app', ...overrides });
   const payloads: Payload[] = [];
   tracker.payloads.subscribe((p) => payloads.push(p));
   return { tracker, payloads };

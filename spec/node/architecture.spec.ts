@@ -57,6 +57,13 @@ const CASES: readonly { readonly file: string; readonly code: string; readonly a
   { file: 'src/collector/x.ts', code: "import { runWorker } from '../cli/worker.js';", allowed: false },
   { file: 'src/collector/x.ts', code: "import { Emitter } from '../emitter/emitter.js';", allowed: false },
   { file: 'src/collector/x.ts', code: "import { decodeJsonField } from '../payload/decode.js';", allowed: true },
+  // rxplow/generate (Node only) reads schema folders as the collector does; nothing of the core or the browser reaches it.
+  { file: 'src/generate/x.ts', code: "import { igluPathOf } from '../collector/schema-resolver.js';", allowed: true },
+  { file: 'src/generate/x.ts', code: "import type { JsonSchema } from '../events/schema-check.js';", allowed: true },
+  { file: 'src/generate/x.ts', code: "import { Tracker } from '../tracker/tracker.js';", allowed: false },
+  { file: 'src/index.ts', code: "export { generate } from './generate/index.js';", allowed: false },
+  { file: 'src/events/x.ts', code: "import { generate } from '../generate/index.js';", allowed: false },
+  { file: 'src/browser/x.ts', code: "import { generate } from '../generate/index.js';", allowed: false },
 ];
 
 describe('architecture: import directions are enforced by eslint', function () {

@@ -1,8 +1,10 @@
 // Command-line parsing for `rxplow`: no side effects, so specs can import it.
 import { parseArgs } from 'node:util';
+import { optionsHelp, type FlagHelp } from './usage.js';
 import type { CollectorOptions } from '../collector/server.js';
 import { COLLECTOR_DEFAULTS } from '../collector/defaults.js';
 import { parseWorkerCommandLine, type WorkerCommandOptions } from './worker-args.js';
+import { parseGenerateCommandLine, type GenerateCommandOptions } from './generate-args.js';
 
 const D = COLLECTOR_DEFAULTS;
 
@@ -11,6 +13,7 @@ export const HELP = `Usage: rxplow <command> [options]
 Commands:
   collector        run a local Snowplow collector that validates every event (rxplow collector --help)
   worker           deliver events queued in a Redis stream by rxplow/redis (rxplow worker --help)
+  generate         write typed event and entity constructors from Iglu schemas (rxplow generate --help)
 
 Options:
   -h, --help       print this help
@@ -18,7 +21,7 @@ Options:
 `;
 
 /** Every option of `rxplow collector`, with its default as the help prints it. */
-const COLLECTOR_FLAGS: readonly (readonly [flag: string, meaning: string, byDefault: string])[] = [
+const COLLECTOR_FLAGS: readonly FlagHelp[] = [
   ['--port N', 'port to listen on; 0 picks a free one (printed on the first line)', String(D.cliPort)],
   ['--host ADDR', 'address to listen on; keep it on loopback', D.host],
   ['--schemas DIR', 'an Iglu-layout folder of schemas, searched first; repeatable', 'none'],
@@ -26,6 +29,7 @@ const COLLECTOR_FLAGS: readonly (readonly [flag: string, meaning: string, byDefa
   ['--no-builtin-schemas', 'do not fall back to the Iglu Central schemas bundled with rxplow', 'fall back to them'],
   ['--post-path PATH', 'accept POSTs on PATH too, besides /com.snowplowanalytics.snowplow/tp2', 'none'],
   ['--json', 'print one JSON object per line', 'readable lines'],
+  ['--verbose', "also print each good event's fields and every error of a bad event", 'one line per event, first error only'],
   ['--max-body-bytes N', 'largest request body accepted; a larger one is answered 413', String(D.maxBodyBytes)],
   ['--max-events-per-request N', 'most events in one request; more are answered 413', String(D.maxEventsPerRequest)],
   ['--max-stored-events N', 'most records kept for /micro/*; past it the oldest are evicted', String(D.maxStoredEvents)],
@@ -40,7 +44,7 @@ Runs a Snowplow collector on loopback that validates every event against its Igl
 and serves Snowplow Micro's REST API (/micro/all, /micro/good, /micro/bad, /micro/reset).
 
 Options:
-${COLLECTOR_FLAGS.map(([flag, meaning, byDefault]) => `  ${flag.padEnd(28)} ${meaning}${byDefault ? `\n  ${''.padEnd(28)} (default: ${byDefault})` : ''}\n`).join('')}`;
+${optionsHelp(COLLECTOR_FLAGS)}`;
 
 export class UsageError extends Error {}
 
@@ -49,7 +53,8 @@ export type Parsed =
   | { readonly command: 'help'; readonly text: string }
   | { readonly command: 'version' }
   | { readonly command: 'collector'; readonly options: CollectorOptions }
-  | { readonly command: 'worker'; readonly options: WorkerCommandOptions };
+  | { readonly command: 'worker'; readonly options: WorkerCommandOptions }
+  | { readonly command: 'generate'; readonly options: GenerateCommandOptions };
 
 function integer(value: string | undefined, name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   if (value === undefined) return fallback;
@@ -61,6 +66,7 @@ function integer(value: string | undefined, name: string, fallback: number, min 
 
 export function parseCommandLine(argv: readonly string[]): Parsed {
   if (argv[0] === 'worker') return parseWorkerCommandLine(argv.slice(1));
+  if (argv[0] === 'generate') return parseGenerateCommandLine(argv.slice(1));
   let parsed;
   try {
     parsed = parseArgs({
@@ -74,6 +80,7 @@ export function parseCommandLine(argv: readonly string[]): Parsed {
         'no-builtin-schemas': { type: 'boolean' },
         'post-path': { type: 'string' },
         json: { type: 'boolean' },
+        verbose: { type: 'boolean' },
         'max-body-bytes': { type: 'string' },
         'max-events-per-request': { type: 'string' },
         'max-stored-events': { type: 'string' },
@@ -112,6 +119,7 @@ export function parseCommandLine(argv: readonly string[]): Parsed {
       builtinSchemas: !values['no-builtin-schemas'],
       postPath,
       json: values.json ?? false,
+      verbose: values.verbose ?? false,
       maxBodyBytes: integer(values['max-body-bytes'], 'max-body-bytes', D.maxBodyBytes, 1),
       maxEventsPerRequest: integer(values['max-events-per-request'], 'max-events-per-request', D.maxEventsPerRequest, 1),
       maxStoredEvents: integer(values['max-stored-events'], 'max-stored-events', D.maxStoredEvents, 1),

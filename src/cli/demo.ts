@@ -6,7 +6,7 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startCollector, demoSchemasDir } from '../collector/server.js';
-import { Emitter, SelfDescribingJson, Tracker, structEvent, type DeliveryOutcome } from '../index.js';
+import { debugOutcomes, Emitter, SelfDescribingJson, Tracker, structEvent } from '../index.js';
 
 const collector = await startCollector({
   schemaDirs: [demoSchemasDir()],
@@ -24,7 +24,7 @@ const tracker = new Tracker([get, post], {
   subject: { platform: 'web', userId: 'user-42', language: 'en-GB', timezone: 'Europe/London', screenResolution: '1920x1080' },
 });
 
-tracker.outcomes.subscribe((outcome) => console.log(`  ${describe(outcome)}`));
+debugOutcomes(tracker, (line) => console.log(`  ${line}`));
 
 const CHECKOUT_STEP = 'iglu:com.rxplow.demo/checkout_step/jsonschema/1-0-0';
 const cart = new SelfDescribingJson('iglu:com.rxplow.demo/cart/jsonschema/1-0-0', {
@@ -137,18 +137,4 @@ async function startFlakyFront(target: string): Promise<{ readonly url: string; 
     url: `http://127.0.0.1:${port}`,
     close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
   };
-}
-
-function describe(outcome: DeliveryOutcome): string {
-  const events = outcome.events.map((e) => e['e']).join(',') || '-';
-  switch (outcome.kind) {
-    case 'sent':
-      return `✔ ${outcome.emitter.padEnd(8)} sent     ${outcome.events.length} event(s) [${events}] status ${outcome.status}, attempt ${outcome.attempt}`;
-    case 'retrying':
-      return `↻ ${outcome.emitter.padEnd(8)} retrying ${outcome.events.length} event(s) in ${outcome.delayMs} ms: ${outcome.error.message}`;
-    case 'failed':
-      return `✘ ${outcome.emitter.padEnd(8)} failed   ${outcome.events.length} event(s): ${outcome.error.message}`;
-    case 'dropped':
-      return `✘ ${outcome.emitter.padEnd(8)} dropped  ${outcome.events.length} event(s): ${outcome.reason}`;
-  }
 }

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// The `rxplow` command. Commands: `collector`, `worker`. Flags: --help, --version.
+// The `rxplow` command. Commands: `collector`, `worker`, `generate`. Flags: --help, --version.
 import { HELP, parseCommandLine, UsageError, USAGE, type Parsed } from './args.js';
 import { startCollector } from '../collector/server.js';
 import { runWorker } from './worker.js';
 import { WORKER_USAGE, WorkerUsageError } from './worker-args.js';
+import { runGenerate } from './generate.js';
+import { GENERATE_USAGE, GenerateUsageError } from './generate-args.js';
 import { VERSION } from '../version.js';
 
 /** Writes to stderr; a closed stderr (`2>&1 | head -1`) is ignored rather than fatal. */
@@ -16,8 +18,9 @@ async function main(argv: readonly string[]): Promise<number> {
   try {
     parsed = parseCommandLine(argv);
   } catch (error) {
-    if (!(error instanceof UsageError) && !(error instanceof WorkerUsageError)) throw error;
-    complain(`rxplow: ${error.message}\n\n${argv[0] === 'worker' ? WORKER_USAGE : argv.includes('collector') ? USAGE : HELP}`);
+    if (!(error instanceof UsageError) && !(error instanceof WorkerUsageError) && !(error instanceof GenerateUsageError)) throw error;
+    const usage = argv[0] === 'worker' ? WORKER_USAGE : argv[0] === 'generate' ? GENERATE_USAGE : argv.includes('collector') ? USAGE : HELP;
+    complain(`rxplow: ${error.message}\n\n${usage}`);
     return 2;
   }
   if (parsed.command === 'help') {
@@ -29,6 +32,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   if (parsed.command === 'worker') return runWorker(parsed.options, process.stdout, complain);
+  if (parsed.command === 'generate') return runGenerate(parsed.options, (text) => process.stdout.write(text), complain);
   let collector;
   try {
     collector = await startCollector({

@@ -2,6 +2,7 @@
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { REDIS_WORKER_DEFAULTS } from '../redis/worker-options.js';
+import { optionsHelp, type FlagHelp } from './usage.js';
 
 /** What `rxplow worker` runs with. */
 export interface WorkerCommandOptions {
@@ -60,7 +61,7 @@ export const WORKER_DEFAULTS = Object.freeze({
 const D = WORKER_DEFAULTS;
 
 /** Every option of `rxplow worker`, with its default as the help prints it. */
-const WORKER_FLAGS: readonly (readonly [flag: string, meaning: string, byDefault: string])[] = [
+const WORKER_FLAGS: readonly FlagHelp[] = [
   ['--collector URL', 'the collector to deliver to (required): a host or an http(s) URL', ''],
   ['--redis URL', 'the Redis server: redis[s]://[[user]:[password]@]host[:port][/db]', D.redis],
   ['--stream KEY', 'the stream producers append to (RedisQueueEmitter `stream`)', D.stream],
@@ -108,7 +109,7 @@ workers crashed on --max-deliveries times and entries older than --max-age-ms go
 Run as many as you like with the same --stream and --group. SIGTERM or SIGINT stops it gracefully.
 
 Options:
-${WORKER_FLAGS.map(([flag, meaning, byDefault]) => `  ${flag.padEnd(28)} ${meaning}${byDefault ? `\n  ${''.padEnd(28)} (default: ${byDefault})` : ''}\n`).join('')}`;
+${optionsHelp(WORKER_FLAGS)}`;
 
 /** A bad `rxplow worker` command line. */
 export class WorkerUsageError extends Error {}

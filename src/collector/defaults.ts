@@ -1,6 +1,6 @@
 // Every default of the collector in one place: `startCollector`, the command line and its help read them from here.
 
-/** The defaults of {@link CollectorOptions} (`src/cli/collector.ts`); the docs and `rxplow collector --help` quote them. */
+/** The defaults of {@link CollectorOptions} (`src/collector/server.ts`); the docs and `rxplow collector --help` quote them. */
 export const COLLECTOR_DEFAULTS = {
   /** `startCollector()` picks a free port. */
   port: 0,

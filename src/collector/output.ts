@@ -46,15 +46,20 @@ export const escapeJsonControl = (json: string): string => json.replace(CONTROL,
 export class Reporter {
   readonly #out: StreamLike | null;
   readonly #json: boolean;
+  readonly #verbose: boolean;
   readonly #warn: (message: string) => void;
   readonly #onError = (error: Error) => this.#broken(error);
   #closed = false;
   #dropped = 0;
 
-  /** @param warn told once when the output breaks, and when lines had to be dropped */
-  constructor(out: OutputStream | null, json: boolean, warn: (message: string) => void) {
+  /**
+   * @param warn told once when the output breaks, and when lines had to be dropped
+   * @param verbose also print a good event's fields and every error of a bad one (not just the first)
+   */
+  constructor(out: OutputStream | null, json: boolean, warn: (message: string) => void, verbose = false) {
     this.#out = out;
     this.#json = json;
+    this.#verbose = verbose;
     this.#warn = warn;
     this.#out?.on?.('error', this.#onError);
   }
@@ -76,8 +81,10 @@ export class Reporter {
         schema: record.schema,
         eventId: record.event['event_id'],
         contexts: record.contexts,
+        ...(this.#verbose ? { event: record.event } : {}),
       },
       `good  ${method.padEnd(4)} ${record.eventType.padEnd(16)} ${record.schema ?? ''}${record.contexts.length ? `  +${record.contexts.length} context(s)` : ''}`,
+      this.#verbose ? [`      ${JSON.stringify(Object.fromEntries(Object.entries(record.event).filter(([, v]) => v != null)))}`] : [],
     );
   }
 
@@ -86,7 +93,8 @@ export class Reporter {
     const [first, ...rest] = record.errors;
     this.#print(
       { type: 'bad', method, path, status: record.status, eventType: record.eventType, schema: record.schema, errors: record.errors },
-      `bad   ${method.padEnd(4)} ${(record.eventType ?? `(${path})`).padEnd(16)} ${record.schema ?? ''} — ${first ?? 'unknown error'}${rest.length ? ` (+${rest.length} more)` : ''}`,
+      `bad   ${method.padEnd(4)} ${(record.eventType ?? `(${path})`).padEnd(16)} ${record.schema ?? ''} — ${first ?? 'unknown error'}${!this.#verbose && rest.length ? ` (+${rest.length} more; --verbose lists them)` : ''}`,
+      this.#verbose ? rest.map((error) => `      ${error}`) : [],
     );
   }
 
@@ -105,14 +113,15 @@ export class Reporter {
     this.#dropped = 0;
   }
 
-  #print(json: object, text: string): void {
+  /** Prints one record: `text`, then (readable output only) each of `more` on a line of its own. */
+  #print(json: object, text: string, more: readonly string[] = []): void {
     const out = this.#out;
     if (!out || this.#closed) return;
     if ((out.writableLength ?? 0) > MAX_OUTPUT_BACKLOG_BYTES) {
       this.#dropped++;
       return;
     }
-    const line = this.#json ? escapeJsonControl(JSON.stringify(json)) : escapeControl(text);
+    const line = this.#json ? escapeJsonControl(JSON.stringify(json)) : [text, ...more].map(escapeControl).join('\n');
     const dropped = this.#dropped;
     this.#dropped = 0;
     try {

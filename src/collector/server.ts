@@ -38,6 +38,8 @@ export interface CollectorOptions {
   readonly postPath?: string | undefined;
   /** Print one JSON object per line instead of readable lines. @default false */
   readonly json?: boolean | undefined;
+  /** Also print each good event's fields and every error of a bad one (`rxplow collector --verbose`). @default false */
+  readonly verbose?: boolean | undefined;
   /** Where the lines go; `null` prints nothing. A Node stream's `error` (EPIPE) stops the printing, not the collector. @default process.stdout */
   readonly out?: OutputStream | null | undefined;
   /** Largest request body accepted, in bytes; a larger one is answered 413 and kept as one bad record. @default 1_000_000 (as Snowplow's collector) */
@@ -110,7 +112,12 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Ru
   });
   await resolver.init();
   const warn = options.onWarning ?? ((message: string) => process.emitWarning(`rxplow collector: ${message}`));
-  const reporter = new Reporter(options.out === undefined ? process.stdout : options.out, options.json ?? false, warn);
+  const reporter = new Reporter(
+    options.out === undefined ? process.stdout : options.out,
+    options.json ?? false,
+    warn,
+    options.verbose ?? false,
+  );
   const host = options.host ?? COLLECTOR_DEFAULTS.host;
   const collector = new Collector(resolver, reporter, warn, {
     ...limits,

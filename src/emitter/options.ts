@@ -31,9 +31,16 @@ export interface RetryOptions {
 export interface EmitterOptions {
   /** `'post'`: batches to `/com.snowplowanalytics.snowplow/tp2`; `'get'`: one event per request to `/i`. @default 'post' */
   readonly method?: 'post' | 'get' | undefined;
-  /** Scheme used when `endpoint` is a bare host. @default 'https' */
+  /**
+   * Scheme used when `endpoint` is a bare host (`collector.example.com`, `localhost:9090`). With a full URL it must
+   * match the URL's scheme (else `InvalidOptionsError`). Default: `'http'` for a loopback host (`localhost`,
+   * `*.localhost`, `127.x.x.x`, `[::1]`), where a local collector listens, else `'https'`.
+   */
   readonly protocol?: 'http' | 'https' | undefined;
-  /** Port used when `endpoint` is a bare host. Default: the scheme's. */
+  /**
+   * Port of the collector, for a bare host or a full URL without one; an endpoint that names another port is refused
+   * (`InvalidOptionsError`). Default: the endpoint's, else the scheme's (80, 443).
+   */
   readonly port?: number | undefined;
   /** POST path. @default '/com.snowplowanalytics.snowplow/tp2' */
   readonly postPath?: string | undefined;
@@ -277,7 +284,7 @@ const isDefaultSuccess = (status: number): boolean => status >= 200 && status < 
 export function resolveEmitterOptions(endpoint: string, options: EmitterOptions = {}): ResolvedEmitterOptions {
   const o = c.checkOptions(EMITTER_CHECKS, options);
   const method = o.method ?? EMITTER_DEFAULTS.method;
-  const baseUrl = toBaseUrl(endpoint, o.protocol ?? EMITTER_DEFAULTS.protocol, o.port);
+  const baseUrl = toBaseUrl(endpoint, o.protocol, o.port);
   const url = baseUrl + (method === 'get' ? GET_PATH : (o.postPath ?? EMITTER_DEFAULTS.postPath));
   const retry = typeof o.retry === 'number' ? { limit: o.retry } : (o.retry ?? {});
   const headers: Record<string, string> = { ...o.headers };
@@ -306,12 +313,16 @@ export function resolveEmitterOptions(endpoint: string, options: EmitterOptions 
   });
 }
 
-function toBaseUrl(endpoint: unknown, protocol: string, port: number | undefined): string {
+/** A loopback host (`localhost`, `*.localhost`, `127.x.x.x`, `[::1]`): a bare one is reached over http. */
+const LOOPBACK = /^(?:(?:[^/:]+\.)?localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d*)?(?:\/|$)/i;
+
+function toBaseUrl(endpoint: unknown, protocol: string | undefined, port: number | undefined): string {
   if (typeof endpoint !== 'string' || endpoint.trim() === '')
     throw new InvalidOptionsError('endpoint', 'required: a collector host or http(s) URL');
   // Browsers' URL parsers percent-encode some characters Node's rejects: refuse whitespace everywhere alike.
   if (/\s/.test(endpoint)) throw new InvalidOptionsError('endpoint', `not a valid host or URL: "${endpoint}"`);
-  const text = endpoint.includes('://') ? endpoint : `${protocol}://${endpoint}`;
+  const bare = !endpoint.includes('://');
+  const text = bare ? `${protocol ?? (LOOPBACK.test(endpoint) ? 'http' : EMITTER_DEFAULTS.protocol)}://${endpoint}` : endpoint;
   let url: URL;
   try {
     url = new URL(text);
@@ -327,7 +338,13 @@ function toBaseUrl(endpoint: unknown, protocol: string, port: number | undefined
     );
   }
   if (url.search || url.hash) throw new InvalidOptionsError('endpoint', 'may not have a query string or fragment');
-  if (port !== undefined && !endpoint.includes('://')) url.port = String(port);
+  if (!bare && protocol !== undefined && url.protocol !== `${protocol}:`)
+    throw new InvalidOptionsError('protocol', `"${protocol}" contradicts the endpoint's scheme (${url.protocol.slice(0, -1)})`);
+  if (port !== undefined) {
+    if (url.port !== '' && url.port !== String(port))
+      throw new InvalidOptionsError('port', `${port} contradicts the endpoint's port (${url.port})`);
+    url.port = String(port);
+  }
   return url.origin + url.pathname.replace(/\/+$/, '');
 }
 

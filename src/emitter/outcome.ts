@@ -39,7 +39,10 @@ interface OutcomeBase {
    * POST; a GET outcome always holds one event.
    */
   readonly events: readonly Payload[];
-  /** The attempt this outcome is about: 1 for the first request; 0 when nothing was sent. */
+  /**
+   * The attempt this outcome is about: 1 for the first request; 0 when nothing was sent. For `dropped` with reason
+   * `abandoned`: the attempts already made (each answered or failed) when shutdown gave up, 0 if none.
+   */
   readonly attempt: number;
   /** Whether the emitter will send these events again. Only `retrying` says `true`. */
   readonly willRetry: boolean;
@@ -89,7 +92,10 @@ export type FinalOutcome = SentOutcome | FailedOutcome | DroppedOutcome;
 
 export const isFinalOutcome = (outcome: DeliveryOutcome): outcome is FinalOutcome => outcome.kind !== 'retrying';
 
-/** Counts of final outcomes, per event. */
+/**
+ * Counts of final outcomes, per event and sink: an emitter's report counts its own events; a tracker's sums its sinks'
+ * reports, so one event tracked through two emitters counts twice (e.g. `sent: 2`).
+ */
 export interface DeliveryReport {
   /** Events the collector accepted. */
   readonly sent: number;

@@ -64,6 +64,8 @@ export abstract class QueuedSink implements Sink {
   readonly #outcomes = new Subject<DeliveryOutcome>();
   readonly #ledger: QueueStore;
   readonly #counts = { sent: 0, failed: 0, dropped: 0, abandoned: 0 };
+  /** Attempts made so far (by `seq`) for events waiting to retry: the `attempt` of their outcome if abandoned. */
+  readonly #attempts = new Map<number, number>();
   #pipeline: Subscription | undefined;
   #connected = false;
   #seq = 0;
@@ -176,18 +178,26 @@ export abstract class QueuedSink implements Sink {
         .subscribe((ending) => {
           this.#pipeline?.unsubscribe();
           const left = this.#ledger.remaining();
-          if (left.length > 0) {
-            const error = new AbortedError(ending === 'deadline' ? `shutdown deadline of ${timeoutMs} ms reached` : 'shutdown');
+          const error = new AbortedError(ending === 'deadline' ? `shutdown deadline of ${timeoutMs} ms reached` : 'shutdown');
+          // One outcome per number of attempts already made (0: never sent), so `attempt` says what happened.
+          const byAttempt = new Map<number, QueuedEvent[]>();
+          for (const item of left) {
+            const attempt = this.#attempts.get(item.seq) ?? 0;
+            const group = byAttempt.get(attempt);
+            if (group) group.push(item);
+            else byAttempt.set(attempt, [item]);
+          }
+          for (const [attempt, items] of byAttempt)
             this.#publish({
               outcome: dropped(
                 this.name,
                 'abandoned',
-                left.map((item) => item.payload),
+                items.map((item) => item.payload),
                 error,
+                attempt,
               ),
-              items: left,
+              items,
             });
-          }
           resolve({ ...this.#counts });
         });
     });
@@ -233,7 +243,9 @@ export abstract class QueuedSink implements Sink {
 
   /** Counts a final outcome, hands the settlement to the store, and emits it. `single`: it concerns one event with no payload. */
   #publish({ outcome, items }: Settlement, single = false): void {
-    if (outcome.kind !== 'retrying') {
+    if (outcome.kind === 'retrying') for (const item of items) this.#attempts.set(item.seq, outcome.attempt);
+    else {
+      for (const item of items) this.#attempts.delete(item.seq);
       const counted = outcome.kind === 'dropped' && outcome.reason === 'abandoned' ? 'abandoned' : outcome.kind;
       this.#counts[counted] += single ? 1 : outcome.events.length;
     }
@@ -247,6 +259,7 @@ function dropped(
   reason: DropReason,
   events: readonly Payload[],
   error: InvalidEventError | AbortedError | UnexpectedError | undefined,
+  attempt = 0,
 ): DeliveryOutcome {
-  return { kind: 'dropped', emitter, events, attempt: 0, willRetry: false, reason, error };
+  return { kind: 'dropped', emitter, events, attempt, willRetry: false, reason, error };
 }

@@ -16,21 +16,24 @@ const fail = (field: string, problem: string): never => {
 
 const isMissing = (value: unknown): value is undefined | null => value === undefined || value === null;
 
+/** A value of the wrong type; a missing one (`undefined`, `null`) is reported as required. */
+const mismatch = (field: string, what: string, value: unknown): never =>
+  fail(field, isMissing(value) ? `required: expected ${what}` : `expected ${what}, got ${describe(value)}`);
+
 /** Makes a checker accept `undefined` (and `null`, as "not given"). */
 export const optional =
   <T>(check: Check<T>): Check<T | undefined> =>
   (value, field) =>
     isMissing(value) ? undefined : check(value, field);
 
-export const string: Check<string> = (value, field) =>
-  typeof value === 'string' ? value : fail(field, `expected a string, got ${describe(value)}`);
+export const string: Check<string> = (value, field) => (typeof value === 'string' ? value : mismatch(field, 'a string', value));
 
 /** A string with at least one non-blank character: for required fields such as `pageUrl`. */
 export const nonEmptyString: Check<string> = (value, field) =>
   string(value, field).trim() === '' ? fail(field, 'required, got an empty string') : (value as string);
 
 export const finiteNumber: Check<number> = (value, field) =>
-  typeof value === 'number' && Number.isFinite(value) ? value : fail(field, `expected a finite number, got ${describe(value)}`);
+  typeof value === 'number' && Number.isFinite(value) ? value : mismatch(field, 'a finite number', value);
 
 export const integer: Check<number> = (value, field) =>
   Number.isInteger(finiteNumber(value, field)) ? (value as number) : fail(field, `expected an integer, got ${String(value)}`);
@@ -38,8 +41,7 @@ export const integer: Check<number> = (value, field) =>
 export const nonNegativeInteger: Check<number> = (value, field) =>
   integer(value, field) >= 0 ? (value as number) : fail(field, `expected an integer ≥ 0, got ${String(value)}`);
 
-export const boolean: Check<boolean> = (value, field) =>
-  typeof value === 'boolean' ? value : fail(field, `expected a boolean, got ${describe(value)}`);
+export const boolean: Check<boolean> = (value, field) => (typeof value === 'boolean' ? value : mismatch(field, 'a boolean', value));
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const uuid: Check<string> = (value, field) =>
@@ -48,12 +50,12 @@ export const uuid: Check<string> = (value, field) =>
 export const oneOf =
   <const T extends string>(allowed: readonly T[]): Check<T> =>
   (value, field) =>
-    allowed.includes(value as T) ? (value as T) : fail(field, `expected one of ${allowed.join(', ')}, got ${describe(value)}`);
+    allowed.includes(value as T) ? (value as T) : mismatch(field, `one of ${allowed.join(', ')}`, value);
 
 export const arrayOf =
   <T>(item: Check<T>): Check<T[]> =>
   (value, field) => {
-    if (!Array.isArray(value)) return fail(field, `expected an array, got ${describe(value)}`);
+    if (!Array.isArray(value)) return mismatch(field, 'an array', value);
     // The same array back when no item changed (see checkFields: no allocation on the usual path).
     let out: T[] | undefined;
     for (let i = 0; i < value.length; i++) {
@@ -71,7 +73,7 @@ export const nullableString: Check<string | null> = (value, field) => (isMissing
 export const jsonObject: Check<{ [key: string]: JsonValue | undefined }> = (value, field) =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
     ? (value as { [key: string]: JsonValue | undefined })
-    : fail(field, `expected an object, got ${describe(value)}`);
+    : mismatch(field, 'an object', value);
 
 /** A nested object validated by its own checker table. */
 export const objectOf =
@@ -162,7 +164,7 @@ export const positiveInteger: Check<number> = (value, field) =>
   integer(value, field) >= 1 ? (value as number) : fail(field, `expected an integer ≥ 1, got ${String(value)}`);
 
 export const func = <T extends (...args: never[]) => unknown>(value: unknown, field: string): T =>
-  typeof value === 'function' ? (value as T) : fail(field, `expected a function, got ${describe(value)}`);
+  typeof value === 'function' ? (value as T) : mismatch(field, 'a function', value);
 
 /** A string of at most `max` characters (Iglu schemas' `maxLength`). */
 export const stringUpTo =

@@ -42,13 +42,21 @@ export function checkIgluUri(uri: unknown, field: string): string {
 }
 
 /**
+ * The key under which a self-describing JSON made by a generated constructor (`rxplow generate`) carries its
+ * development-only data check, `(data, field) => void`, which throws an `InvalidEventError`. A symbol: the JSON sent is
+ * unchanged. (The check decides itself whether this is development: this module stays free of that switch.)
+ */
+export const DATA_CHECK: unique symbol = Symbol.for('rxplow.dataCheck') as never;
+
+/**
  * Validates a `{schema, data}` value given by a caller (a class instance or plain data). A plain object's `schema` and
  * `data` are read once, into a new frozen object: what is checked is what is used later.
  */
 export function checkSelfDescribing(value: unknown, field: string): SelfDescribing {
+  if (typeof value !== 'object' || value === null) throw new InvalidEventError(field, 'expected a SelfDescribingJson');
+  (value as { [DATA_CHECK]?: (data: unknown, field: string) => void })[DATA_CHECK]?.((value as SelfDescribing).data, `${field}.data`);
   // Instances were checked when constructed (both fields are readonly).
   if (value instanceof SelfDescribingJson) return value;
-  if (typeof value !== 'object' || value === null) throw new InvalidEventError(field, 'expected a SelfDescribingJson');
   const { schema, data } = value as Partial<SelfDescribing>;
   checkIgluUri(schema, `${field}.schema`);
   if (typeof data !== 'object' || data === null) throw new InvalidEventError(`${field}.data`, 'expected an object or array');

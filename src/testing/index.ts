@@ -11,3 +11,5 @@ export type {
 } from './testing-collector.js';
 export { EVENT_NAMES } from '../payload/decode.js';
 export type { SelfDescribingData } from '../payload/decode.js';
+export { eventsOf, entitiesOf } from './typed.js';
+export type { SchemaConstructor, TypedCollectedEvent } from './typed.js';

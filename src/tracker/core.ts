@@ -1,7 +1,7 @@
 import { filter, map, Subject, type Observable, type Observer } from 'rxjs';
 import type { DeliveryOutcome, ShutdownOptions } from '../emitter/outcome.js';
 import type { Admission, Sink } from '../emitter/sink.js';
-import { InvalidEventError } from '../errors.js';
+import { InvalidEventError, InvalidOptionsError } from '../errors.js';
 import { buildWireEvents, type EventDefinition } from '../events/definition.js';
 import type { TrackerEvent } from '../events/registry.js';
 import { checkFields } from '../payload/checks.js';
@@ -86,9 +86,7 @@ export class CoreTracker {
             item !== null && typeof item === 'object' && 'event' in item && !('kind' in item) ? item : { event: item as TrackerEvent };
           this.#track(request.event, request.options, NO_SCOPE);
         } catch (error) {
-          const invalid =
-            error instanceof InvalidEventError ? error : new InvalidEventError('event', `reading it threw: ${messageOf(error)}`);
-          this.#admissions.next({ kind: 'rejected', reason: 'invalid', payload: undefined, error: invalid });
+          this.#dropInvalid(error);
         }
       },
       error: () => undefined,
@@ -144,7 +142,7 @@ export class CoreTracker {
    * @throws {InvalidEventError} when the event or options are invalid; nothing is sent then.
    */
   track(event: TrackerEvent, options?: TrackOptions): this {
-    this.#track(event, options, NO_SCOPE);
+    this.#call(event, options, NO_SCOPE);
     return this;
   }
 
@@ -154,7 +152,7 @@ export class CoreTracker {
    * @throws {InvalidEventError} for a bad subject field or entity.
    */
   with(scope: TrackerScope): TrackerView {
-    return view(this.#track, resolveScope(NO_SCOPE, scope));
+    return view(this.#call, resolveScope(NO_SCOPE, scope));
   }
 
   /** Resolves when every event tracked before the call has a final outcome at every sink. Never rejects. */
@@ -165,7 +163,7 @@ export class CoreTracker {
 
   /**
    * Stops intake, flushes, and at `timeoutMs` aborts what is still in flight or waiting to retry. Resolves to the
-   * counts of final outcomes over all sinks; a sink whose own shutdown has not settled by the deadline (a custom
+   * counts of final outcomes summed over its sinks (an event sent through two emitters counts twice); a sink whose own shutdown has not settled by the deadline (a custom
    * sink that hangs) is abandoned and named in `abandonedSinks`. Idempotent; never rejects.
    * @throws {InvalidOptionsError} at the call for a `timeoutMs` that is not an integer in [0, 2^31 − 1] or `Infinity`.
    */
@@ -175,9 +173,34 @@ export class CoreTracker {
 
   /** Tracks with a known definition (the classic `trackX` methods). */
   protected trackWith<F>(definition: EventDefinition<F>, fields: unknown, options: TrackOptions | undefined): this {
-    this.#track(fields, options, NO_SCOPE, definition as unknown as EventDefinition<never>);
+    this.#call(fields, options, NO_SCOPE, definition as unknown as EventDefinition<never>);
     return this;
   }
+
+  /**
+   * A track call: an invalid event throws (`invalidEvents: 'throw'`) or is dropped as `invalid` at every sink. With
+   * no sink the event would go nowhere, unseen: in development that throws too.
+   */
+  readonly #call = (event: unknown, options: TrackOptions | undefined, scope: ResolvedScope, known?: EventDefinition<never>): void => {
+    if (this.#o.invalidEvents === 'throw') {
+      if (this.#sinks.size === 0)
+        throw new InvalidOptionsError(
+          'emitters',
+          'required: this tracker has no emitter, so its events go nowhere (pass one, or addEmitter())',
+        );
+      return this.#track(event, options, scope, known);
+    }
+    try {
+      this.#track(event, options, scope, known);
+    } catch (error) {
+      this.#dropInvalid(error);
+    }
+  };
+
+  readonly #dropInvalid = (error: unknown): void => {
+    const invalid = error instanceof InvalidEventError ? error : new InvalidEventError('event', `reading it threw: ${messageOf(error)}`);
+    this.#admissions.next({ kind: 'rejected', reason: 'invalid', payload: undefined, error: invalid });
+  };
 
   /** The one tracking path (an arrow in a field: no private-method helpers where private members are down-levelled). */
   readonly #track = (event: unknown, options: TrackOptions | undefined, scope: ResolvedScope, known?: EventDefinition<never>): void => {

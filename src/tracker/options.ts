@@ -7,6 +7,7 @@ import type { Enricher } from './enrich.js';
 import type { GlobalContext } from './global-contexts.js';
 import { snapshotEntity, type SelfDescribing } from '../payload/self-describing-json.js';
 import { SUBJECT_CHECKS, type SubjectFields } from './subject-fields.js';
+import { isDevelopment } from '../dev-mode.js';
 
 /** What the `filter` option is told about an event. */
 export interface FilteredEvent {
@@ -63,6 +64,14 @@ export interface TrackerOptions {
    * `web_page` id). Each call must return a new UUID; a fixed sequence in specs. Default: a random (v4) UUID.
    */
   readonly newId?: (() => string) | undefined;
+  /**
+   * What a track call does with an invalid event (or invalid per-call options): `'throw'` an `InvalidEventError` at
+   * the call, so mistakes are loud; `'drop'` it instead, as a `dropped` outcome with reason `invalid` (and the error)
+   * at every sink, so bad analytics data never throws into a request or click handler (`debugOutcomes` logs it).
+   * Default: `'throw'` in development and tests, `'drop'` in production: `process.env.NODE_ENV === 'production'`
+   * (or `globalThis.RXPLOW_DEV = false`; a browser bundle without `process` counts as production).
+   */
+  readonly invalidEvents?: 'throw' | 'drop' | undefined;
 }
 
 /** Options every track method takes as its last argument. */
@@ -102,6 +111,7 @@ const TRACKER_OPTION_CHECKS: c.Checks<TrackerOptions> = {
   eventFields: c.optional(c.func<(event: { readonly kind: string }) => Readonly<Record<string, string>> | undefined>),
   enrichers: c.optional(c.arrayOf(c.func<Enricher>)),
   newId: c.optional(c.func<() => string>),
+  invalidEvents: c.optional(c.oneOf(['throw', 'drop'])),
   scheduler: c.optional((value, field) =>
     typeof (value as Partial<SchedulerLike> | null)?.now === 'function'
       ? (value as SchedulerLike)
@@ -121,6 +131,7 @@ export interface ResolvedTrackerOptions {
   readonly enrichers: readonly Enricher[];
   readonly scheduler: SchedulerLike;
   readonly newId: () => string;
+  readonly invalidEvents: 'throw' | 'drop';
 }
 
 /** Validates tracker options into a new frozen object; throws InvalidOptionsError naming the option. */
@@ -137,6 +148,7 @@ export function resolveTrackerOptions(options: TrackerOptions): ResolvedTrackerO
     eventFields: checked.eventFields,
     enrichers: checked.enrichers ?? [],
     scheduler: checked.scheduler ?? asyncScheduler,
+    invalidEvents: checked.invalidEvents ?? (isDevelopment() ? 'throw' : 'drop'),
     newId: checked.newId ?? uuidv4,
   });
 }

@@ -30,6 +30,8 @@ function settle<T>(call: () => Promise<T>, fallback: T): Promise<T> {
 export interface SinkSet {
   /** Every sink's outcomes, the ones added later included. Hot: no replay. */
   readonly outcomes: Observable<DeliveryOutcome>;
+  /** How many sinks there are. */
+  readonly size: number;
   /** @throws {InvalidOptionsError} when `sink` is not a sink, or (from the sink) when it serves another tracker. */
   add(sink: Sink): void;
   /** Resolves when every sink's flush settled. Never rejects, even for a custom sink that throws or rejects. */
@@ -52,10 +54,14 @@ export function sinkSet(admissions: Observable<Admission>, scheduler: SchedulerL
     outcomes: new Observable<DeliveryOutcome>((subscriber) =>
       merge(...sinks.map((sink) => sink.outcomes), added.pipe(mergeMap((sink) => sink.outcomes))).subscribe(subscriber),
     ),
+    get size() {
+      return sinks.length;
+    },
     add(sink) {
       if (typeof (sink as Partial<Sink> | null)?.connect !== 'function')
         throw new InvalidOptionsError('emitters', 'expected Emitter instances (or other sinks)');
       if (sinks.includes(sink)) return;
+      // Never unsubscribed: after shutdown a sink still reports each late event (`dropped`, `shutdown`).
       sink.connect(admissions);
       sinks.push(sink);
       added.next(sink);

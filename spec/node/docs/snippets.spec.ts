@@ -5,7 +5,8 @@
 // A block may use, without defining them, only the names in ./prelude.ts (the tracker of an earlier example, the
 // reader's own logger and streams, Jest-style `expect`); everything else it must import or declare itself. Mocha's
 // globals (`describe`, `it`, ...) and Node's and the DOM's types are available. A block fenced ```ts nocompile is
-// skipped (and counted in the title below); prefer a block that compiles.
+// skipped (and counted in the title below); prefer a block that compiles. A block may import `./tracking.js`: the module
+// `rxplow generate` writes for the demo schemas (schemas/demo), as docs/typed-events.md generates it.
 //
 // Each block is one test named `<file>:<line>` (the line of its opening fence); a failure lists every error as
 // `<file>:<line>:<column> TS<code>: <message>` with the offending line.
@@ -16,6 +17,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
+import { generate } from '../../../src/generate/index.js';
 import { PRELUDE } from './prelude.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
@@ -142,11 +144,13 @@ describe(`docs: every ts block in README.md and docs/*.md compiles under strict 
   before(() => {
     const virtual = new Map<string, string>([
       [preludePath, PRELUDE],
+      [join(virtualDir, 'tracking.ts'), generate({ schemas: [join(root, 'schemas/demo')] })],
       ...compiled.map((b): [string, string] => [b.virtualPath, `${b.code}\nexport {};\n`]),
     ]);
     const host = ts.createCompilerHost(options, true);
-    const { fileExists, readFile, getSourceFile } = host;
+    const { fileExists, readFile, getSourceFile, directoryExists } = host;
     host.fileExists = (path) => virtual.has(path) || fileExists.call(host, path);
+    host.directoryExists = (path) => path === virtualDir || (directoryExists?.call(host, path) ?? true); // for ./tracking.js
     host.readFile = (path) => virtual.get(path) ?? readFile.call(host, path);
     host.getSourceFile = (path, languageVersion, onError, shouldCreate) => {
       const text = virtual.get(path);

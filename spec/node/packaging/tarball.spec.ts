@@ -5,26 +5,30 @@
 // other specs): that `npm pack` builds on its own is the `prepack` script's job, checked below. The install is offline
 // from the npm cache when it can be (`--offline`), else `--prefer-offline` (the registry for what the cache lacks).
 import { expect } from 'chai';
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join, normalize } from 'node:path';
 import ts from 'typescript';
+import { installProject, ok, pack, root, run, versionOf } from './consumer.js';
 
-const root = fileURLToPath(new URL('../../..', import.meta.url));
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
   name: string;
   version: string;
+  license: string;
   scripts: Record<string, string>;
   exports: Record<string, unknown>;
+  repository: { url: string };
+  homepage: string;
+  bugs: { url: string };
+  author: string;
+  keywords: string[];
 };
 /** Every entry of the exports map as a specifier: `rxplow`, `rxplow/testing`, ... */
 const entries = Object.keys(pkg.exports)
   .filter((key) => key !== './package.json')
   .map((key) => (key === '.' ? pkg.name : `${pkg.name}/${key.slice(2)}`));
-const versionOf = (name: string): string =>
-  (JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+/** The entries for Node (CJS and ESM builds); rxplow/browser and rxplow/angular are ESM only, for browsers and bundlers. */
+const ESM_ONLY = ['./browser', './angular'];
 const rxjsVersion = versionOf('rxjs');
 /**
  * rxplow/angular's optional peers (and theirs), so that its entry loads too, on Node, as in SSR (no browser global at
@@ -33,52 +37,20 @@ const rxjsVersion = versionOf('rxjs');
 const angular = ['@angular/core', '@angular/common', '@angular/router', '@angular/platform-browser', '@angular/compiler'].map(
   (name) => `${name}@${versionOf(name)}`,
 );
-
-/** The environment for child processes: no tsx loader or npm lifecycle settings leaking in from this run. */
-function cleanEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (key === 'NODE_OPTIONS' || key.startsWith('npm_')) continue;
-    env[key] = value;
-  }
-  return env;
-}
-
-function run(command: string, args: readonly string[], cwd: string): SpawnSyncReturns<string> {
-  return spawnSync(command, args, { cwd, env: cleanEnv(), encoding: 'utf8', timeout: 60_000 });
-}
-
-function ok(result: SpawnSyncReturns<string>, what: string): string {
-  if (result.status !== 0) throw new Error(`${what} exited ${result.status ?? result.signal}:\n${result.stdout}\n${result.stderr}`);
-  return result.stdout.trim();
-}
+const bin = (name: string, file: string): string => join(root, 'node_modules', name, file);
 
 describe('packaging (npm pack → install → use)', function () {
   this.timeout(120_000);
   let work: string;
   let app: string;
-  let files: string[];
+  let files: readonly string[];
+  let tarball: string;
 
   before(function () {
-    if (!existsSync(join(root, 'dist/esm/index.js')) || !existsSync(join(root, 'dist/cjs/index.js'))) {
-      throw new Error('dist/ is missing: run `npm run build` (npm test does) before this spec');
-    }
     work = mkdtempSync(join(tmpdir(), 'rxplow-pack-'));
-    const packed = JSON.parse(ok(run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], root), 'npm pack')) as {
-      filename: string;
-      files: { path: string }[];
-    }[];
-    files = packed[0]!.files.map((f) => f.path);
-    const tarball = join(work, packed[0]!.filename);
-
+    ({ tarball, files } = pack(work));
     app = join(work, 'app');
-    mkdirSync(app);
-    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'rxplow-consumer', private: true, version: '1.0.0' }, null, 2));
-    const install = (mode: string) =>
-      run('npm', ['install', mode, '--no-audit', '--no-fund', '--no-save', tarball, `rxjs@${rxjsVersion}`, ...angular], app);
-    let installed = install('--offline');
-    if (installed.status !== 0) installed = install('--prefer-offline');
-    ok(installed, 'npm install (the tarball, rxjs and Angular)');
+    installProject(app, [tarball, `rxjs@${rxjsVersion}`, ...angular], 'the tarball, rxjs and Angular');
   });
 
   after(() => {
@@ -102,15 +74,84 @@ describe('packaging (npm pack → install → use)', function () {
       'dist/cjs/testing/index.js',
       'dist/esm/cli/main.js',
       'schemas/iglu-central/com.snowplowanalytics.snowplow/payload_data/jsonschema/1-0-4',
+      'dist/cjs/collector/index.js',
+      'dist/cjs/collector/index.d.ts',
+      'dist/cjs/redis/index.js',
+      'dist/cjs/vendor/ky.js',
+      'LICENSE',
+      'CHANGELOG.md',
+      'docs/getting-started.md',
+      'docs/migrating-from-node-tracker.md',
+      'examples/schemas/com.acme/viewed_product/jsonschema/1-0-0',
     ]);
     expect(
       files.filter((f) => f.endsWith('.map')),
       'source maps',
     ).to.deep.equal([]);
     expect(
-      files.filter((f) => /^(src|spec|bench|scripts|docs)\//.test(f)),
+      files.filter((f) => /^(src|spec|bench|scripts|examples\/angular)\//.test(f)),
       'not for the package',
     ).to.deep.equal([]);
+  });
+
+  it('is licensed (Apache-2.0, with the LICENSE text) and says where it comes from', () => {
+    const installed = JSON.parse(readFileSync(join(app, 'node_modules/rxplow/package.json'), 'utf8')) as typeof pkg;
+    expect(installed.license).to.equal('Apache-2.0');
+    expect(readFileSync(join(app, 'node_modules/rxplow/LICENSE'), 'utf8'))
+      .to.include('Apache License')
+      .and.include('Version 2.0');
+    expect(installed.repository.url).to.match(/^git\+https:\/\//);
+    expect(installed.homepage).to.match(/^https:\/\//);
+    expect(installed.bugs.url).to.match(/^https:\/\//);
+    expect(installed.author).to.be.a('string').and.not.equal('');
+    expect(installed.keywords).to.include.members(['snowplow', 'analytics', 'rxjs']);
+  });
+
+  it('the docs ship with the package: every relative link of README.md and docs/*.md resolves inside node_modules/rxplow', () => {
+    const installed = join(app, 'node_modules/rxplow');
+    const markdown = files.filter((f) => f === 'README.md' || f === 'CHANGELOG.md' || /^docs\/[^/]+\.md$/.test(f));
+    expect(markdown).to.include.members(['README.md', 'docs/getting-started.md', 'docs/testing.md', 'docs/redis.md']);
+    const broken: string[] = [];
+    for (const file of markdown) {
+      const text = readFileSync(join(installed, file), 'utf8').replace(/```[\s\S]*?```/g, '');
+      for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+        if (/^[a-z]+:/i.test(target!) || target!.startsWith('#')) continue;
+        const path = normalize(join(dirname(file), target!.split('#')[0]!));
+        if (!existsSync(join(installed, path))) broken.push(`${file} -> ${target}`);
+      }
+    }
+    expect(broken).to.deep.equal([]);
+  });
+
+  it('publint finds nothing to fix in the tarball', () => {
+    const out = ok(run(process.execPath, [bin('publint', 'src/cli.js'), '--strict', tarball], root), 'publint');
+    expect(out).to.include('All good!');
+  });
+
+  it('are-the-types-wrong: types resolve under node10, node16 (CJS and ESM) and bundler for every Node entry', () => {
+    const node = Object.keys(pkg.exports).filter((e) => e !== './package.json' && !ESM_ONLY.includes(e));
+    ok(
+      run(process.execPath, [bin('@arethetypeswrong/cli', 'dist/index.js'), tarball, '--format', 'ascii', '--entrypoints', ...node], root),
+      'attw',
+    );
+    // rxplow/browser and rxplow/angular are ESM only (import(), bundlers): checked under the esm-only profile
+    ok(
+      run(
+        process.execPath,
+        [
+          bin('@arethetypeswrong/cli', 'dist/index.js'),
+          tarball,
+          '--format',
+          'ascii',
+          '--profile',
+          'esm-only',
+          '--entrypoints',
+          ...ESM_ONLY,
+        ],
+        root,
+      ),
+      'attw (ESM-only entries)',
+    );
   });
 
   it('import from ESM: both entries load, and events are delivered end to end', () => {
@@ -190,6 +231,42 @@ describe('packaging (npm pack → install → use)', function () {
       .filter((f) => f.startsWith('node_modules/rxplow/'));
     expect(declarations).to.include.members(['node_modules/rxplow/dist/esm/index.d.ts', 'node_modules/rxplow/dist/cjs/index.d.ts']);
   });
+
+  for (const [name, module, moduleResolution] of [
+    ['node10 (module CommonJS)', ts.ModuleKind.CommonJS, ts.ModuleResolutionKind.Node10],
+    ['bundler (module ESNext)', ts.ModuleKind.ESNext, ts.ModuleResolutionKind.Bundler],
+  ] as const) {
+    it(`typechecks every entry under moduleResolution ${name}`, () => {
+      const file = join(app, `check-${moduleResolution}.ts`);
+      writeFileSync(
+        file,
+        [
+          "import { Tracker, Emitter, debugOutcomes } from 'rxplow';",
+          "import { createTestingCollector } from 'rxplow/testing';",
+          "import { startCollector } from 'rxplow/collector';",
+          "import { RedisQueueEmitter } from 'rxplow/redis';",
+          "import { createBrowserTracker } from 'rxplow/browser';",
+          "import { provideTracker } from 'rxplow/angular';",
+          'export const all: unknown[] = [Tracker, Emitter, debugOutcomes, createTestingCollector, startCollector, RedisQueueEmitter, createBrowserTracker, provideTracker];',
+        ].join('\n'),
+      );
+      const program = ts.createProgram([file], {
+        module,
+        moduleResolution,
+        target: ts.ScriptTarget.ES2022,
+        lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
+        strict: true,
+        noEmit: true,
+        skipLibCheck: true,
+        esModuleInterop: true,
+        types: [],
+      });
+      const diagnostics = ts.getPreEmitDiagnostics(program);
+      expect(
+        ts.formatDiagnostics(diagnostics, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => app, getNewLine: () => '\n' }),
+      ).to.equal('');
+    });
+  }
 
   it('`npx rxplow --version` prints the version', () => {
     expect(ok(run('npx', ['--no', '--', 'rxplow', '--version'], app), 'npx rxplow --version')).to.equal(pkg.version);
