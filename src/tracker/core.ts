@@ -250,17 +250,12 @@ export class CoreTracker {
    * no sink the event would go nowhere, unseen: in development that throws too.
    */
   #trackChecked(event: unknown, options: TrackOptions | undefined, scope: ResolvedScope, known: EventDefinition<never> | undefined): void {
-    if (this.#invalidEvents === 'throw') {
-      if (this.#sinks.length === 0)
-        throw new InvalidOptionsError(
-          'emitters',
-          'required: this tracker has no emitter, so its events go nowhere (pass one, or addEmitter())',
-        );
-      return this.#track(event, options, scope, known);
-    }
     try {
+      if (this.#sinks.length === 0)
+        throw new InvalidOptionsError('emitters', 'required: no emitter, so events go nowhere (pass one or addEmitter())');
       this.#track(event, options, scope, known);
     } catch (error) {
+      if (this.#invalidEvents === 'throw') throw error;
       this.#dropInvalid(error);
     }
   }
