@@ -146,6 +146,12 @@ export class BrowserTracker extends CoreTracker {
    * events (and throws for invalid ones) but sends nothing.
    */
   readonly active: boolean;
+
+  /** On a server the tracker is an inactive no-op with no sink: tracking there is not a mistake. */
+  protected override get needsSink(): boolean {
+    return this.active;
+  }
+
   /** The page views this tracker sent; replays the latest to a new subscriber (plugins start from it). */
   readonly pageViews: Observable<PageViewRecord>;
   /** The tracker's scheduler: the clock and timers of the tracker and its plugins. */

@@ -219,6 +219,11 @@ export class CoreTracker {
     return this.#shutdown;
   }
 
+  /** Whether a track call with no sink is a mistake (it throws in development). An inactive platform tracker says no. */
+  protected get needsSink(): boolean {
+    return true;
+  }
+
   /** Tracks with a known definition (the classic `trackX` methods). */
   protected trackWith<F>(definition: EventDefinition<F>, fields: unknown, options: TrackOptions | undefined): this {
     this.#trackChecked(fields, options, NO_SCOPE, definition as unknown as EventDefinition<never>);
@@ -251,7 +256,7 @@ export class CoreTracker {
    */
   #trackChecked(event: unknown, options: TrackOptions | undefined, scope: ResolvedScope, known: EventDefinition<never> | undefined): void {
     try {
-      if (this.#sinks.length === 0)
+      if (this.#sinks.length === 0 && this.needsSink)
         throw new InvalidOptionsError('emitters', 'required: no emitter, so events go nowhere (pass one or addEmitter())');
       this.#track(event, options, scope, known);
     } catch (error) {
