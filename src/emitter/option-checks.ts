@@ -188,14 +188,18 @@ function toBaseUrl(endpoint: unknown, protocol: string | undefined, port: number
     );
   }
   if (url.search || url.hash) throw new InvalidOptionsError('endpoint', 'may not have a query string or fragment');
-  if (!bare && protocol !== undefined && url.protocol !== `${protocol}:`)
-    throw new InvalidOptionsError('protocol', `"${protocol}" contradicts the endpoint's scheme (${url.protocol.slice(0, -1)})`);
+  // An option the endpoint contradicts is refused, not ignored.
+  const scheme = url.protocol.slice(0, -1);
+  if (!bare && protocol !== undefined && scheme !== protocol) contradicts('protocol', protocol, scheme);
   if (port !== undefined) {
-    if (url.port !== '' && url.port !== String(port))
-      throw new InvalidOptionsError('port', `${port} contradicts the endpoint's port (${url.port})`);
+    if (url.port !== '' && url.port !== String(port)) contradicts('port', port, url.port);
     url.port = String(port);
   }
   return url.origin + url.pathname.replace(/\/+$/, '');
+}
+
+function contradicts(option: string, given: unknown, endpoint: string): never {
+  throw new InvalidOptionsError(option, `${given} contradicts the endpoint's ${option} (${endpoint})`);
 }
 
 function dropUndefined<T extends object>(value: T): Partial<T> {
