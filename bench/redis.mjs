@@ -151,8 +151,8 @@ export async function runRedisBench({ n = 100_000, reps = 3, log = console.log }
 
 \`node bench/redis.mjs\` (also run by \`npm run bench\`). N = ${n.toLocaleString('en')}, ${reps} interleaved repetition(s), each in
 fresh processes against a fresh loopback sink. **direct**: the rxplow driver above (one POST Emitter, bufferSize 100,
-maxPostBytes 200 000, 4 in flight). **redis**: the same tracker and event with a \`RedisQueueEmitter\` (batches of 100
-pipelined \`XADD\`s) into a redis-server of the bench's own (loopback, AOF on, \`appendfsync everysec\`), delivered by 2
+maxPostBytes 200 000, 4 in flight). **redis**: the same tracker and event with a \`RedisQueueEmitter\` (a bounded Lua
+append of 100 events per call) into a redis-server of the bench's own (loopback, AOF on, \`appendfsync everysec\`), delivered by 2
 worker processes (\`createRedisWorker\`, reads of 500, the same Emitter settings each: so up to 8 requests in flight) to
 the sink. Producer CPU and RSS are the producer process's only; Redis and the workers share the same 2 cores.
 

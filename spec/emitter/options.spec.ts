@@ -1,7 +1,8 @@
 // Emitter options: bad input is a typed error naming the option; endpoint forms resolve to the URL used.
 import { expect } from 'chai';
 import { Emitter } from '../../src/emitter/emitter.js';
-import { EMITTER_DEFAULTS, resolveEmitterOptions, type EmitterOptions } from '../../src/emitter/options.js';
+import { resolveEmitterOptions } from '../../src/emitter/option-checks.js';
+import { EMITTER_DEFAULTS, type EmitterOptions } from '../../src/emitter/options.js';
 import { InvalidOptionsError } from '../../src/errors.js';
 
 /** Constructs an Emitter and returns the InvalidOptionsError it throws. */
@@ -100,8 +101,8 @@ describe('emitter/options', () => {
 
   describe('options that contradict the endpoint are refused, not ignored', () => {
     for (const [endpoint, options, option, message] of [
-      ['https://collector.test', { protocol: 'http' }, 'protocol', /"http" contradicts the endpoint's scheme \(https\)/],
-      ['http://127.0.0.1:9090', { protocol: 'https' }, 'protocol', /"https" contradicts the endpoint's scheme \(http\)/],
+      ['https://collector.test', { protocol: 'http' }, 'protocol', /http contradicts the endpoint's protocol \(https\)/],
+      ['http://127.0.0.1:9090', { protocol: 'https' }, 'protocol', /https contradicts the endpoint's protocol \(http\)/],
       ['http://127.0.0.1:4000', { port: 9090 }, 'port', /9090 contradicts the endpoint's port \(4000\)/],
     ] as const) {
       it(`${endpoint} with ${JSON.stringify(options)}: InvalidOptionsError for ${option}`, () => {

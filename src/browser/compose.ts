@@ -6,6 +6,7 @@ import type { EmitterOptions } from '../emitter/options.js';
 import { InvalidOptionsError } from '../errors.js';
 import * as c from '../payload/checks.js';
 import { createTracker } from '../tracker/core.js';
+import { SINKLESS } from '../tracker/options.js';
 import { pageEnricher, sessionEnricher, type PageState } from './enrichers.js';
 import { cookieStore, Identity, localStorageStore } from './identity.js';
 import { OPTION_CHECKS, pick, type BrowserTrackerOptions } from './options.js';
@@ -63,6 +64,8 @@ function compose(options: BrowserTrackerOptions, entry: Entry): BrowserTracker {
   ];
   if (active) enrichers.push(sessionEnricher(ids, contexts.session === true));
   const core = createTracker(active ? sinks : [], {
+    // On a server the tracker is an inactive no-op with no sink: tracking there is not a mistake.
+    ...(active ? {} : { [SINKLESS]: true }),
     namespace: options.namespace,
     appId: options.appId,
     encodeBase64: options.encodeBase64,

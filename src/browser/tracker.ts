@@ -30,6 +30,7 @@ export class BrowserTracker {
    * events (and throws for invalid ones) but sends nothing.
    */
   readonly active: boolean;
+
   /** The page views this tracker sent; replays the latest to a new subscriber (plugins start from it). */
   readonly pageViews: Observable<PageViewRecord>;
   /** The tracker's scheduler: the clock and timers of the tracker and its plugins. */

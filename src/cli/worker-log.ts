@@ -1,6 +1,6 @@
 // `rxplow worker`'s log: a line per state change and, while something is wrong, one summary line per interval, never
 // a line per event (`--verbose` adds one per delivered batch and per dead letter).
-import { interval, Subscription } from 'rxjs';
+import { asyncScheduler, interval, Subscription, type SchedulerLike } from 'rxjs';
 import type { RedisWorker, RedisWorkerStatus } from '../redis/index.js';
 
 /** Where the log goes and how often summaries come. */
@@ -10,6 +10,8 @@ export interface WorkerLogOptions {
   readonly verbose: boolean;
   /** The backlog (lag + pending) when Redis answers; `undefined` when it does not. */
   readonly backlog: () => Promise<number | undefined>;
+  /** The summaries' timer runs on it. @default asyncScheduler */
+  readonly scheduler?: SchedulerLike | undefined;
 }
 
 /** 2400 → "2 400". */
@@ -36,7 +38,11 @@ export function statusLine(s: RedisWorkerStatus, group: string): string {
 }
 
 /** Subscribes the log to a worker; unsubscribe to end it (no timer is left). */
-export function logWorker(worker: RedisWorker, group: string, o: WorkerLogOptions): Subscription {
+export function logWorker(
+  worker: Pick<RedisWorker, 'status' | 'deadLetters' | 'errors' | 'outcomes'>,
+  group: string,
+  o: WorkerLogOptions,
+): Subscription {
   const subscription = new Subscription();
   let downSince: number | undefined;
   let dead = 0;
@@ -75,7 +81,7 @@ export function logWorker(worker: RedisWorker, group: string, o: WorkerLogOption
       }),
     );
   subscription.add(
-    interval(o.intervalMs).subscribe(() => {
+    interval(o.intervalMs, o.scheduler ?? asyncScheduler).subscribe(() => {
       if (dead > 0 && !o.verbose) o.write(`dead-lettered ${count(dead)} in the last ${seconds(o.intervalMs)} (last: ${lastDead})`);
       if (errors > 1) o.write(`redis: ${count(errors)} failed commands in the last ${seconds(o.intervalMs)} (last: ${lastError})`);
       dead = 0;

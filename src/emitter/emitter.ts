@@ -3,7 +3,8 @@ import type { Payload } from '../payload/payload.js';
 import type { BatchLimits, QueuedEvent } from './batch.js';
 import { deliverBatch, type DeliveryEnvironment, type Settlement } from './deliver.js';
 import { createKyTransport } from './ky-transport.js';
-import { jitterRandom, resolveEmitterOptions, type EmitterOptions, type ResolvedEmitterOptions } from './options.js';
+import { jitterRandom, resolveEmitterOptions } from './option-checks.js';
+import type { EmitterOptions, ResolvedEmitterOptions } from './options.js';
 import { QueuedSink } from './queued-sink.js';
 import { buildGetRequest, buildPostRequest, encodeForGet, measureForPost, POST_ENVELOPE_BYTES } from './request.js';
 

@@ -46,7 +46,6 @@ export interface ConnectRedisOptions {
  */
 export async function connectRedis(url: string, options: ConnectRedisOptions = {}): Promise<RedisClient> {
   const scheduler = options.scheduler ?? asyncScheduler;
-  const startedAt = scheduler.now();
   const timeoutMs = options.connectTimeoutMs ?? 5_000;
   let connected = false;
   let redis: typeof import('redis');
@@ -55,6 +54,8 @@ export async function connectRedis(url: string, options: ConnectRedisOptions = {
   } catch (error) {
     throw new Error('rxplow/redis needs the `redis` package (node-redis v5 or v6): npm install redis', { cause: error });
   }
+  // The deadline is the connection's: loading the package (local, once) is not counted.
+  const startedAt = scheduler.now();
   const client = redis.createClient({
     url,
     disableOfflineQueue: options.disableOfflineQueue ?? true,

@@ -92,7 +92,7 @@ export function parsePayload(raw: string | undefined): Payload | undefined {
 }
 
 /** The ms time of a stream id (`<ms>-<seq>`). */
-export const entryTime = (id: string): number => Number(id.split('-')[0]);
+export const entryTime = (id: string): number => parseInt(id, 10);
 
 /**
  * The entries of a reply listing stream entries (XRANGE, XAUTOCLAIM's second element, one stream of XREADGROUP), with

@@ -3,7 +3,7 @@ import { asyncScheduler } from 'rxjs';
 import { EMITTER_DEFAULTS, type ResolvedRetryOptions, type RetryOptions } from '../emitter/options.js';
 import * as c from '../payload/checks.js';
 
-export { duration, jitterRandom as randomOf, retryOption as retry, schedulerOption as scheduler } from '../emitter/options.js';
+export { duration, jitterRandom as randomOf, retryOption as retry, schedulerOption as scheduler } from '../emitter/option-checks.js';
 
 export const positiveInteger = c.optional(c.positiveInteger);
 

@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import { Observable, type SchedulerLike } from 'rxjs';
 import { runAttempts, type Attempt, type AttemptEngine, type AttemptPart, type Settlement } from '../emitter/attempts.js';
 import type { QueuedEvent } from '../emitter/batch.js';
@@ -148,13 +147,13 @@ export class RedisQueueEmitter extends QueuedSink {
   /** One attempt: a bounded append (Lua) for the whole batch, answering an id per event, or nil where the stream was full. */
   #attempt(items: readonly QueuedEvent[]): Attempt {
     const answer = new Observable<readonly AttemptPart[]>((subscriber) => {
-      const abort = new AbortController();
-      // One signal for the batch's command: node-redis adds a listener per command (removed once written).
-      setMaxListeners(0, abort.signal);
       let sent: Promise<unknown>;
       try {
         const args = [this.#maxLenArg, ...items.map((item) => JSON.stringify(item.payload))];
-        sent = runScript(this.#redis, BOUNDED_APPEND, [this.stream], args, { abortSignal: abort.signal });
+        // No abortSignal: node-redis 5.12's queue loses its head when an aborted command is removed from it (its linked
+        // list keeps a stale `previous`), after which the client writes nothing ever again. A timed-out append may
+        // still run later: its events are then queued twice (same eid), never lost.
+        sent = runScript(this.#redis, BOUNDED_APPEND, [this.stream], args);
       } catch (error) {
         sent = Promise.reject(error);
       }
@@ -176,7 +175,6 @@ export class RedisQueueEmitter extends QueuedSink {
           subscriber.next(parts);
           subscriber.complete();
         });
-      return () => abort.abort();
     });
     return { answer };
   }

@@ -182,17 +182,12 @@ export class CoreTracker {
    * no sink the event would go nowhere, unseen: in development that throws too.
    */
   readonly #call = (event: unknown, options: TrackOptions | undefined, scope: ResolvedScope, known?: EventDefinition<never>): void => {
-    if (this.#o.invalidEvents === 'throw') {
-      if (this.#sinks.size === 0)
-        throw new InvalidOptionsError(
-          'emitters',
-          'required: this tracker has no emitter, so its events go nowhere (pass one, or addEmitter())',
-        );
-      return this.#track(event, options, scope, known);
-    }
     try {
+      if (this.#sinks.size === 0 && !this.#o.sinkless)
+        throw new InvalidOptionsError('emitters', 'required: no emitter, so events go nowhere (pass one or addEmitter())');
       this.#track(event, options, scope, known);
     } catch (error) {
+      if (this.#o.invalidEvents === 'throw') throw error;
       this.#dropInvalid(error);
     }
   };

@@ -9,6 +9,12 @@ import { snapshotEntity, type SelfDescribing } from '../payload/self-describing-
 import { SUBJECT_CHECKS, type SubjectFields } from './subject-fields.js';
 import { isDevelopment } from '../dev-mode.js';
 
+/**
+ * Internal (not exported from an entry): set on the options of a platform layer's inactive tracker (a browser tracker
+ * on a server), where tracking with no sink is not a mistake.
+ */
+export const SINKLESS: unique symbol = Symbol('rxplow.sinkless') as never;
+
 /** What the `filter` option is told about an event. */
 export interface FilteredEvent {
   /** The event's kind (`pageView`, …). */
@@ -132,6 +138,8 @@ export interface ResolvedTrackerOptions {
   readonly scheduler: SchedulerLike;
   readonly newId: () => string;
   readonly invalidEvents: 'throw' | 'drop';
+  /** A platform layer's inactive tracker (a browser tracker on a server): no sink is not a mistake there. */
+  readonly sinkless: boolean;
 }
 
 /** Validates tracker options into a new frozen object; throws InvalidOptionsError naming the option. */
@@ -149,6 +157,7 @@ export function resolveTrackerOptions(options: TrackerOptions): ResolvedTrackerO
     enrichers: checked.enrichers ?? [],
     scheduler: checked.scheduler ?? asyncScheduler,
     invalidEvents: checked.invalidEvents ?? (isDevelopment() ? 'throw' : 'drop'),
+    sinkless: (options as { readonly [SINKLESS]?: unknown })[SINKLESS] === true,
     newId: checked.newId ?? uuidv4,
   });
 }

@@ -190,6 +190,7 @@ describe('rxplow CLI arguments', () => {
       builtinSchemas: false,
       postPath: '/x',
       json: true,
+      verbose: false,
       maxBodyBytes: 10,
       maxEventsPerRequest: 11,
       maxStoredEvents: 12,

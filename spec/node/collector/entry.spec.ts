@@ -50,10 +50,14 @@ describe('rxplow/collector (programmatic entry)', () => {
       exports: Record<string, Record<string, { types: string; default: string }>>;
     };
     const exported = pkg.exports['./collector'];
-    for (const condition of ['import', 'require']) {
-      expect(exported?.[condition], condition).to.deep.equal({
-        types: './dist/esm/collector/index.d.ts',
-        default: './dist/esm/collector/index.js',
+    // ESM for import; for require, a CJS bundle of it with its own declarations (scripts/build.mjs)
+    for (const [condition, format] of [
+      ['import', 'esm'],
+      ['require', 'cjs'],
+    ]) {
+      expect(exported?.[condition!], condition).to.deep.equal({
+        types: `./dist/${format}/collector/index.d.ts`,
+        default: `./dist/${format}/collector/index.js`,
       });
     }
     expect(Object.keys(entry).sort()).to.deep.equal(['COLLECTOR_DEFAULTS', 'builtinSchemasDir', 'startCollector']);

@@ -31,6 +31,16 @@ describe('rxplow worker (CLI)', function () {
       '--stop-timeout-ms N',
       '--metrics-interval-ms N',
       '--keep-acked',
+      '--retry-base-delay-ms N',
+      '--retry-max-delay-ms N',
+      '--max-deliveries N',
+      '--max-age-ms N',
+      '--claim-interval-ms N',
+      '--consumer-idle-ms N',
+      '--dead-letter-max-len N',
+      '--connect-timeout-ms N',
+      '--log-interval-ms N',
+      '--verbose',
     ]) {
       expect(WORKER_USAGE, flag).to.include(`  ${flag} `);
     }
@@ -40,6 +50,11 @@ describe('rxplow worker (CLI)', function () {
       WORKER_DEFAULTS.group,
       String(WORKER_DEFAULTS.claimIdleMs),
       String(WORKER_DEFAULTS.stopTimeoutMs),
+      String(WORKER_DEFAULTS.retryMaxDelayMs),
+      String(WORKER_DEFAULTS.maxDeliveries),
+      String(WORKER_DEFAULTS.maxAgeMs),
+      String(WORKER_DEFAULTS.consumerIdleMs),
+      String(WORKER_DEFAULTS.connectTimeoutMs),
     ]) {
       expect(WORKER_USAGE).to.include(`(default: ${value})`);
     }
@@ -71,6 +86,13 @@ describe('rxplow worker (CLI)', function () {
     expect(() => parseCommandLine(['worker', '--collector', 'x', '--redis', 'http://x'])).to.throw(/--redis/);
     expect(() => parseCommandLine(['worker', '--collector', 'x', '--max-in-flight', '0'])).to.throw(/--max-in-flight/);
     expect(() => parseCommandLine(['worker', '--collector', 'x', '--port', '1'])).to.throw(/port/);
+    expect(() => parseCommandLine(['worker', '--collector', 'x', '--max-deliveries', '0'])).to.throw(/--max-deliveries/);
+    const tuned = parseCommandLine(['worker', '--collector', 'x', '--retry-max-delay-ms', '2000', '--max-age-ms', '60000', '--verbose']);
+    expect((tuned as Extract<typeof tuned, { command: 'worker' }>).options).to.include({
+      retryMaxDelayMs: 2_000,
+      maxAgeMs: 60_000,
+      verbose: true,
+    });
     expect(parseCommandLine(['collector', '--port', '0'])).to.have.property('command', 'collector');
   });
 

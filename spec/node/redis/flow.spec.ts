@@ -93,6 +93,31 @@ describe('rxplow/redis in one process (real redis-server, loopback collector)', 
     expect(report).to.deep.equal({ sent: 250, failed: 0, dropped: 0, abandoned: 0 });
   });
 
+  it('RedisQueueEmitter keeps queueing after attempts timed out while its event loop was blocked (node-redis must not wedge)', async () => {
+    const { stream } = names();
+    const emitter = new RedisQueueEmitter({ redis, stream, maxLen: 100_000, timeoutMs: 200, retry: { baseDelayMs: 10 } });
+    const tracker = createTracker(emitter, { appId: 'flow' });
+    const log: DeliveryOutcome[] = [];
+    emitter.outcomes.subscribe((o) => log.push(o));
+    // 1 000 events: full batches go at once, inside track(); then the loop is blocked past their timeout.
+    for (let i = 0; i < 1_000; i++) tracker.track(structEvent({ category: 'flow', action: 'blocked', value: i }));
+    const blockedAt = Date.now();
+    while (Date.now() - blockedAt < 500);
+    await tracker.flush();
+    expect(
+      log.some((o) => o.kind === 'retrying'),
+      'the blocked attempts timed out',
+    ).to.equal(true);
+    const report = await tracker.shutdown();
+    expect(report).to.deep.equal({ sent: 1_000, failed: 0, dropped: 0, abandoned: 0 });
+    expect(
+      Number(await redis.sendCommand(['XLEN', stream])),
+      'all queued (a timed-out append may also have run: same eid twice)',
+    ).to.be.at.least(1_000);
+    // The client still works for everyone else.
+    expect(await redis.sendCommand(['PING'])).to.equal('PONG');
+  });
+
   it('RedisQueueEmitter refuses unusable options, names them, and requires maxLen', () => {
     expect(() => new RedisQueueEmitter({ redis, stream: 's' } as never)).to.throw(/maxLen/);
     expect(() => new RedisQueueEmitter({ redis: {} as never, stream: 's', maxLen: 10 })).to.throw(/redis/);
