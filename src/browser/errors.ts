@@ -1,5 +1,6 @@
 import { filter, fromEvent, map, merge } from 'rxjs';
 import { applicationError, type ErrorFields } from '../events/engagement.js';
+import { guarded, isEvent, property } from './guard.js';
 import { accepts } from './link-clicks.js';
 import type { BrowserPlugin } from './tracker.js';
 
@@ -25,30 +26,37 @@ export function errorTracking(options: ErrorTrackingOptions = {}): BrowserPlugin
       fromEvent<PromiseRejectionEvent>(window, 'unhandledrejection', { capture: true }),
     )
       .pipe(
-        filter((event) => (event instanceof ErrorEvent || event.type === 'unhandledrejection') && accepts(options.filter, event)),
-        map((event) => applicationError(event instanceof ErrorEvent ? fromErrorEvent(event) : fromThrown(event.reason))),
+        map(
+          guarded((event) => {
+            if (!(event instanceof ErrorEvent || event.type === 'unhandledrejection') || !accepts(options.filter, event)) return undefined;
+            return applicationError(event instanceof ErrorEvent ? fromErrorEvent(event) : fromThrown(property(event, 'reason')));
+          }),
+        ),
+        filter(isEvent),
       )
       .subscribe(tracker.input);
 }
 
 function fromErrorEvent(event: ErrorEvent): ErrorFields {
+  const thrown = fromThrown(property(event, 'error'));
   const line = (value: number): number | undefined => (Number.isInteger(value) && value >= 0 ? value : undefined);
   return {
-    ...fromThrown(event.error),
-    message: text(event.message) || fromThrown(event.error).message,
+    ...thrown,
+    message: text(event.message) || thrown.message,
     fileName: text(event.filename).slice(0, 1024) || undefined,
     lineNumber: line(event.lineno),
     lineColumn: line(event.colno),
   };
 }
 
-/** The fields a thrown value gives: an Error's message, name and stack, or the value as text. */
+/** The fields a thrown value gives: an Error's message, name and stack (each read that throws counts as absent), or the value as text. */
 function fromThrown(thrown: unknown): ErrorFields {
-  if (thrown instanceof Error) {
+  if (isError(thrown)) {
+    const name = text(property(thrown, 'name'));
     return {
-      message: text(thrown.message) || thrown.name || 'Error',
-      exceptionName: text(thrown.name).slice(0, 1024) || undefined,
-      stackTrace: text(thrown.stack) || undefined,
+      message: text(property(thrown, 'message')) || name || 'Error',
+      exceptionName: name.slice(0, 1024) || undefined,
+      stackTrace: text(property(thrown, 'stack')) || undefined,
     };
   }
   let message: string;
@@ -58,6 +66,15 @@ function fromThrown(thrown: unknown): ErrorFields {
     message = Object.prototype.toString.call(thrown);
   }
   return { message: message.trim() === '' ? 'Unknown error' : message };
+}
+
+/** `instanceof Error`, `false` when asking throws (a Proxy whose `getPrototypeOf` trap throws). */
+function isError(value: unknown): value is Error {
+  try {
+    return value instanceof Error;
+  } catch {
+    return false;
+  }
 }
 
 const text = (value: unknown): string => (typeof value === 'string' ? value : '');

@@ -11,15 +11,9 @@ import { CoreTracker } from '../tracker/core.js';
 import type { GlobalContext, GlobalContextEvent } from '../tracker/global-contexts.js';
 import type { TrackerOptions, TrackOptions } from '../tracker/options.js';
 import type { SubjectFields } from '../tracker/subject-fields.js';
-import {
-  cookieStore,
-  Identity,
-  localStorageStore,
-  type AnonymousMode,
-  type CookieOptions,
-  type IdState,
-  type StorageKind,
-} from './identity.js';
+import { createIdentity } from './continuity.js';
+import type { AnonymousMode, CookieOptions, IdState, Identity, SessionRecord, StorageKind } from './identity.js';
+import type { SnowplowCookieOptions } from './snowplow-cookies.js';
 import { deviceSubject, inBrowser, viewport } from './page.js';
 import { createSink, type BrowserOutboxOptions } from './sink.js';
 
@@ -83,6 +77,12 @@ export interface BrowserTrackerOptions {
   readonly storage?: StorageKind | undefined;
   /** Name, domain, path, `SameSite`, `Secure` and lifetime of the id cookie (the prefix also names the localStorage key). */
   readonly cookie?: CookieOptions | undefined;
+  /**
+   * Continuity with Snowplow's browser tracker: adopt its `_sp_id.*`/`_sp_ses.*` cookies when there is no rxplow id
+   * yet (`adopt`, default `true`), keep writing them (`write`, default `false`), their prefix (default `'_sp_'`).
+   * See docs/browser.md, "Migrating from Snowplow".
+   */
+  readonly snowplowCookies?: SnowplowCookieOptions | undefined;
   /** A session ends after this long without an event (ms); the next event starts a new one. @default 1_800_000 (30 minutes) */
   readonly sessionTimeoutMs?: number | undefined;
   /** Built-in entities: `webPage` (`web_page` 1-0-0, default `true`) and `session` (`client_session` 1-0-2, default `false`). */
@@ -166,10 +166,16 @@ export class BrowserTracker extends CoreTracker {
     const active = inBrowser();
     const scheduler = options.scheduler ?? asyncScheduler;
     const now = (): number => scheduler.now();
-    const storage = o.storage ?? 'cookie';
-    const store = !active || storage === 'none' ? undefined : (storage === 'cookie' ? cookieStore : localStorageStore)(o.cookie);
     const anonymous = o.anonymous ?? false;
-    const ids = new Identity(store, o.sessionTimeoutMs ?? 1_800_000, now, anonymous && anonymous.mode);
+    const ids = createIdentity({
+      active,
+      storage: o.storage ?? 'cookie',
+      cookie: o.cookie,
+      snowplowCookies: options.snowplowCookies,
+      sessionTimeoutMs: o.sessionTimeoutMs ?? 1_800_000,
+      anonymous: anonymous && anonymous.mode,
+      now,
+    });
     const page: PageState = { id: undefined, used: false, url: undefined, referrer: undefined };
     const contexts = options.contexts ?? {};
     const { userId, ...subject } = options.subject ?? {};
@@ -244,6 +250,11 @@ export class BrowserTracker extends CoreTracker {
   /** The current (or last) session index (`vid`); `undefined` before the first event and in full anonymous mode. */
   get sessionIndex(): number | undefined {
     return this.#ids.current()?.vid;
+  }
+
+  /** Every session this tracker starts, as its first event is tracked (hot: no replay; see `sessionId` for the current one). */
+  get sessions(): Observable<SessionRecord> {
+    return this.#ids.sessions;
   }
 
   /** The business user id set by `setUserId` (sent as `uid` unless anonymous). */
