@@ -3,7 +3,6 @@
 // prototypes (DOM clobbering), error tracking surviving a throwing `stack` getter, and every module's event builder
 // guarded: a hostile value is one `dropped` outcome and the module keeps tracking.
 import { expect } from 'chai';
-import { Subject, type Observable, type Subscription } from 'rxjs';
 import {
   createBrowserTracker,
   errorTracking,
@@ -13,40 +12,15 @@ import {
   type BrowserTracker,
 } from '../../src/browser/index.js';
 import { discoverRootDomain } from '../../src/browser/cookies.js';
-import { structEvent, type Admission, type DeliveryOutcome, type DeliveryReport, type Payload, type Sink } from '../../src/index.js';
-import { clearIds, CLIENT_SESSION, decode, entity, ManualScheduler, UUID } from './browser-support.js';
+import { structEvent } from '../../src/index.js';
+import { clearIds, CLIENT_SESSION, entity, ManualScheduler, UUID } from './browser-support.js';
 import { CookieJarModel } from './cookie-jar-model.js';
+import { OutcomeSink } from './outcome-sink.js';
 
 const MINUTE = 60_000;
 const FORM_SUBMISSION = 'iglu:com.snowplowanalytics.snowplow/submit_form/jsonschema/1-0-0';
 const CHANGE_FORM = 'iglu:com.snowplowanalytics.snowplow/change_form/jsonschema/1-0-0';
 const APPLICATION_ERROR = 'iglu:com.snowplowanalytics.snowplow/application_error/jsonschema/1-0-1';
-
-/** A sink that reports `sent` for every event and `dropped` (with the reason) for every event the tracker rejected. */
-class OutcomeSink implements Sink {
-  readonly name = 'outcomes';
-  readonly kept: Payload[] = [];
-  readonly dropped: { reason: string; error: string }[] = [];
-  readonly #outcomes = new Subject<DeliveryOutcome>();
-  readonly outcomes: Observable<DeliveryOutcome> = this.#outcomes.asObservable();
-  #subscription: Subscription | undefined;
-
-  connect(admissions: Observable<Admission>): Subscription {
-    this.#subscription = admissions.subscribe((a) => {
-      if (a.kind === 'event') this.kept.push(a.payload);
-      else this.dropped.push({ reason: a.reason, error: String((a as { error?: unknown }).error) });
-    });
-    return this.#subscription;
-  }
-  flush = (): Promise<void> => Promise.resolve();
-  shutdown = (): Promise<DeliveryReport> => {
-    this.#subscription?.unsubscribe();
-    return Promise.resolve({ sent: this.kept.length, failed: 0, dropped: this.dropped.length, abandoned: 0 });
-  };
-  get events() {
-    return this.kept.map(decode);
-  }
-}
 
 describe('rxplow/browser: hostile and inherited state (issue 21)', function () {
   const trackers: BrowserTracker[] = [];

@@ -20,6 +20,30 @@ export interface IdState {
   index: number;
 }
 
+/** A session the tracker started (on `BrowserTracker.sessions`). */
+export interface SessionRecord {
+  /** The new session's id (`sid`). */
+  readonly sessionId: string;
+  /** Its index (`vid`): 1 for the user's first session. */
+  readonly sessionIndex: number;
+  /** The session before it, or `undefined`. */
+  readonly previousSessionId: string | undefined;
+  /** The domain user id (`duid`); `undefined` in anonymous modes. */
+  readonly domainUserId: string | undefined;
+  /** When it started (its first event), on the tracker's scheduler clock (ms). */
+  readonly timestamp: number;
+}
+
+/** Ids from before rxplow (Snowplow's cookies, a cross-domain link): adopted once, mirrored, forgotten with the user. */
+export interface InheritedIds {
+  /** The ids to start from when nothing is stored, on the first read only. Default: none. */
+  readonly adopt?: ((now: number) => IdState | undefined) | undefined;
+  /** Called with every state stored. Default: none. */
+  readonly write?: ((state: IdState, sessionTimeoutMs: number) => void) | undefined;
+  /** Forgets them (`clearUserData`, anonymous modes). */
+  readonly clear: () => void;
+}
+
 /** A UUID (any version), in the lower case rxplow and Snowplow write. */
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** Largest session and event index `client_session` allows (2^31 − 1). */

@@ -1,10 +1,9 @@
 import { Subject, type Observable } from 'rxjs';
 import { v4 as uuid } from 'uuid';
 import { cookieValues, discoverRootDomain, writeCookie, type CookieAttributes } from './cookies.js';
-import { newest, parse, plausibleTime, serialise, type IdState } from './id-state.js';
-import type { SnowplowIds } from './snowplow-cookies.js';
+import { newest, parse, plausibleTime, serialise, type IdState, type InheritedIds, type SessionRecord } from './id-state.js';
 
-export type { IdState } from './id-state.js';
+export type { IdState, InheritedIds, SessionRecord } from './id-state.js';
 
 /** Where the browser tracker keeps its ids (`duid`, `sid`, `vid`): first-party cookie, localStorage, or memory only. */
 export type StorageKind = 'cookie' | 'localStorage' | 'none';
@@ -101,20 +100,6 @@ export function localStorageStore(options: CookieOptions = {}): IdStore {
 /** The anonymous-tracking modes: `'full'` (no ids at all) and `'session'` (session ids only, in memory). */
 export type AnonymousMode = 'full' | 'session';
 
-/** A session the tracker started (on `BrowserTracker.sessions`). */
-export interface SessionRecord {
-  /** The new session's id (`sid`). */
-  readonly sessionId: string;
-  /** Its index (`vid`): 1 for the user's first session. */
-  readonly sessionIndex: number;
-  /** The session before it, or `undefined`. */
-  readonly previousSessionId: string | undefined;
-  /** The domain user id (`duid`); `undefined` in anonymous modes. */
-  readonly domainUserId: string | undefined;
-  /** When it started (its first event), on the tracker's scheduler clock (ms). */
-  readonly timestamp: number;
-}
-
 const EMPTY: IdState = { duid: '', vid: 0, sid: '', last: 0, prev: '', firstId: '', firstTs: 0, index: 0 };
 
 /**
@@ -137,10 +122,11 @@ export class Identity {
     private readonly timeoutMs: number,
     private readonly now: () => number,
     mode: AnonymousMode | false,
-    private readonly snowplow?: { readonly ids: SnowplowIds; readonly adopt: boolean; readonly write: boolean },
+    private readonly inherited?: InheritedIds,
+    private readonly blocked?: () => boolean,
   ) {
     this.#mode = mode;
-    this.#adoptable = snowplow?.adopt === true;
+    this.#adoptable = inherited?.adopt !== undefined;
     this.sessions = this.#sessions.asObservable();
   }
 
@@ -172,12 +158,16 @@ export class Identity {
     const stored = store ? newest(store.read().map((v) => parse(v, now))) : undefined;
     if (stored || !store || !this.#adoptable) return stored ?? this.#memory;
     this.#adoptable = false;
-    return this.snowplow!.ids.read(now) ?? this.#memory;
+    return this.inherited!.adopt!(now) ?? this.#memory;
   }
 
   /** For one event: starts a session when there is none or it timed out, counts the event, stores the entry. */
   touch(): IdState | undefined {
     if (this.#mode === 'full') return undefined;
+    if (this.blocked?.()) {
+      this.clear(); // Do Not Track or the opt-out cookie: no id is kept (the event is dropped)
+      return undefined;
+    }
     const now = this.now();
     const s: IdState = { ...(this.#read() ?? EMPTY) };
     if (!s.duid) s.duid = uuid();
@@ -213,7 +203,7 @@ export class Identity {
   /** Forgets every id, in storage (Snowplow's cookies too) and in memory: the next event starts a new user and session. */
   clear(): void {
     this.store?.clear();
-    this.snowplow?.ids.clear();
+    this.inherited?.clear();
     this.#adoptable = false;
     this.#memory = undefined;
   }
@@ -251,6 +241,6 @@ export class Identity {
     const store = this.#store;
     if (!store) return;
     store.write(serialise(state));
-    if (this.snowplow?.write) this.snowplow.ids.write(state, this.timeoutMs);
+    this.inherited?.write?.(state, this.timeoutMs);
   }
 }

@@ -3,7 +3,12 @@
 // the ones an app passes to `plugins` or `tracker.use()`.
 export { BrowserTracker, createBrowserTracker } from './tracker.js';
 export type { AnonymousTracking, BrowserPlugin, BrowserTrackerOptions, PageViewRecord } from './tracker.js';
-export type { AnonymousMode, CookieOptions, StorageKind } from './identity.js';
+export type { AnonymousMode, CookieOptions, SessionRecord, StorageKind } from './identity.js';
+export type { SnowplowCookieOptions } from './snowplow-cookies.js';
+export type { CrossDomainOptions } from './continuity.js';
+export type { ConsentSignalOptions } from './consent.js';
+export { crossDomainLinker } from './cross-domain.js';
+export type { CrossDomainLinkerOptions } from './cross-domain.js';
 export type { BrowserOutboxOptions } from './sink.js';
 export { activityTracking } from './activity.js';
 export type { ActivityTrackingOptions } from './activity.js';

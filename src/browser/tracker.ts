@@ -11,7 +11,8 @@ import { CoreTracker } from '../tracker/core.js';
 import type { GlobalContext, GlobalContextEvent } from '../tracker/global-contexts.js';
 import type { TrackerOptions, TrackOptions } from '../tracker/options.js';
 import type { SubjectFields } from '../tracker/subject-fields.js';
-import { createIdentity } from './continuity.js';
+import { consentBlocked, withConsent, type ConsentSignalOptions } from './consent.js';
+import { createIdentity, type CrossDomainOptions } from './continuity.js';
 import type { AnonymousMode, CookieOptions, IdState, Identity, SessionRecord, StorageKind } from './identity.js';
 import type { SnowplowCookieOptions } from './snowplow-cookies.js';
 import { deviceSubject, inBrowser, viewport } from './page.js';
@@ -47,8 +48,11 @@ export interface PageViewRecord {
   readonly timestamp: number;
 }
 
-/** Options of {@link createBrowserTracker}. Every one is optional but `endpoint`; defaults are listed on each. */
-export interface BrowserTrackerOptions {
+/**
+ * Options of {@link createBrowserTracker}. Every one is optional but `endpoint`; defaults are listed on each. The
+ * consent signals (`respectDoNotTrack`, `optOutCookie`) are described on {@link ConsentSignalOptions}.
+ */
+export interface BrowserTrackerOptions extends ConsentSignalOptions {
   /**
    * The collector: a host (`collector.example.com`) or an http(s) URL. Required unless `sinks` is given; without it
    * the tracker sends only to `sinks`.
@@ -83,6 +87,8 @@ export interface BrowserTrackerOptions {
    * See docs/browser.md, "Migrating from Snowplow".
    */
   readonly snowplowCookies?: SnowplowCookieOptions | undefined;
+  /** Reading Snowplow's cross-domain `_sp` parameter on landing (`adopt`, default `true`; `maxAgeMs`, default 5 minutes). */
+  readonly crossDomain?: CrossDomainOptions | undefined;
   /** A session ends after this long without an event (ms); the next event starts a new one. @default 1_800_000 (30 minutes) */
   readonly sessionTimeoutMs?: number | undefined;
   /** Built-in entities: `webPage` (`web_page` 1-0-0, default `true`) and `session` (`client_session` 1-0-2, default `false`). */
@@ -167,7 +173,10 @@ export class BrowserTracker extends CoreTracker {
     const scheduler = options.scheduler ?? asyncScheduler;
     const now = (): number => scheduler.now();
     const anonymous = o.anonymous ?? false;
+    const blocked = consentBlocked(options);
     const ids = createIdentity({
+      blocked,
+      crossDomain: options.crossDomain,
       active,
       storage: o.storage ?? 'cookie',
       cookie: o.cookie,
@@ -192,7 +201,7 @@ export class BrowserTracker extends CoreTracker {
       appId: options.appId,
       encodeBase64: options.encodeBase64,
       events: options.events,
-      filter: options.filter,
+      filter: withConsent(options.filter, blocked),
       scheduler,
       subject: { ...(active ? deviceSubject() : { platform: 'web' }), ...subject },
       globalContexts: [...own, ...(options.globalContexts ?? [])],
