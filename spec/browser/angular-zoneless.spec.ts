@@ -33,7 +33,7 @@ describe('rxplow/angular in a zoneless app', function () {
           endpoint: collector.endpoint,
           storage: 'none',
           outbox: { storage: 'memory' },
-          emitter: { bufferSize: 10, flushIntervalMs: 60_000 },
+          emitter: { bufferSize: 10, flushIntervalMs: 60_000, promptFirstEvent: false },
         }),
       ],
     });

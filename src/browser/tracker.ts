@@ -235,7 +235,7 @@ export class BrowserTracker extends CoreTracker {
     // The outbox (storage, listeners) is created only once every other option was accepted, and stopped again when a
     // plugin fails to start: a constructor that throws leaves nothing running.
     if (options.endpoint !== undefined && active) {
-      const emitter: EmitterOptions = { scheduler, ...options.emitter };
+      const emitter: EmitterOptions = { scheduler, promptFirstEvent: true, ...options.emitter };
       this.addEmitter(createSink({ ...options.outbox, endpoint: options.endpoint, emitter, scheduler }, () => this.#anonymisingServer()));
     }
     try {

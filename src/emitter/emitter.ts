@@ -32,6 +32,7 @@ export class Emitter extends QueuedSink {
       name: o.name,
       limits,
       maxWaitMs: o.flushIntervalMs,
+      promptFirst: o.promptFirstEvent,
       concurrency: o.concurrency,
       maxQueueSize: o.maxQueueSize,
       scheduler: o.scheduler,
