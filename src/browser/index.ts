@@ -18,3 +18,27 @@ export { formTracking } from './forms.js';
 export type { FieldElement, FormTrackingOptions } from './forms.js';
 export { errorTracking } from './errors.js';
 export type { ErrorTrackingOptions } from './errors.js';
+export {
+  ecommercePage,
+  ecommerceUser,
+  trackAddToCart,
+  trackCheckoutStep,
+  trackProductListClick,
+  trackProductListView,
+  trackProductView,
+  trackPromotionClick,
+  trackPromotionView,
+  trackRefund,
+  trackRemoveFromCart,
+  trackTransaction,
+  trackTransactionError,
+} from './ecommerce.js';
+export type {
+  EcommerceCallOptions,
+  EcommerceCart,
+  EcommerceFields,
+  EcommerceList,
+  EcommerceProduct,
+  EcommerceTransaction,
+  EcommerceValue,
+} from './ecommerce.js';

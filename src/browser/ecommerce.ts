@@ -1,0 +1,204 @@
+// Snowplow ecommerce (the `snowplow_ecommerce_action` event with product, cart, checkout, transaction, promotion,
+// refund and error entities), as @snowplow/browser-plugin-snowplow-ecommerce 4.x sends it: same schemas, same data.
+// An optional module: only the functions an app imports end up in its bundle.
+import { selfDescribingEvent } from '../events/structured.js';
+import type { SelfDescribing } from '../payload/self-describing-json.js';
+import type { CoreTracker } from '../tracker/core.js';
+import type { TrackOptions } from '../tracker/options.js';
+
+const VENDOR = 'iglu:com.snowplowanalytics.snowplow.ecommerce';
+const ACTION = `${VENDOR}/snowplow_ecommerce_action/jsonschema/1-0-2`;
+const schema = (name: string): string => `${VENDOR}/${name}/jsonschema/1-0-0`;
+
+/** A JSON value an ecommerce entity may carry. */
+export type EcommerceValue = string | number | boolean | null | undefined | readonly string[];
+
+/** A product (`product` 1-0-0): `id`, `category`, `price` and `currency` are required by the schema. */
+export interface EcommerceProduct {
+  readonly id: string;
+  readonly category: string;
+  readonly price: number;
+  readonly currency: string;
+  readonly [field: string]: EcommerceValue;
+}
+
+/** What every ecommerce call takes besides its data: more entities and a device timestamp, as Snowplow's `context` and `timestamp`. */
+export interface EcommerceCallOptions {
+  /** Entities added before the ecommerce ones. Default: none. */
+  readonly context?: readonly SelfDescribing[] | undefined;
+  /** The event's device timestamp (`dtm`, ms), as Snowplow's plain-number `timestamp`. Default: the tracker's clock. */
+  readonly timestamp?: number | undefined;
+}
+
+/** A cart change: the products added or removed, the cart's `total_value` and `currency` after it (`cart` 1-0-0). */
+export interface EcommerceCart extends EcommerceCallOptions {
+  readonly products: readonly EcommerceProduct[];
+  readonly total_value: number;
+  readonly currency: string;
+  readonly cart_id?: string | undefined;
+}
+
+/** A completed transaction (`transaction` 1-0-0) and its products; `total_quantity` defaults to the sum of their quantities. */
+export interface EcommerceTransaction extends EcommerceCallOptions {
+  readonly transaction_id: string;
+  readonly revenue: number;
+  readonly currency: string;
+  readonly payment_method: string;
+  readonly products?: readonly EcommerceProduct[] | undefined;
+  readonly [field: string]: unknown;
+}
+
+/** Any other entity's fields (checkout step, promotion, refund, transaction error, page, user): the schema's field names. */
+export interface EcommerceFields extends EcommerceCallOptions {
+  readonly [field: string]: unknown;
+}
+
+/** A product list: its `name` and the products seen or the one clicked. */
+export interface EcommerceList extends EcommerceCallOptions {
+  readonly name: string;
+}
+
+/** A copy without `undefined` and `null` fields (Snowplow's `removeEmptyProperties`, applied to the action's data). */
+function present(data: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key in data) if (data[key] !== undefined && data[key] !== null) out[key] = data[key];
+  return out;
+}
+
+/** The fields of `call` without `context` and `timestamp` (and `omit`), with `undefined` ones left out. */
+function fieldsOf(call: object, ...omit: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(call))
+    if (!['context', 'timestamp', ...omit].includes(key) && value !== undefined) out[key] = value;
+  return out;
+}
+
+const entity = (name: string, data: object): SelfDescribing => ({ schema: schema(name), data: fieldsOf(data) });
+
+function track(
+  tracker: CoreTracker,
+  action: Record<string, unknown>,
+  entities: readonly SelfDescribing[],
+  call: EcommerceCallOptions,
+  options?: TrackOptions,
+): void {
+  tracker.track(selfDescribingEvent({ schema: ACTION, data: present(action) }), {
+    ...options,
+    context: [...(options?.context ?? []), ...(call.context ?? []), ...entities],
+    ...(call.timestamp === undefined ? {} : { deviceTimestamp: call.timestamp }),
+  });
+}
+
+const products = (list: readonly EcommerceProduct[] | undefined): SelfDescribing[] => (list ?? []).map((p) => entity('product', p));
+
+/**
+ * Snowplow ecommerce for an rxplow tracker: the `track*` functions of @snowplow/browser-plugin-snowplow-ecommerce with
+ * the tracker as the first argument, sending the same event and entities. Each throws `InvalidEventError` as
+ * `tracker.track` does.
+ *
+ * @example
+ * trackProductView(tracker, { id: 'P1', category: 'shoes', price: 49.9, currency: 'EUR' });
+ * trackAddToCart(tracker, { products: [product], total_value: 49.9, currency: 'EUR' });
+ */
+export function trackProductView(tracker: CoreTracker, product: EcommerceProduct & EcommerceCallOptions, options?: TrackOptions): void {
+  track(tracker, { type: 'product_view' }, [entity('product', fieldsOf(product))], product, options);
+}
+
+/** Snowplow's `trackProductListView`: a list and the products in it. */
+export function trackProductListView(
+  tracker: CoreTracker,
+  list: EcommerceList & { readonly products?: readonly EcommerceProduct[] | undefined },
+  options?: TrackOptions,
+): void {
+  track(tracker, { type: 'list_view', name: list.name }, products(list.products), list, options);
+}
+
+/** Snowplow's `trackProductListClick`: a list and the product clicked in it. */
+export function trackProductListClick(
+  tracker: CoreTracker,
+  click: EcommerceList & { readonly product: EcommerceProduct },
+  options?: TrackOptions,
+): void {
+  track(tracker, { type: 'list_click', name: click.name }, [entity('product', click.product)], click, options);
+}
+
+/** Snowplow's `trackAddToCart`. */
+export function trackAddToCart(tracker: CoreTracker, cart: EcommerceCart, options?: TrackOptions): void {
+  track(tracker, { type: 'add_to_cart' }, [...products(cart.products), entity('cart', fieldsOf(cart, 'products'))], cart, options);
+}
+
+/** Snowplow's `trackRemoveFromCart`. */
+export function trackRemoveFromCart(tracker: CoreTracker, cart: EcommerceCart, options?: TrackOptions): void {
+  track(tracker, { type: 'remove_from_cart' }, [...products(cart.products), entity('cart', fieldsOf(cart, 'products'))], cart, options);
+}
+
+/** Snowplow's `trackCheckoutStep` (`checkout_step` 1-0-0: `step` and what the visitor filled in). */
+export function trackCheckoutStep(tracker: CoreTracker, step: EcommerceFields & { readonly step: number }, options?: TrackOptions): void {
+  track(tracker, { type: 'checkout_step' }, [entity('checkout_step', fieldsOf(step))], step, options);
+}
+
+/** Snowplow's `trackTransaction`. */
+export function trackTransaction(tracker: CoreTracker, transaction: EcommerceTransaction, options?: TrackOptions): void {
+  const list = transaction.products ?? [];
+  const quantity = list.reduce((sum, p) => sum + (typeof p['quantity'] === 'number' && p['quantity'] ? p['quantity'] : 0), 0);
+  const data = { total_quantity: quantity || undefined, ...fieldsOf(transaction, 'products') };
+  track(tracker, { type: 'transaction' }, [...products(list), entity('transaction', data)], transaction, options);
+}
+
+/** Snowplow's `trackRefund` (`refund` 1-0-0: `transaction_id`, `currency`, `refund_amount`, …) and the products refunded. */
+export function trackRefund(
+  tracker: CoreTracker,
+  refund: EcommerceFields & { readonly products?: readonly EcommerceProduct[] | undefined },
+  options?: TrackOptions,
+): void {
+  track(tracker, { type: 'refund' }, [...products(refund.products), entity('refund', fieldsOf(refund, 'products'))], refund, options);
+}
+
+/** Snowplow's `trackTransactionError` (`transaction_error` 1-0-0) for the transaction that failed. */
+export function trackTransactionError(
+  tracker: CoreTracker,
+  error: EcommerceFields & { readonly transaction: EcommerceTransaction },
+  options?: TrackOptions,
+): void {
+  const entities = [entity('transaction', error.transaction), entity('transaction_error', fieldsOf(error, 'transaction'))];
+  track(tracker, { type: 'trns_error' }, entities, error, options);
+}
+
+/** Snowplow's `trackPromotionView` (`promotion` 1-0-0). */
+export function trackPromotionView(
+  tracker: CoreTracker,
+  promotion: EcommerceFields & { readonly id: string },
+  options?: TrackOptions,
+): void {
+  track(tracker, { type: 'promo_view' }, [entity('promotion', fieldsOf(promotion))], promotion, options);
+}
+
+/** Snowplow's `trackPromotionClick` (`promotion` 1-0-0). */
+export function trackPromotionClick(
+  tracker: CoreTracker,
+  promotion: EcommerceFields & { readonly id: string },
+  options?: TrackOptions,
+): void {
+  track(tracker, { type: 'promo_click' }, [entity('promotion', fieldsOf(promotion))], promotion, options);
+}
+
+/**
+ * The entities Snowplow's `setPageType` and `setEcommerceUser` put on every later event: add the result with
+ * `tracker.addGlobalContexts([...])` (and remove it with `removeGlobalContexts`).
+ */
+export function ecommercePage(page: {
+  readonly type: string;
+  readonly language?: string | undefined;
+  readonly locale?: string | undefined;
+}): SelfDescribing {
+  return entity('page', { type: page.type, language: page.language, locale: page.locale });
+}
+
+/** See {@link ecommercePage}: the `user` 1-0-0 entity of Snowplow's `setEcommerceUser`. */
+export function ecommerceUser(user: {
+  readonly id: string;
+  readonly is_guest?: boolean | undefined;
+  readonly email?: string | undefined;
+}): SelfDescribing {
+  return entity('user', { id: user.id, is_guest: user.is_guest, email: user.email });
+}
