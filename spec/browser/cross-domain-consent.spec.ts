@@ -3,7 +3,14 @@
 // sessions as an Observable, in Chromium.
 import { newTracker } from '@snowplow/browser-tracker';
 import { expect } from 'chai';
-import { createBrowserTracker, crossDomainLinker, type BrowserTracker, type SessionRecord } from '../../src/browser/index.js';
+import {
+  consentSignals,
+  createBrowserTracker,
+  crossDomainLanding,
+  crossDomainLinker,
+  type BrowserTracker,
+  type SessionRecord,
+} from '../../src/browser/index.js';
 import { decorateUrl, linkedUserId } from '../../src/browser/cross-domain.js';
 import { structEvent } from '../../src/index.js';
 import { clearIds, ManualScheduler, UUID } from './browser-support.js';
@@ -19,7 +26,7 @@ describe('rxplow/browser: cross-domain linking, consent signals, sessions', func
   function rig(options: Parameters<typeof createBrowserTracker>[0] = {}) {
     const sink = new OutcomeSink();
     const scheduler = new ManualScheduler();
-    const tracker = createBrowserTracker({ sinks: [sink], scheduler, appId: 'shop', ...options });
+    const tracker = createBrowserTracker({ sinks: [sink], scheduler, appId: 'shop', inherit: [crossDomainLanding()], ...options });
     trackers.push(tracker);
     return { tracker, sink, scheduler };
   }
@@ -106,7 +113,7 @@ describe('rxplow/browser: cross-domain linking, consent signals, sessions', func
       expect(stale.sink.events[0]!.fields['duid']).to.match(UUID).and.not.equal(linked);
       clearIds();
       history.replaceState(null, '', `${location.pathname}?_sp=${linked}.${Date.now()}`);
-      const off = rig({ crossDomain: { adopt: false } });
+      const off = rig({ inherit: [] });
       track(off.tracker);
       expect(off.sink.events[0]!.fields['duid']).to.not.equal(linked);
     });
@@ -120,7 +127,7 @@ describe('rxplow/browser: cross-domain linking, consent signals, sessions', func
 
     it('respectDoNotTrack: with Do Not Track on, every event is dropped (filtered) and no id is stored; off, tracked', () => {
       Object.defineProperty(navigator, 'doNotTrack', { value: '1', configurable: true });
-      const { tracker, sink } = rig({ storage: 'cookie', respectDoNotTrack: true });
+      const { tracker, sink } = rig({ storage: 'cookie', consent: consentSignals({ respectDoNotTrack: true }) });
       track(tracker);
       tracker.trackPageView();
       expect(sink.events).to.deep.equal([]);
@@ -132,7 +139,7 @@ describe('rxplow/browser: cross-domain linking, consent signals, sessions', func
     });
 
     it('optOutCookie: while the cookie is set nothing is tracked and the ids are deleted; removed, tracking resumes', () => {
-      const { tracker, sink } = rig({ storage: 'cookie', optOutCookie: 'no_tracking' });
+      const { tracker, sink } = rig({ storage: 'cookie', consent: consentSignals({ optOutCookie: 'no_tracking' }) });
       track(tracker);
       expect(document.cookie).to.contain('_rxp_id=');
       document.cookie = 'no_tracking=1; Path=/';
@@ -144,7 +151,8 @@ describe('rxplow/browser: cross-domain linking, consent signals, sessions', func
       track(tracker);
       expect(sink.events).to.have.length(2);
       expect(sink.events[1]!.fields['duid']).to.not.equal(sink.events[0]!.fields['duid']); // the user was forgotten
-      expect(() => rig({ optOutCookie: 'bad name;' })).to.throw(/optOutCookie/);
+      expect(() => consentSignals({ optOutCookie: 'bad name;' })).to.throw(/optOutCookie/);
+      expect(() => rig({ consent: 'yes' as unknown as () => boolean })).to.throw(/consent/);
     });
   });
 

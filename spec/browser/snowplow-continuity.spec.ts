@@ -4,7 +4,7 @@
 // tracker created after rxplow reads rxplow's user and session; an rxplow id wins over Snowplow's cookies.
 import { newTracker } from '@snowplow/browser-tracker';
 import { expect } from 'chai';
-import { createBrowserTracker, type BrowserTracker } from '../../src/browser/index.js';
+import { createBrowserTracker, snowplowCookies, type BrowserTracker } from '../../src/browser/index.js';
 import { structEvent } from '../../src/index.js';
 import { clearIds, CLIENT_SESSION, entity, ManualScheduler, RecordingSink, UUID } from './browser-support.js';
 
@@ -38,7 +38,13 @@ describe('rxplow/browser: continuity with Snowplow cookies (@snowplow/browser-tr
   function rig(options: Parameters<typeof createBrowserTracker>[0] = {}) {
     const sink = new RecordingSink();
     const scheduler = new ManualScheduler();
-    const tracker = createBrowserTracker({ sinks: [sink], scheduler, contexts: { session: true }, ...options });
+    const tracker = createBrowserTracker({
+      sinks: [sink],
+      scheduler,
+      contexts: { session: true },
+      inherit: [snowplowCookies()],
+      ...options,
+    });
     trackers.push(tracker);
     return { tracker, sink, scheduler };
   }
@@ -107,11 +113,11 @@ describe('rxplow/browser: continuity with Snowplow cookies (@snowplow/browser-tr
     ]);
   });
 
-  it('an rxplow id already stored wins; adopt: false ignores Snowplow cookies; a custom Snowplow cookie prefix', () => {
+  it('an rxplow id already stored wins; adopt: false ignores Snowplow cookies; a custom prefix; without the module, none is read', () => {
     const sp = snowplow();
     sp.trackPageView();
     const spDuid = sp.getDomainUserId();
-    const first = rig({ snowplowCookies: { adopt: false } });
+    const first = rig({ inherit: [snowplowCookies({ adopt: false })] });
     track(first.tracker);
     expect(first.sink.events[0]!.fields['duid']).to.not.equal(spDuid);
     const second = rig();
@@ -121,13 +127,18 @@ describe('rxplow/browser: continuity with Snowplow cookies (@snowplow/browser-tr
     clearSnowplowCookies();
     const legacy = snowplow({ cookieName: '_legacy_' });
     legacy.trackPageView();
-    const third = rig({ snowplowCookies: { prefix: '_legacy_' } });
+    const third = rig({ inherit: [snowplowCookies({ prefix: '_legacy_' })] });
     track(third.tracker);
     expect(third.sink.events[0]!.fields['duid']).to.equal(legacy.getDomainUserId());
+    clearIds();
+    const without = rig({ inherit: [] });
+    track(without.tracker);
+    expect(without.sink.events[0]!.fields['duid']).to.not.equal(legacy.getDomainUserId());
+    expect(() => snowplowCookies({ write: 'yes' as unknown as boolean })).to.throw(/write/);
   });
 
   it("snowplowCookies.write: a Snowplow tracker created after rxplow continues rxplow's user and session", () => {
-    const { tracker, sink } = rig({ snowplowCookies: { write: true }, cookie: { domain: 'auto' } });
+    const { tracker, sink } = rig({ inherit: [snowplowCookies({ write: true })], cookie: { domain: 'auto' } });
     track(tracker);
     track(tracker);
     const { duid, sid, vid } = sink.events[1]!.fields as Record<string, string>;

@@ -4,7 +4,7 @@ import * as c from '../payload/checks.js';
 import type { FilteredEvent } from '../tracker/options.js';
 import { cookieValues } from './cookies.js';
 
-/** Consent signals (Snowplow's `respectDoNotTrack` and `setOptOutCookie`). Every field has a default. */
+/** Options of {@link consentSignals} (Snowplow's `respectDoNotTrack` and `setOptOutCookie`). Every field has a default. */
 export interface ConsentSignalOptions {
   /** Track nothing while the browser sends Do Not Track (`navigator.doNotTrack` `'1'` or `'yes'`). @default false */
   readonly respectDoNotTrack?: boolean | undefined;
@@ -25,14 +25,17 @@ const CHECKS: c.Checks<ConsentSignalOptions> = {
 };
 
 /**
- * A check, per event, of the signals configured; `undefined` when none is (nothing to check).
- * @throws {InvalidOptionsError} for a `respectDoNotTrack` or `optOutCookie` it cannot use.
+ * Consent signals for the tracker's `consent` option: while one says no, every event is `dropped` (reason
+ * `filtered`) and the stored ids are deleted, as Snowplow's tracker does.
+ *
+ * @example
+ * createBrowserTracker({ endpoint, consent: consentSignals({ respectDoNotTrack: true, optOutCookie: 'no_tracking' }) });
+ * @throws {InvalidOptionsError} for an option it cannot use.
  */
-export function consentBlocked(options: ConsentSignalOptions): (() => boolean) | undefined {
+export function consentSignals(options: ConsentSignalOptions): () => boolean {
   const o = c.checkOptions(CHECKS, { respectDoNotTrack: options.respectDoNotTrack, optOutCookie: options.optOutCookie });
   const dnt = o.respectDoNotTrack === true;
   const cookie = o.optOutCookie;
-  if (!dnt && !cookie) return undefined;
   return () => (dnt && doNotTrack()) || (!!cookie && cookieValues(cookie).length > 0);
 }
 

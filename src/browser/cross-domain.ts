@@ -2,7 +2,8 @@
 // extended `_sp=<duid>.<timestamp>.<sid>.<b64 uid>.<b64 app id>.<platform>.<b64 reason>`) when they are followed, and a
 // landing page with no rxplow or Snowplow id adopts the domain user id of a fresh `_sp` parameter.
 import { filter, fromEvent, map, merge } from 'rxjs';
-import { UUID } from './id-state.js';
+import * as c from '../payload/checks.js';
+import { UUID, type IdInheritance } from './id-state.js';
 import { accepts } from './link-clicks.js';
 import type { BrowserPlugin, BrowserTracker } from './tracker.js';
 
@@ -115,4 +116,31 @@ export function crossDomainLinker(options: CrossDomainLinkerOptions): BrowserPlu
           // A link whose href cannot be set (or a throwing reason function): followed undecorated.
         }
       });
+}
+
+/** Options of {@link crossDomainLanding}. */
+export interface CrossDomainLandingOptions {
+  /** A parameter older than this (its timestamp against the tracker's clock) is ignored (ms). @default 300_000 (5 minutes) */
+  readonly maxAgeMs?: number | undefined;
+}
+
+/**
+ * Reading Snowplow's cross-domain parameter on landing, for the tracker's `inherit` option: on a first load with no
+ * rxplow id (and, when `snowplowCookies()` comes first in `inherit`, no Snowplow id either), the domain user id of
+ * a fresh `_sp` parameter in the page URL (classic or extended, as Snowplow's linker and {@link crossDomainLinker}
+ * write it) becomes the visitor's; the session is new.
+ *
+ * @example
+ * createBrowserTracker({ endpoint, inherit: [snowplowCookies(), crossDomainLanding()] });
+ * @throws {InvalidOptionsError} for an option it cannot use.
+ */
+export function crossDomainLanding(options: CrossDomainLandingOptions = {}): IdInheritance {
+  const maxAgeMs = c.checkOptions({ maxAgeMs: c.optional(c.nonNegativeInteger) }, options).maxAgeMs ?? 300_000;
+  return () => ({
+    adopt: (now) => {
+      const duid = linkedUserId(location.href, now, maxAgeMs);
+      return duid === undefined ? undefined : { duid, vid: 0, sid: '', last: 0, prev: '', firstId: '', firstTs: 0, index: 0 };
+    },
+    clear: () => undefined,
+  });
 }

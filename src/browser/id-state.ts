@@ -1,4 +1,5 @@
 // The stored id entry: its format, and the checks every value read back must pass (pure functions, no browser global).
+import type { CookieAttributes } from './cookies.js';
 
 /** The ids and session state, as stored (one entry, read and written on every event, so tabs share a session). */
 export interface IdState {
@@ -43,6 +44,17 @@ export interface InheritedIds {
   /** Forgets them (`clearUserData`, anonymous modes). */
   readonly clear: () => void;
 }
+
+/** What an id inheritance module is given by the tracker: the id cookie's attributes (resolved when first needed). */
+export interface InheritContext {
+  readonly attributes: () => CookieAttributes;
+}
+
+/**
+ * An id inheritance module for the tracker's `inherit` option (`snowplowCookies()`, `crossDomainLanding()`): ids
+ * from before rxplow, adopted on a first load with no rxplow id.
+ */
+export type IdInheritance = (context: InheritContext) => InheritedIds;
 
 /** A UUID (any version), in the lower case rxplow and Snowplow write. */
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

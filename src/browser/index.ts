@@ -4,11 +4,14 @@
 export { BrowserTracker, createBrowserTracker } from './tracker.js';
 export type { AnonymousTracking, BrowserPlugin, BrowserTrackerOptions, PageViewRecord } from './tracker.js';
 export type { AnonymousMode, CookieOptions, SessionRecord, StorageKind } from './identity.js';
+export type { IdInheritance, InheritContext, InheritedIds, IdState } from './id-state.js';
+export type { CookieAttributes } from './cookies.js';
+export { snowplowCookies } from './snowplow-cookies.js';
 export type { SnowplowCookieOptions } from './snowplow-cookies.js';
-export type { CrossDomainOptions } from './continuity.js';
+export { consentSignals } from './consent.js';
 export type { ConsentSignalOptions } from './consent.js';
-export { crossDomainLinker } from './cross-domain.js';
-export type { CrossDomainLinkerOptions } from './cross-domain.js';
+export { crossDomainLanding, crossDomainLinker } from './cross-domain.js';
+export type { CrossDomainLandingOptions, CrossDomainLinkerOptions } from './cross-domain.js';
 export type { BrowserOutboxOptions } from './sink.js';
 export { activityTracking } from './activity.js';
 export type { ActivityTrackingOptions } from './activity.js';

@@ -1,10 +1,11 @@
 // Snowplow's first-party cookies (`_sp_id.<hash>`, `_sp_ses.<hash>`, @snowplow/browser-tracker 3.x/4.x): read once to
 // adopt a returning visitor's ids, and optionally written on every event so both trackers can run side by side.
 import { cookieNames, cookieValues, writeCookie, type CookieAttributes } from './cookies.js';
-import { sanitise, type IdState } from './id-state.js';
+import * as c from '../payload/checks.js';
+import { sanitise, type IdInheritance, type IdState } from './id-state.js';
 import { sha1Hex } from './sha1.js';
 
-/** Continuity with Snowplow's browser tracker. Every field has a default. */
+/** Options of {@link snowplowCookies}. Every field has a default. */
 export interface SnowplowCookieOptions {
   /**
    * On the first event with no rxplow id entry, take the domain user id, session id and index, previous session and
@@ -101,5 +102,29 @@ export function snowplowIds(options: SnowplowCookieOptions, attributes: () => Co
         writeCookie(name, '', 0, { ...a, domain: undefined });
       }
     },
+  };
+}
+
+const CHECKS: c.Checks<SnowplowCookieOptions> = {
+  adopt: c.optional(c.boolean),
+  write: c.optional(c.boolean),
+  prefix: c.optional(c.matching(/^[\w.-]*$/, 'letters, digits, "_", "-", "."')),
+};
+
+/**
+ * Continuity with Snowplow's browser tracker, for the tracker's `inherit` option: on a first load with no rxplow id,
+ * the visitor keeps the user, session and session index Snowplow's `_sp_id.*`/`_sp_ses.*` cookies hold; with
+ * `write: true` those cookies are kept up to date, so Snowplow's tracker on other pages continues rxplow's session.
+ * `clearUserData()` deletes them too.
+ *
+ * @example
+ * createBrowserTracker({ endpoint, inherit: [snowplowCookies({ write: true })] });
+ * @throws {InvalidOptionsError} for an option it cannot use.
+ */
+export function snowplowCookies(options: SnowplowCookieOptions = {}): IdInheritance {
+  const o = c.checkOptions(CHECKS, options);
+  return ({ attributes }) => {
+    const ids = snowplowIds(o, attributes);
+    return { adopt: o.adopt === false ? undefined : ids.read, write: o.write ? ids.write : undefined, clear: ids.clear };
   };
 }

@@ -11,10 +11,10 @@ import { CoreTracker } from '../tracker/core.js';
 import type { GlobalContext, GlobalContextEvent } from '../tracker/global-contexts.js';
 import type { TrackerOptions, TrackOptions } from '../tracker/options.js';
 import type { SubjectFields } from '../tracker/subject-fields.js';
-import { consentBlocked, withConsent, type ConsentSignalOptions } from './consent.js';
-import { createIdentity, type CrossDomainOptions } from './continuity.js';
+import { withConsent } from './consent.js';
+import { createIdentity } from './continuity.js';
 import type { AnonymousMode, CookieOptions, IdState, Identity, SessionRecord, StorageKind } from './identity.js';
-import type { SnowplowCookieOptions } from './snowplow-cookies.js';
+import type { IdInheritance } from './id-state.js';
 import { deviceSubject, inBrowser, viewport } from './page.js';
 import { createSink, type BrowserOutboxOptions } from './sink.js';
 
@@ -48,11 +48,8 @@ export interface PageViewRecord {
   readonly timestamp: number;
 }
 
-/**
- * Options of {@link createBrowserTracker}. Every one is optional but `endpoint`; defaults are listed on each. The
- * consent signals (`respectDoNotTrack`, `optOutCookie`) are described on {@link ConsentSignalOptions}.
- */
-export interface BrowserTrackerOptions extends ConsentSignalOptions {
+/** Options of {@link createBrowserTracker}. Every one is optional but `endpoint`; defaults are listed on each. */
+export interface BrowserTrackerOptions {
   /**
    * The collector: a host (`collector.example.com`) or an http(s) URL. Required unless `sinks` is given; without it
    * the tracker sends only to `sinks`.
@@ -82,13 +79,16 @@ export interface BrowserTrackerOptions extends ConsentSignalOptions {
   /** Name, domain, path, `SameSite`, `Secure` and lifetime of the id cookie (the prefix also names the localStorage key). */
   readonly cookie?: CookieOptions | undefined;
   /**
-   * Continuity with Snowplow's browser tracker: adopt its `_sp_id.*`/`_sp_ses.*` cookies when there is no rxplow id
-   * yet (`adopt`, default `true`), keep writing them (`write`, default `false`), their prefix (default `'_sp_'`).
-   * See docs/browser.md, "Migrating from Snowplow".
+   * Ids from before rxplow, adopted on a first load with no rxplow id, in this order: `snowplowCookies()` (Snowplow's
+   * `_sp_id.*`/`_sp_ses.*`, optionally kept written), `crossDomainLanding()` (the `_sp` link parameter). Optional
+   * modules: a bundle without them carries none of their code. See docs/browser.md, "Migrating from Snowplow". @default []
    */
-  readonly snowplowCookies?: SnowplowCookieOptions | undefined;
-  /** Reading Snowplow's cross-domain `_sp` parameter on landing (`adopt`, default `true`; `maxAgeMs`, default 5 minutes). */
-  readonly crossDomain?: CrossDomainOptions | undefined;
+  readonly inherit?: readonly IdInheritance[] | undefined;
+  /**
+   * Whether tracking is forbidden now, asked at every event: `consentSignals({ respectDoNotTrack, optOutCookie })`.
+   * While it says so, events are `dropped` (`filtered`) and the stored ids deleted. Default: tracking is allowed.
+   */
+  readonly consent?: (() => boolean) | undefined;
   /** A session ends after this long without an event (ms); the next event starts a new one. @default 1_800_000 (30 minutes) */
   readonly sessionTimeoutMs?: number | undefined;
   /** Built-in entities: `webPage` (`web_page` 1-0-0, default `true`) and `session` (`client_session` 1-0-2, default `false`). */
@@ -173,14 +173,13 @@ export class BrowserTracker extends CoreTracker {
     const scheduler = options.scheduler ?? asyncScheduler;
     const now = (): number => scheduler.now();
     const anonymous = o.anonymous ?? false;
-    const blocked = consentBlocked(options);
+    const blocked = c.optional(c.func<() => boolean>)(options.consent, 'consent');
     const ids = createIdentity({
       blocked,
-      crossDomain: options.crossDomain,
+      inherit: c.optional(c.arrayOf(c.func<IdInheritance>))(options.inherit, 'inherit'),
       active,
       storage: o.storage ?? 'cookie',
       cookie: o.cookie,
-      snowplowCookies: options.snowplowCookies,
       sessionTimeoutMs: o.sessionTimeoutMs ?? 1_800_000,
       anonymous: anonymous && anonymous.mode,
       now,
