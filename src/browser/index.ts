@@ -45,3 +45,5 @@ export type {
   EcommerceTransaction,
   EcommerceValue,
 } from './ecommerce.js';
+export { browserContext } from './browser-context.js';
+export type { BrowserContextOptions } from './browser-context.js';
