@@ -21,10 +21,15 @@ export interface CrossDomainLinkerOptions {
   readonly extended?:
     | boolean
     | {
+        /** The session id. @default true */
         readonly sessionId?: boolean | undefined;
+        /** The app id (`sourceId` option), base64url. @default true */
         readonly sourceId?: boolean | undefined;
+        /** The platform (`web`). @default false */
         readonly sourcePlatform?: boolean | undefined;
+        /** The business user id, base64url. @default false */
         readonly userId?: boolean | undefined;
+        /** The link's text, or what the function says, base64url. @default false */
         readonly reason?: boolean | ((event: Event) => string) | undefined;
       }
     | undefined;

@@ -47,6 +47,7 @@ export interface InheritedIds {
 
 /** What an id inheritance module is given by the tracker: the id cookie's attributes (resolved when first needed). */
 export interface InheritContext {
+  /** The id cookie's domain, path, `SameSite` and `Secure` (a discovered root domain resolved on the first call). */
   readonly attributes: () => CookieAttributes;
 }
 
