@@ -37,6 +37,19 @@ const shoe = {
 const sock = { id: 'P2', category: 'socks', price: 5, currency: 'EUR', quantity: 3, brand: 'Warm', position: 2 };
 
 /** Each case: the same call for both sides. */
+const cart = { products: [shoe], total_value: 99.8, currency: 'EUR', cart_id: 'C1' };
+const step = { step: 2, shipping_postcode: '10115', delivery_method: 'express', marketing_opt_in: true };
+const transaction = { transaction_id: 'T1', revenue: 114.8, currency: 'EUR', payment_method: 'card', tax: 10, products: [shoe, sock] };
+const refund = { transaction_id: 'T1', currency: 'EUR', refund_amount: 5, refund_reason: 'holes', products: [sock] };
+const failure = {
+  error_code: 'E1',
+  error_description: 'declined',
+  error_type: 'hard' as const,
+  transaction: { transaction_id: 'T2', revenue: 5, currency: 'EUR', payment_method: 'card', total_quantity: 1 },
+};
+const promotion = { id: 'PR1', name: 'sale', product_ids: ['P1'], position: 1, type: 'banner' };
+
+/** Each case: the same call (on a fresh copy of the same input) for both sides. */
 const CASES: readonly [string, (s: typeof sp) => void, (t: rx.BrowserTracker) => void][] = [
   ['product view', (s) => s.trackProductView({ ...shoe }), (t) => rx.trackProductView(t, { ...shoe })],
   [
@@ -50,68 +63,20 @@ const CASES: readonly [string, (s: typeof sp) => void, (t: rx.BrowserTracker) =>
     (t) => rx.trackProductListClick(t, { name: 'search', product: sock }),
   ],
   [
-    'add to cart (with context and a timestamp)',
-    (s) => s.trackAddToCart({ products: [shoe], total_value: 99.8, currency: 'EUR', cart_id: 'C1', timestamp: GIVEN, context: [] }),
-    (t) => rx.trackAddToCart(t, { products: [shoe], total_value: 99.8, currency: 'EUR', cart_id: 'C1', timestamp: GIVEN }),
+    'add to cart (with a timestamp)',
+    (s) => s.trackAddToCart({ ...cart, timestamp: GIVEN, context: [] }),
+    (t) => rx.trackAddToCart(t, { ...cart, timestamp: GIVEN }),
   ],
-  [
-    'remove from cart',
-    (s) => s.trackRemoveFromCart({ products: [sock], total_value: 0, currency: 'EUR' }),
-    (t) => rx.trackRemoveFromCart(t, { products: [sock], total_value: 0, currency: 'EUR' }),
-  ],
-  [
-    'checkout step',
-    (s) => s.trackCheckoutStep({ step: 2, shipping_postcode: '10115', delivery_method: 'express', marketing_opt_in: true }),
-    (t) => rx.trackCheckoutStep(t, { step: 2, shipping_postcode: '10115', delivery_method: 'express', marketing_opt_in: true }),
-  ],
+  ['remove from cart', (s) => s.trackRemoveFromCart({ ...cart }), (t) => rx.trackRemoveFromCart(t, { ...cart })],
+  ['checkout step', (s) => s.trackCheckoutStep({ ...step }), (t) => rx.trackCheckoutStep(t, { ...step })],
   [
     'transaction (total_quantity from the products)',
-    (s) =>
-      s.trackTransaction({
-        transaction_id: 'T1',
-        revenue: 114.8,
-        currency: 'EUR',
-        payment_method: 'card',
-        tax: 10,
-        products: [shoe, sock],
-      }),
-    (t) =>
-      rx.trackTransaction(t, {
-        transaction_id: 'T1',
-        revenue: 114.8,
-        currency: 'EUR',
-        payment_method: 'card',
-        tax: 10,
-        products: [shoe, sock],
-      }),
+    (s) => s.trackTransaction({ ...transaction }),
+    (t) => rx.trackTransaction(t, { ...transaction }),
   ],
-  [
-    'refund',
-    (s) => s.trackRefund({ transaction_id: 'T1', currency: 'EUR', refund_amount: 5, refund_reason: 'holes', products: [sock] }),
-    (t) => rx.trackRefund(t, { transaction_id: 'T1', currency: 'EUR', refund_amount: 5, refund_reason: 'holes', products: [sock] }),
-  ],
-  [
-    'transaction error',
-    (s) =>
-      s.trackTransactionError({
-        error_code: 'E1',
-        error_description: 'declined',
-        error_type: 'hard',
-        transaction: { transaction_id: 'T2', revenue: 5, currency: 'EUR', payment_method: 'card', total_quantity: 1 },
-      }),
-    (t) =>
-      rx.trackTransactionError(t, {
-        error_code: 'E1',
-        error_description: 'declined',
-        error_type: 'hard',
-        transaction: { transaction_id: 'T2', revenue: 5, currency: 'EUR', payment_method: 'card', total_quantity: 1 },
-      }),
-  ],
-  [
-    'promotion view',
-    (s) => s.trackPromotionView({ id: 'PR1', name: 'sale', product_ids: ['P1'], position: 1, type: 'banner' }),
-    (t) => rx.trackPromotionView(t, { id: 'PR1', name: 'sale', product_ids: ['P1'], position: 1, type: 'banner' }),
-  ],
+  ['refund', (s) => s.trackRefund({ ...refund }), (t) => rx.trackRefund(t, { ...refund })],
+  ['transaction error', (s) => s.trackTransactionError({ ...failure }), (t) => rx.trackTransactionError(t, { ...failure })],
+  ['promotion view', (s) => s.trackPromotionView({ ...promotion }), (t) => rx.trackPromotionView(t, { ...promotion })],
   [
     'promotion click',
     (s) => s.trackPromotionClick({ id: 'PR1', slot: 'top' }),

@@ -122,15 +122,19 @@ export function trackProductListClick(
   track(tracker, { type: 'list_click', name: click.name }, [entity('product', click.product)], click, options);
 }
 
+/** A cart action: the products, then the cart. */
+const cartAction =
+  (type: string) =>
+  (tracker: CoreTracker, cart: EcommerceCart, options?: TrackOptions): void =>
+    track(tracker, { type }, [...products(cart.products), entity('cart', fieldsOf(cart, 'products'))], cart, options);
+
 /** Snowplow's `trackAddToCart`. */
-export function trackAddToCart(tracker: CoreTracker, cart: EcommerceCart, options?: TrackOptions): void {
-  track(tracker, { type: 'add_to_cart' }, [...products(cart.products), entity('cart', fieldsOf(cart, 'products'))], cart, options);
-}
+export const trackAddToCart: (tracker: CoreTracker, cart: EcommerceCart, options?: TrackOptions) => void =
+  /* @__PURE__ */ cartAction('add_to_cart');
 
 /** Snowplow's `trackRemoveFromCart`. */
-export function trackRemoveFromCart(tracker: CoreTracker, cart: EcommerceCart, options?: TrackOptions): void {
-  track(tracker, { type: 'remove_from_cart' }, [...products(cart.products), entity('cart', fieldsOf(cart, 'products'))], cart, options);
-}
+export const trackRemoveFromCart: (tracker: CoreTracker, cart: EcommerceCart, options?: TrackOptions) => void =
+  /* @__PURE__ */ cartAction('remove_from_cart');
 
 /** Snowplow's `trackCheckoutStep` (`checkout_step` 1-0-0: `step` and what the visitor filled in). */
 export function trackCheckoutStep(tracker: CoreTracker, step: EcommerceFields & { readonly step: number }, options?: TrackOptions): void {
@@ -164,23 +168,22 @@ export function trackTransactionError(
   track(tracker, { type: 'trns_error' }, entities, error, options);
 }
 
-/** Snowplow's `trackPromotionView` (`promotion` 1-0-0). */
-export function trackPromotionView(
-  tracker: CoreTracker,
-  promotion: EcommerceFields & { readonly id: string },
-  options?: TrackOptions,
-): void {
-  track(tracker, { type: 'promo_view' }, [entity('promotion', fieldsOf(promotion))], promotion, options);
-}
+/** A promotion, seen or clicked (`promotion` 1-0-0: `id` and the schema's other fields). */
+export type EcommercePromotion = EcommerceFields & { readonly id: string };
 
-/** Snowplow's `trackPromotionClick` (`promotion` 1-0-0). */
-export function trackPromotionClick(
-  tracker: CoreTracker,
-  promotion: EcommerceFields & { readonly id: string },
-  options?: TrackOptions,
-): void {
-  track(tracker, { type: 'promo_click' }, [entity('promotion', fieldsOf(promotion))], promotion, options);
-}
+/** A promotion action: the promotion entity. */
+const promotionAction =
+  (type: string) =>
+  (tracker: CoreTracker, promotion: EcommercePromotion, options?: TrackOptions): void =>
+    track(tracker, { type }, [entity('promotion', fieldsOf(promotion))], promotion, options);
+
+/** Snowplow's `trackPromotionView`. */
+export const trackPromotionView: (tracker: CoreTracker, promotion: EcommercePromotion, options?: TrackOptions) => void =
+  /* @__PURE__ */ promotionAction('promo_view');
+
+/** Snowplow's `trackPromotionClick`. */
+export const trackPromotionClick: (tracker: CoreTracker, promotion: EcommercePromotion, options?: TrackOptions) => void =
+  /* @__PURE__ */ promotionAction('promo_click');
 
 /**
  * The entities Snowplow's `setPageType` and `setEcommerceUser` put on every later event: add the result with

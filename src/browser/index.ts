@@ -42,6 +42,7 @@ export type {
   EcommerceFields,
   EcommerceList,
   EcommerceProduct,
+  EcommercePromotion,
   EcommerceTransaction,
   EcommerceValue,
 } from './ecommerce.js';
