@@ -48,3 +48,5 @@ export type {
 } from './ecommerce.js';
 export { browserContext } from './browser-context.js';
 export type { BrowserContextOptions } from './browser-context.js';
+export { buttonClickTracking } from './button-clicks.js';
+export type { ButtonClickTrackingOptions, ButtonElement } from './button-clicks.js';
