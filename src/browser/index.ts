@@ -50,3 +50,4 @@ export { browserContext } from './browser-context.js';
 export type { BrowserContextOptions } from './browser-context.js';
 export { buttonClickTracking } from './button-clicks.js';
 export type { ButtonClickTrackingOptions, ButtonElement } from './button-clicks.js';
+export { performanceNavigationTiming } from './navigation-timing.js';
