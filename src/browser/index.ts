@@ -51,3 +51,5 @@ export type { BrowserContextOptions } from './browser-context.js';
 export { buttonClickTracking } from './button-clicks.js';
 export type { ButtonClickTrackingOptions, ButtonElement } from './button-clicks.js';
 export { performanceNavigationTiming } from './navigation-timing.js';
+export { clientHints } from './client-hints.js';
+export type { ClientHintsOptions } from './client-hints.js';
