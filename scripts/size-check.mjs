@@ -106,6 +106,15 @@ trackTransaction(t, { transaction_id: 't', revenue: 1, currency: 'EUR', payment_
     base: 'browser',
     budget: undefined,
   },
+  browserPlugins: {
+    label: 'C + buttonClickTracking, browserContext, performanceNavigationTiming, clientHints',
+    source: `import { createBrowserTracker, buttonClickTracking, browserContext, performanceNavigationTiming, clientHints } from 'rxplow/browser';
+createBrowserTracker({ endpoint: 'https://collector.example.com', appId: 'probe', plugins: [buttonClickTracking()],
+  globalContexts: [browserContext(), performanceNavigationTiming(), clientHints()] }).trackPageView();
+`,
+    base: 'browser',
+    budget: undefined,
+  },
   scriptTag: {
     label: 'script tag: dist/rxplow.iife.js (createBrowserTracker + the four modules + the command queue)',
     // The same entry as scripts/build-script-tag.mjs, from the built dist/esm (ESM here, IIFE there: same code).

@@ -33,7 +33,8 @@ describe('rxplow/angular in a zoneless app', function () {
           endpoint: collector.endpoint,
           storage: 'none',
           outbox: { storage: 'memory' },
-          emitter: { bufferSize: 10, flushIntervalMs: 60_000, promptFirstEvent: false },
+          emitter: { bufferSize: 10, flushIntervalMs: 60_000 },
+          promptFirstEvent: false,
         }),
       ],
     });

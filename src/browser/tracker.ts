@@ -1,6 +1,6 @@
 import { asyncScheduler, ReplaySubject, Subscription, type Observable, type SchedulerLike, type TeardownLogic } from 'rxjs';
 import { v4 as uuid } from 'uuid';
-import type { EmitterOptions } from '../emitter/options.js';
+import { EMITTER_DEFAULTS, type EmitterOptions } from '../emitter/options.js';
 import type { DeliveryReport, ShutdownOptions } from '../emitter/outcome.js';
 import type { Sink } from '../emitter/sink.js';
 import { InvalidOptionsError } from '../errors.js';
@@ -16,6 +16,7 @@ import { createIdentity } from './continuity.js';
 import type { AnonymousMode, CookieOptions, IdState, Identity, SessionRecord, StorageKind } from './identity.js';
 import type { IdInheritance } from './id-state.js';
 import { deviceSubject, inBrowser, viewport } from './page.js';
+import { promptFirst } from './prompt.js';
 import { createSink, type BrowserOutboxOptions } from './sink.js';
 
 const WEB_PAGE_SCHEMA = 'iglu:com.snowplowanalytics.snowplow/web_page/jsonschema/1-0-0';
@@ -67,6 +68,11 @@ export interface BrowserTrackerOptions {
    * See "Delivery guarantees". Default: the outbox's defaults (localStorage, 1 000 events, 1 MB, 48 KiB keepalive).
    */
   readonly outbox?: BrowserOutboxOptions | undefined;
+  /**
+   * Send an event that finds the delivery idle (no event in the last `emitter.flushIntervalMs`) at once, without
+   * waiting for the batch timer; batching applies to the events after it. @default true
+   */
+  readonly promptFirstEvent?: boolean | undefined;
   /** More sinks that receive every event (another collector, a test recorder). @default [] */
   readonly sinks?: readonly Sink[] | undefined;
   /**
@@ -234,8 +240,10 @@ export class BrowserTracker extends CoreTracker {
     // The outbox (storage, listeners) is created only once every other option was accepted, and stopped again when a
     // plugin fails to start: a constructor that throws leaves nothing running.
     if (options.endpoint !== undefined && active) {
-      const emitter: EmitterOptions = { scheduler, promptFirstEvent: true, ...options.emitter };
-      this.addEmitter(createSink({ ...options.outbox, endpoint: options.endpoint, emitter, scheduler }, () => this.#anonymisingServer()));
+      const emitter: EmitterOptions = { scheduler, ...options.emitter };
+      const sink = createSink({ ...options.outbox, endpoint: options.endpoint, emitter, scheduler }, () => this.#anonymisingServer());
+      const interval = emitter.flushIntervalMs ?? EMITTER_DEFAULTS.flushIntervalMs;
+      this.addEmitter(options.promptFirstEvent === false ? sink : promptFirst(sink, now, interval));
     }
     try {
       for (const plugin of o.plugins ?? []) this.use(plugin);

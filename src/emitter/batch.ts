@@ -29,14 +29,10 @@ export interface AddDecision {
   readonly sendAfter: boolean;
 }
 
-/** `idle`: the queue was idle (see {@link isIdle}), so the event is sent at once, alone. */
-export function decideAdd(count: number, bytes: number, itemBytes: number, limits: BatchLimits, idle = false): AddDecision {
+export function decideAdd(count: number, bytes: number, itemBytes: number, limits: BatchLimits): AddDecision {
   const sendBefore = count > 0 && bytes + itemBytes > limits.maxBytes;
-  return { sendBefore, sendAfter: idle || (sendBefore ? 1 : count + 1) >= limits.maxEvents };
+  return { sendBefore, sendAfter: (sendBefore ? 1 : count + 1) >= limits.maxEvents };
 }
-
-/** The queue is idle when nothing waits and no event arrived in the last `maxWaitMs` (the first event of a burst). */
-export const isIdle = (count: number, sinceLastMs: number, maxWaitMs: number): boolean => count === 0 && sinceLastMs >= maxWaitMs;
 
 /** True when an event could be sent in a request of its own. Events that cannot are dropped as `oversize`. */
 export const fitsAlone = (itemBytes: number, limits: BatchLimits): boolean => limits.emptyBytes + itemBytes <= limits.maxBytes;
@@ -48,8 +44,6 @@ export interface BatchConfig {
   /** Each emission sends the partial batch at once. */
   readonly flush: Observable<unknown>;
   readonly scheduler?: SchedulerLike;
-  /** An event that finds the queue idle ({@link isIdle}) is sent at once; batching applies to the ones after it. Default: false */
-  readonly promptFirst?: boolean | undefined;
 }
 
 /**
@@ -58,13 +52,12 @@ export interface BatchConfig {
  * batch is empty.
  */
 export function batchEvents(config: BatchConfig): OperatorFunction<QueuedEvent, QueuedEvent[]> {
-  const { limits, maxWaitMs, flush, scheduler = asyncScheduler, promptFirst = false } = config;
+  const { limits, maxWaitMs, flush, scheduler = asyncScheduler } = config;
   return (source) =>
     new Observable<QueuedEvent[]>((subscriber) => {
       let items: QueuedEvent[] = [];
       let bytes = limits.emptyBytes;
       let timer: Subscription | undefined;
-      let lastAdd = -Infinity;
 
       const send = (): void => {
         timer?.unsubscribe();
@@ -79,10 +72,7 @@ export function batchEvents(config: BatchConfig): OperatorFunction<QueuedEvent, 
       const flushing = flush.subscribe(send);
       const upstream = source.subscribe({
         next: (item) => {
-          const now = promptFirst ? scheduler.now() : 0;
-          const idle = promptFirst && isIdle(items.length, now - lastAdd, maxWaitMs);
-          lastAdd = now;
-          const { sendBefore, sendAfter } = decideAdd(items.length, bytes, item.bytes, limits, idle);
+          const { sendBefore, sendAfter } = decideAdd(items.length, bytes, item.bytes, limits);
           if (sendBefore) send();
           items.push(item);
           bytes += item.bytes;

@@ -32,7 +32,6 @@ export class Emitter extends QueuedSink {
       name: o.name,
       limits,
       maxWaitMs: o.flushIntervalMs,
-      promptFirst: o.promptFirstEvent,
       concurrency: o.concurrency,
       maxQueueSize: o.maxQueueSize,
       scheduler: o.scheduler,

@@ -39,12 +39,6 @@ export interface EmitterOptions {
   readonly bufferSize?: number | undefined;
   /** A partial batch is sent this long after its first event arrived. No timer runs while nothing waits. @default 1000 */
   readonly flushIntervalMs?: number | undefined;
-  /**
-   * Send an event that finds the emitter idle (nothing waiting, no event in the last `flushIntervalMs`) at once, on
-   * its own; batching applies to the events after it. A page view reaches the collector without waiting for the
-   * batch timer. @default false (`createBrowserTracker` turns it on)
-   */
-  readonly promptFirstEvent?: boolean | undefined;
   /** Largest POST body in bytes (UTF-8, envelope included); batches split to fit; an event that cannot fit alone is `dropped` (`oversize`). @default 40_000 */
   readonly maxPostBytes?: number | undefined;
   /** Largest GET URL in bytes; an event whose URL is longer is `dropped` (`oversize`). @default 8_192 */
@@ -100,7 +94,6 @@ export const EMITTER_DEFAULTS = /* @__PURE__ */ deepFreeze({
   postPath: '/com.snowplowanalytics.snowplow/tp2',
   bufferSize: { post: 10, get: 1 },
   flushIntervalMs: 1_000,
-  promptFirstEvent: false,
   maxPostBytes: 40_000,
   maxGetBytes: 8_192,
   concurrency: 4,
@@ -138,7 +131,6 @@ export interface ResolvedEmitterOptions {
   readonly url: string;
   readonly bufferSize: number;
   readonly flushIntervalMs: number;
-  readonly promptFirstEvent: boolean;
   readonly maxPostBytes: number;
   readonly maxGetBytes: number;
   readonly concurrency: number;
@@ -244,7 +236,6 @@ const EMITTER_CHECKS: c.Checks<EmitterOptions> = {
   postPath: c.optional(c.matching(/^\/\S*$/, 'a path starting with "/"')),
   bufferSize: positiveInteger,
   flushIntervalMs: duration(0),
-  promptFirstEvent: c.optional(c.boolean),
   maxPostBytes: positiveInteger,
   maxGetBytes: positiveInteger,
   concurrency: positiveInteger,
@@ -278,7 +269,6 @@ export function resolveEmitterOptions(endpoint: string, options: EmitterOptions 
     url,
     bufferSize: o.bufferSize ?? EMITTER_DEFAULTS.bufferSize[method],
     flushIntervalMs: o.flushIntervalMs ?? EMITTER_DEFAULTS.flushIntervalMs,
-    promptFirstEvent: o.promptFirstEvent ?? EMITTER_DEFAULTS.promptFirstEvent,
     maxPostBytes: o.maxPostBytes ?? EMITTER_DEFAULTS.maxPostBytes,
     maxGetBytes: o.maxGetBytes ?? EMITTER_DEFAULTS.maxGetBytes,
     concurrency: o.concurrency ?? EMITTER_DEFAULTS.concurrency,

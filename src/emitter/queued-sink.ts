@@ -30,8 +30,6 @@ export interface QueuedSinkConfig {
   readonly maxQueueSize: number;
   /** Every timer (batch, shutdown deadline) runs on it. */
   readonly scheduler: SchedulerLike;
-  /** Send an event that finds the queue idle at once (batch.ts, `isIdle`). Default: false */
-  readonly promptFirst?: boolean | undefined;
 }
 
 /**
@@ -112,10 +110,10 @@ export abstract class QueuedSink implements Sink {
 
   /** The delivery pipeline: batches, then deliveries (at most `concurrency` at once), then outcomes. */
   #start(): void {
-    const { limits, maxWaitMs, scheduler, concurrency, promptFirst } = this.#config;
+    const { limits, maxWaitMs, scheduler, concurrency } = this.#config;
     this.#pipeline = this.#intake
       .pipe(
-        batchEvents({ limits, maxWaitMs, flush: this.#flushSignal, scheduler, promptFirst }),
+        batchEvents({ limits, maxWaitMs, flush: this.#flushSignal, scheduler }),
         mergeMap((batch) => this.deliver(batch), concurrency),
       )
       .subscribe({ next: (settlement) => this.#publish(settlement), error: (error: unknown) => this.#recover(error) });
