@@ -5,7 +5,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 /** Our folders, innermost first. */
-const FOLDERS = ['payload', 'events', 'emitter', 'tracker', 'testing', 'browser', 'angular', 'collector', 'redis', 'cli'];
+const FOLDERS = ['payload', 'events', 'emitter', 'tracker', 'extend', 'testing', 'browser', 'angular', 'collector', 'redis', 'cli'];
 
 /**
  * The import rules of one folder of src/: the folders of ours it may not import (`types` ones only with
@@ -152,6 +152,12 @@ export default tseslint.config(
   // Tracker (tracker/tracker.ts) may import event definitions, so the lean core never pulls them into a bundle.
   trackerRules(['src/tracker/tracker.ts'], []),
   trackerRules(['src/tracker/**/*.ts'], [LEAN_CORE_EVENTS], ['src/tracker/tracker.ts']),
+  // rxplow/extend: the extension machinery (the queue base, the attempt engine, event definitions), re-exported.
+  layer('extend', {
+    forbid: outside('payload', 'events', 'emitter', 'extend'),
+    packages: [...NODE, ...CLI_ONLY],
+    message: 'the extension entry re-exports delivery and event machinery only',
+  }),
   // rxplow/testing runs in browsers: fetch-compatible, no Node, no delivery internals.
   layer('testing', {
     forbid: outside('payload', 'testing'),
@@ -164,10 +170,11 @@ export default tseslint.config(
     packages: [...NODE, ...CLI_ONLY],
     message: 'the browser layer builds on the core only',
   }),
+  // rxplow/collector (Node only): the collector library; the CLI depends on it, never the reverse.
   layer('collector', {
-    forbid: ['browser', 'angular', 'testing', 'redis'],
+    forbid: ['browser', 'angular', 'testing', 'redis', 'cli', 'tracker', 'emitter'],
     packages: [],
-    message: 'the collector entry re-exports the CLI collector',
+    message: 'the collector library builds on the protocol core (payload/) only; the CLI depends on it',
   }),
   // rxplow/redis (Node only): the one folder that may import the Redis client; it builds on delivery and the protocol core.
   layer('redis', {
@@ -197,8 +204,8 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['./browser/*', './angular/*', './collector/*', './cli/*', './testing/*', './redis/*'],
-              message: 'the main entry may not import browser/, angular/, collector/, cli/, testing/ or redis/',
+              group: ['./browser/*', './angular/*', './collector/*', './cli/*', './testing/*', './redis/*', './extend/*'],
+              message: 'the main entry may not import browser/, angular/, collector/, cli/, testing/, redis/ or extend/',
             },
             ANGULAR,
             REDIS,

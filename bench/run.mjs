@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [-- --reps=N] [-- --no-1m] [-- --no-write] [-- --only=100k,d100k,redis,angular]
+// npm run bench [-- --quick] [-- --reps=N] [-- --no-1m] [-- --no-write] [-- --only=100k,d100k,redis,backlog,angular]
 // Side-by-side benchmark: rxplow vs @snowplow/node-tracker vs a plain-fetch floor, each run in a fresh driver
 // process against a fresh loopback sink (bench/sink.mjs). Prints a table of medians, ranges and ratios, checks the
 // targets of issues 6, 9 (defaults variant) and 11 (size budgets, scripts/size-check.mjs), and writes
@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { bundleMarkdown, measureBundles } from './bundle-size.mjs';
 import { BENCH_DIR, DRIVERS, ensureBuilt, ROOT, runOne } from './harness.mjs';
 import { runRedisBench } from './redis.mjs';
+import { runBacklogBench } from './redis-backlog.mjs';
 import { measureAngularSize } from './angular-size.mjs';
 
 const args = process.argv.slice(2);
@@ -67,6 +68,8 @@ for (let rep = 0; rep < reps; rep++) {
 }
 // The Redis path (issue 14, bench/redis.mjs): its own interleaved runs, next to the direct emitter; `--only=redis`.
 const redisBench = !only || only.includes('redis') ? await runRedisBench({ n: quick ? 20_000 : 100_000, reps }) : null;
+// The worker's memory while a 1M-entry backlog drains (issue 18, bench/redis-backlog.mjs); `--only=backlog`.
+const backlogBench = !only || only.includes('backlog') ? await runBacklogBench({ n: quick ? 100_000 : 1_000_000 }) : null;
 // The Angular example app's production build with rxplow and without it (issue 13, bench/angular-size.mjs); `--only=angular`.
 const angularSize = !only || only.includes('angular') ? await measureAngularSize() : null;
 const load1 = loadavg();
@@ -199,7 +202,7 @@ if (has('fault')) {
   target('Fault phase: in ≤ 5 s (worst run)', worst === null ? 'not delivered' : `${worst.toFixed(2)} s`, worst !== null && worst <= 5);
 }
 
-for (const t of redisBench?.targets ?? []) target(t.name, t.measured, t.pass);
+for (const t of [...(redisBench?.targets ?? []), ...(backlogBench?.targets ?? [])]) target(t.name, t.measured, t.pass);
 
 // ---- bundle ----
 const bundles = await measureBundles();
@@ -320,6 +323,8 @@ ${variantTable}
 
 ${redisBench?.markdown ?? ''}
 
+${backlogBench?.markdown ?? ''}
+
 ## Targets (issues 6, 9, 11, 14)
 
 ${targetTable}
@@ -351,6 +356,8 @@ console.log(
     variantTable +
     '\n\n' +
     (redisBench?.markdown ?? '') +
+    '\n' +
+    (backlogBench?.markdown ?? '') +
     '\n## Targets\n\n' +
     targetTable +
     '\n\n' +

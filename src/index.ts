@@ -1,4 +1,6 @@
-// The public API of rxplow. Named exports only; types with `export type`.
+// The public API of rxplow. Named exports only; types with `export type`. One way to create a tracker
+// (`createTracker`, besides the classic `new Tracker(...)`); the machinery for extending rxplow (QueuedSink,
+// deliverBatch, event definitions) is in `rxplow/extend`.
 export { VERSION, TRACKER_VERSION } from './version.js';
 export {
   RxplowError,
@@ -18,9 +20,7 @@ export type { SelfDescribing } from './payload/self-describing-json.js';
 export type { Payload } from './payload/payload.js';
 export type { JsonValue } from './payload/json.js';
 export { SCHEMAS } from './payload/schemas.js';
-export { ALL_EVENTS, EVENT_DEFINITIONS } from './events/registry.js';
-export { DEFINITION, defineEvent, eventConstructor } from './events/definition.js';
-export type { EventDefinition, EventOf, WireEvent, WireFields, EventCode, BuildContext } from './events/definition.js';
+export { ALL_EVENTS } from './events/registry.js';
 
 export {
   pageView,
@@ -69,25 +69,23 @@ export type { AdImpressionFields, AdClickFields, AdConversionFields, CostModel }
 export type { ConsentGrantedFields, ConsentWithdrawnFields } from './events/consent.js';
 export type { SocialInteractionFields, TimingFields, ErrorFields, ProgrammingLanguage } from './events/engagement.js';
 
-export { createTracker, CoreTracker } from './tracker/core.js';
-export type { TrackRequest, TrackerScope, TrackerView } from './tracker/core.js';
+export { createTracker } from './tracker/core.js';
+export type { CoreTracker, TrackRequest } from './tracker/core.js';
+export type { Enricher, Enrichment, EnrichmentEvent } from './tracker/enrich.js';
+export type { ShutdownReport } from './tracker/sinks.js';
+export type { TrackerScope, TrackerView } from './tracker/scope.js';
 export { Tracker } from './tracker/tracker.js';
 export type { TrackerOptions, TrackOptions, FilteredEvent } from './tracker/options.js';
 export type { GlobalContext, GlobalContextGenerator, GlobalContextEvent, ConditionalGlobalContext } from './tracker/global-contexts.js';
 export type { SubjectFields, Platform } from './tracker/subject-fields.js';
 
 export { Emitter } from './emitter/emitter.js';
-export { QueuedSink } from './emitter/queued-sink.js';
-export type { QueuedSinkConfig } from './emitter/queued-sink.js';
 export { EMITTER_DEFAULTS } from './emitter/options.js';
 export { MAX_DURATION_MS } from './emitter/durations.js';
 export type { Sink, Admission, AcceptedEvent, RejectedEvent } from './emitter/sink.js';
 export type { Transport, TransportResponse, CollectorRequest } from './emitter/transport.js';
 export { createKyTransport } from './emitter/ky-transport.js';
 export type { KyTransportOptions } from './emitter/ky-transport.js';
-export { deliverBatch } from './emitter/deliver.js';
-export type { DeliveryEnvironment, Settlement } from './emitter/deliver.js';
-export type { QueuedEvent, BatchLimits } from './emitter/batch.js';
 /** Turns an Observable (e.g. `tracker.outcomes`) into an async iterable for `for await` (from rxjs-for-await). */
 export { eachValueFrom } from 'rxjs-for-await';
 export type { EmitterOptions, RetryOptions } from './emitter/options.js';

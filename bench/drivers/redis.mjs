@@ -32,6 +32,11 @@ await runDriver(async ({ url, n, options }) => {
     maxQueueSize: Math.max(100_000, n),
   });
   const tracker = new Tracker(emitter, { namespace: NAMESPACE, appId: APP_ID });
+  let lastFailure = '';
+  emitter.failures.subscribe((f) => {
+    if (f.error.message !== lastFailure) process.stderr.write(`producer: ${f.kind}: ${f.error.message}\n`);
+    lastFailure = f.error.message;
+  });
   emitter.outcomes.subscribe((o) => {
     outcomes[o.kind] += o.kind === 'retrying' ? 1 : o.events.length;
   });

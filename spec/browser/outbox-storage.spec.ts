@@ -12,6 +12,7 @@ import {
   finals,
   freshKey,
   microtasks,
+  retrying,
   rig,
   storedEids,
   storedKeys,
@@ -74,8 +75,9 @@ describe('browser outbox: storage (real localStorage)', function () {
     const first = rig(down, { storageKey: key });
     const eids = first.track(4, 'before-reload');
     await first.sink.flush();
-    // The collector was unreachable: `failed`, but kept for the next load (retainFailed).
-    expect([...finals(first.outcomes).values()].every((k) => k[0] === 'failed')).to.equal(true);
+    // The collector was unreachable: not final but retained (`retrying`), stored for this page's retries and the next load.
+    expect([...retrying(first.outcomes)]).to.have.members(eids);
+    expect(finals(first.outcomes).size).to.equal(0);
     const stored = JSON.parse(localStorage.getItem(`${key}#${first.sink.tabId}`)!) as { events: Record<string, string>[] };
     await first.sink.dispose(); // the page goes away
 

@@ -1,4 +1,5 @@
 // Shared by the outbox specs (spec/browser/outbox-*.spec.ts): real Chromium, real localStorage, real Web Locks.
+import { Subscription, type SchedulerAction, type SchedulerLike } from 'rxjs';
 import type { DeliveryOutcome } from '../../src/emitter/outcome.js';
 import { createOutboxSink, type OutboxSink, type OutboxSinkOptions, type OutboxWindow } from '../../src/browser/outbox/index.js';
 import { structEvent } from '../../src/events/structured.js';
@@ -71,6 +72,11 @@ export function finals(outcomes: readonly DeliveryOutcome[]): Map<string, string
   return map;
 }
 
+/** The eids with a `retrying` outcome (retained after a transient failure, or between attempts). */
+export function retrying(outcomes: readonly DeliveryOutcome[]): Set<string> {
+  return new Set(outcomes.filter((o) => o.kind === 'retrying').flatMap((o) => o.events.map((p) => p['eid']!)));
+}
+
 /** Waits for a condition (polling on animation-free timers); rejects with `what` after `timeoutMs`. */
 export async function until(condition: () => boolean, what: string, timeoutMs = 4_000): Promise<void> {
   const start = Date.now();
@@ -122,3 +128,72 @@ export function fakeWindow(overrides: { localStorage?: () => Storage; locks?: Lo
 }
 
 export { createTestingCollector };
+
+/**
+ * Virtual time for specs whose requests are real (fetch resolves on real ticks): `now()` moves only when the spec
+ * says, and timers run in order of their due time. `sleep(ms)` moves the clock without running timers (a device
+ * asleep); what is overdue runs at the next `advance`.
+ */
+export class ManualScheduler implements SchedulerLike {
+  #now: number;
+  #seq = 0;
+  readonly #queue: { at: number; seq: number; run: () => void; action: Subscription }[] = [];
+
+  constructor(start = Date.now()) {
+    this.#now = start;
+  }
+
+  now(): number {
+    return this.#now;
+  }
+
+  schedule<T>(work: (this: SchedulerAction<T>, state?: T) => void, delay = 0, state?: T): Subscription {
+    const action = new Subscription() as SchedulerAction<T>;
+    const enqueue = (s: T | undefined, d: number): void => {
+      const item = { at: this.#now + d, seq: this.#seq++, run: () => work.call(action, s), action };
+      this.#queue.push(item);
+    };
+    action.schedule = (s?: T, d = 0) => {
+      enqueue(s, d);
+      return action;
+    };
+    enqueue(state, delay);
+    return action;
+  }
+
+  /** Runs every timer due within `ms` from now, in order, moving the clock to each; then to now + `ms`. */
+  advance(ms: number): void {
+    const target = this.#now + ms;
+    for (;;) {
+      const due = this.#queue.filter((item) => item.at <= target && !item.action.closed).sort((a, b) => a.at - b.at || a.seq - b.seq)[0];
+      if (!due) break;
+      this.#queue.splice(this.#queue.indexOf(due), 1);
+      this.#now = Math.max(this.#now, due.at);
+      due.run();
+    }
+    this.#now = Math.max(this.#now, target);
+  }
+
+  /** Moves the clock without running anything. */
+  sleep(ms: number): void {
+    this.#now += ms;
+  }
+}
+
+/**
+ * Drives virtual time in steps of `stepMs`, letting real requests answer between steps, until `condition` holds;
+ * fails after `maxSteps` steps.
+ */
+export async function runUntil(
+  scheduler: ManualScheduler,
+  condition: () => boolean,
+  what: string,
+  stepMs = 500,
+  maxSteps = 400,
+): Promise<void> {
+  for (let step = 0; !condition(); step++) {
+    if (step >= maxSteps) throw new Error(`virtual time: ${what} did not happen within ${(maxSteps * stepMs) / 1000} s`);
+    scheduler.advance(stepMs);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}

@@ -14,6 +14,7 @@ import {
   finals,
   freshKey,
   microtasks,
+  retrying,
   rig,
   storedEids,
   storedHandedOff,
@@ -163,8 +164,12 @@ describe('browser outbox: unload drain (keepalive within a shared budget)', func
     expect(sent).to.have.length(2);
     const left = eids.filter((eid) => !sent.includes(eid));
     expect(storedEids(key)).to.have.members(left);
-    expect(left.map((eid) => finals(outcomes).get(eid))).to.deep.equal(left.map(() => ['failed']));
+    // Not sent, so not final: retained for this page's next retry; at the page's end, abandoned here and kept stored.
+    expect([...retrying(outcomes)]).to.have.members(left);
+    expect(left.map((eid) => finals(outcomes).get(eid))).to.deep.equal(left.map(() => undefined));
     await sink.dispose();
+    expect(left.map((eid) => finals(outcomes).get(eid))).to.deep.equal(left.map(() => ['dropped:abandoned']));
+    expect(storedEids(key)).to.have.members(left);
 
     const next = createTestingCollector();
     const reloaded = rig(next, { storageKey: key });
@@ -298,7 +303,7 @@ describe('browser outbox: unload drain (keepalive within a shared budget)', func
         emitter: { fetch: spy.fetch, flushIntervalMs: 60_000 },
       });
       const tracker = createTracker(sink);
-      expect(win.listeners()).to.equal(4); // pagehide, pageshow, storage; visibilitychange on the document
+      expect(win.listeners()).to.equal(5); // pagehide, pageshow, online, storage; visibilitychange on the document
       if (end === 'shutdown') await sink.shutdown();
       else await sink.dispose();
       expect(win.listeners()).to.equal(0);

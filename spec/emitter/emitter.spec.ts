@@ -227,42 +227,52 @@ describe('Emitter flush and shutdown (hand-answered transport)', () => {
     emitter.outcomes.subscribe((o) => outcomes.push(o));
     return { ...manual, emitter, outcomes };
   }
-  const settled = (promise: Promise<unknown>): Promise<boolean> =>
-    Promise.race([promise.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 5))]);
+  /** Whether `promise` has resolved yet: read after an explicit signal (a transport call, an outcome), never after a wait. */
+  function watch(promise: Promise<unknown>): { readonly settled: boolean } {
+    const state = { settled: false };
+    void promise.then(() => (state.settled = true));
+    return state;
+  }
 
   it('resolves flush only when a retried event has its final outcome', async () => {
     const { emitter, call, outcomes } = manualEmitter();
     connectPayloads(emitter, of(events.a));
     const flushed = emitter.flush();
+    const flush = watch(flushed);
     (await call(0)).respond(503);
+    // The retry is asked for after the `retrying` outcome was published: a flush resolved by it would be settled now.
     const retry = await call(1);
-    expect(await settled(flushed)).to.be.false;
+    expect(flush.settled).to.be.false;
     expect(outcomes.map((o) => o.kind)).to.deep.equal(['retrying']);
     retry.respond(200);
-    expect(await settled(flushed)).to.be.true;
+    await flushed;
     expect(outcomes.map((o) => o.kind)).to.deep.equal(['retrying', 'sent']);
   });
 
-  it('resolves a flush with nothing queued at once, sending nothing', async () => {
+  it('resolves a flush with nothing queued, sending nothing', async () => {
     const { emitter, calls } = manualEmitter();
-    expect(await settled(emitter.flush())).to.be.true;
+    await emitter.flush();
     expect(calls).to.have.length(0);
   });
 
   it('resolves overlapping flushes each when the events before it are final', async () => {
-    const { emitter, call } = manualEmitter();
+    const { emitter, call, outcomes } = manualEmitter();
     const source = new Subject<Payload>();
     connectPayloads(emitter, source);
     source.next(events.a);
     const first = emitter.flush();
     source.next(events.b);
     const second = emitter.flush();
+    const [firstState, secondState] = [watch(first), watch(second)];
     const [forA, forB] = [await call(0), await call(1)];
     forB.respond(200);
-    expect([await settled(first), await settled(second)]).to.deep.equal([false, false]);
     forA.respond(500);
-    (await call(2)).respond(204);
-    expect([await settled(first), await settled(second)]).to.deep.equal([true, true]);
+    // a's retry is asked for after b was sent and a failed: a flush resolved by either would be settled now.
+    const retry = await call(2);
+    expect(outcomes.map((o) => o.kind)).to.deep.equal(['sent', 'retrying']);
+    expect([firstState.settled, secondState.settled]).to.deep.equal([false, false]);
+    retry.respond(204);
+    await Promise.all([first, second]);
   });
 
   it('at the shutdown deadline aborts the request in flight and the pending retry: dropped abandoned, counted', async () => {

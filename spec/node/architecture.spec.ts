@@ -19,6 +19,11 @@ const CASES: readonly { readonly file: string; readonly code: string; readonly a
   { file: 'src/browser/x.ts', code: "import { startCollector } from '../collector/index.js';", allowed: false },
   { file: 'src/cli/x.ts', code: "import { createTestingCollector } from '../testing/index.js';", allowed: false },
   { file: 'src/index.ts', code: "export { createBrowserTracker } from './browser/index.js';", allowed: false },
+  // rxplow/extend: the extension machinery lives in its own entry; the main entry never re-exports it.
+  { file: 'src/index.ts', code: "export { QueuedSink } from './extend/index.js';", allowed: false },
+  { file: 'src/extend/index.ts', code: "export { QueuedSink } from '../emitter/queued-sink.js';", allowed: true },
+  { file: 'src/extend/index.ts', code: "export { createBrowserTracker } from '../browser/index.js';", allowed: false },
+  { file: 'src/extend/index.ts', code: "export { Tracker } from '../tracker/tracker.js';", allowed: false },
   // Angular: only src/angular imports it; src/angular builds on the browser entry and the core, never on Node.
   { file: 'src/angular/x.ts', code: "import { inject } from '@angular/core';", allowed: true },
   { file: 'src/angular/x.ts', code: "import { Router } from '@angular/router';", allowed: true },
@@ -47,6 +52,11 @@ const CASES: readonly { readonly file: string; readonly code: string; readonly a
   { file: 'src/payload/x.ts', code: "import { createClient } from 'redis';", allowed: false },
   { file: 'src/cli/x.ts', code: "import { createClient } from 'redis';", allowed: false },
   { file: 'src/cli/x.ts', code: "import { createRedisWorker } from '../redis/index.js';", allowed: true },
+  // The collector library: the CLI depends on it, never the reverse; it builds on the protocol core only.
+  { file: 'src/cli/x.ts', code: "import { startCollector } from '../collector/server.js';", allowed: true },
+  { file: 'src/collector/x.ts', code: "import { runWorker } from '../cli/worker.js';", allowed: false },
+  { file: 'src/collector/x.ts', code: "import { Emitter } from '../emitter/emitter.js';", allowed: false },
+  { file: 'src/collector/x.ts', code: "import { decodeJsonField } from '../payload/decode.js';", allowed: true },
 ];
 
 describe('architecture: import directions are enforced by eslint', function () {

@@ -5,8 +5,8 @@
 // The schemas: the repo's schemas/iglu-central, with RXPLOW_IGLU_SCHEMAS (or ../shared/iglu/schemas beside the repo)
 // searched first; under CI=true that overlay is required (spec/support/iglu-schemas.ts). It never skips.
 import { expect } from 'chai';
-import { startCollector, type RunningCollector } from '../../src/cli/collector.js';
-import type { BadEvent } from '../../src/cli/records.js';
+import { startCollector, type RunningCollector } from '../../src/collector/server.js';
+import type { BadEvent } from '../../src/collector/records.js';
 import { EVENT_DEFINITIONS } from '../../src/events/registry.js';
 import { base64UrlEncode } from '../../src/payload/base64.js';
 import { Emitter, SelfDescribingJson, Tracker, type EmitterOptions, type TrackerOptions } from '../../src/index.js';

@@ -369,7 +369,7 @@ describe('tracker payloads', () => {
 
     it('defaults application_error programmingLanguage to JAVASCRIPT and cuts message and stack trace to the schema limits', () => {
       const { tracker, payloads } = createCapturingTracker();
-      tracker.trackError({ message: 'm'.repeat(3000), stackTrace: 's'.repeat(9000) });
+      tracker.trackApplicationError({ message: 'm'.repeat(3000), stackTrace: 's'.repeat(9000) });
       const data = decodePayload(payloads[0]!).unstructEvent!.data.data as {
         programmingLanguage: string;
         message: string;

@@ -2,7 +2,8 @@
 import { ErrorHandler } from '@angular/core';
 import { inject } from '@angular/core';
 import { InvalidOptionsError } from '../errors.js';
-import { applicationError, type ErrorFields } from '../events/engagement.js';
+import { applicationError } from '../events/engagement.js';
+import { errorFieldsOf } from '../events/error-fields.js';
 import { feature, TRACKER, type TrackerFeature } from './provide.js';
 
 /** Options of {@link withErrorTracking}. */
@@ -37,7 +38,7 @@ export function withErrorTracking(options: AngularErrorTrackingOptions = {}): Tr
         return {
           handleError(error: unknown): void {
             try {
-              if (filter === undefined || filter(error)) tracker.track(applicationError(errorFields(error)));
+              if (filter === undefined || filter(error)) tracker.track(applicationError(errorFieldsOf(error)));
             } catch {
               // Tracking an error must not raise another one.
             }
@@ -47,27 +48,4 @@ export function withErrorTracking(options: AngularErrorTrackingOptions = {}): Tr
       },
     },
   ]);
-}
-
-/** The fields of an `application_error` for a thrown value: an Error's message, name and stack, or the value as text. */
-export function errorFields(thrown: unknown): ErrorFields {
-  if (
-    thrown instanceof Error ||
-    (typeof thrown === 'object' && thrown !== null && typeof (thrown as { message?: unknown }).message === 'string')
-  ) {
-    const error = thrown as { message: string; name?: unknown; stack?: unknown };
-    const name = typeof error.name === 'string' ? error.name.slice(0, 1024) : undefined;
-    return {
-      message: error.message || name || 'Error',
-      exceptionName: name || undefined,
-      stackTrace: typeof error.stack === 'string' && error.stack !== '' ? error.stack : undefined,
-    };
-  }
-  let message: string;
-  try {
-    message = typeof thrown === 'string' ? thrown : (JSON.stringify(thrown) ?? String(thrown));
-  } catch {
-    message = Object.prototype.toString.call(thrown);
-  }
-  return { message: message.trim() === '' ? 'Unknown error' : message };
 }

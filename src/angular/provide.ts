@@ -12,7 +12,8 @@ import {
   type Provider,
 } from '@angular/core';
 import { NEVER } from 'rxjs';
-import type { BrowserTracker, BrowserTrackerOptions } from '../browser/tracker.js';
+import type { BrowserTrackerOptions } from '../browser/options.js';
+import type { BrowserTracker } from '../browser/tracker.js';
 import { Emitter } from '../emitter/emitter.js';
 import type { EmitterOptions } from '../emitter/options.js';
 import type { Sink } from '../emitter/sink.js';

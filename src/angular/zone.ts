@@ -10,12 +10,9 @@ import {
   type SchedulerLike,
   type Subscription,
 } from 'rxjs';
-import { BrowserTracker, type BrowserTrackerOptions } from '../browser/tracker.js';
-import type { DeliveryReport, ShutdownOptions } from '../emitter/outcome.js';
-import type { TrackerEvent } from '../events/registry.js';
-import type { PageViewFields } from '../events/web.js';
-import type { TrackerScope, TrackerView, TrackRequest } from '../tracker/core.js';
-import type { TrackOptions } from '../tracker/options.js';
+import { composeBrowserTracker } from '../browser/compose.js';
+import type { BrowserTrackerOptions } from '../browser/options.js';
+import type { BrowserTracker } from '../browser/tracker.js';
 
 /** `true` for a zone.js NgZone; `false` for the no-op zone of a zoneless app. */
 export const isRealZone = (zone: NgZone): boolean => zone instanceof NgZone;
@@ -56,80 +53,15 @@ export function enterZone<T>(zone: NgZone = inject(NgZone)): MonoTypeOperatorFun
     );
 }
 
-type Outside = <R>(work: () => R) => R;
-
 /**
- * The BrowserTracker of a zone.js app: every call that may start work (a request for a full batch, a flush, DOM
- * listeners of a plugin or a page view) runs outside the Angular zone, wherever it is called from (a click handler
- * runs in the zone). Created outside the zone, so the listeners and storage work of its constructor are too.
- */
-class ZoneSafeBrowserTracker extends BrowserTracker {
-  // A plain field (not #private): BrowserTracker's constructor may call the overrides (plugins) before it is set.
-  private readonly outside: Outside | undefined;
-
-  constructor(options: BrowserTrackerOptions, outside: Outside) {
-    super(options);
-    this.outside = outside;
-    const input = this.input;
-    (this as { input: BrowserTracker['input'] }).input = {
-      next: (item: TrackerEvent | TrackRequest) => outsideOf(this, () => input.next(item)),
-      error: () => undefined,
-      complete: () => undefined,
-    };
-  }
-
-  override track(event: TrackerEvent, options?: TrackOptions): this {
-    return outsideOf(this, () => super.track(event, options));
-  }
-
-  override trackPageView(fields?: Partial<PageViewFields>, options?: TrackOptions): this {
-    return outsideOf(this, () => super.trackPageView(fields, options));
-  }
-
-  override with(scope: TrackerScope): TrackerView {
-    return zoneSafeView(super.with(scope), (work) => outsideOf(this, work));
-  }
-
-  override flush(): Promise<void> {
-    return outsideOf(this, () => super.flush());
-  }
-
-  override shutdown(options?: ShutdownOptions): Promise<DeliveryReport> {
-    return outsideOf(this, () => super.shutdown(options));
-  }
-
-  override use(plugin: Parameters<BrowserTracker['use']>[0]): Subscription {
-    return outsideOf(this, () => super.use(plugin));
-  }
-}
-
-/**
- * Runs `work` outside the zone of `tracker`. Not a #private method: BrowserTracker's constructor calls the overrides
- * (plugins through `use`, `shutdown` when a plugin fails) before this class's own private members exist.
- */
-function outsideOf<R>(tracker: ZoneSafeBrowserTracker, work: () => R): R {
-  const outside = (tracker as unknown as { outside: Outside | undefined }).outside;
-  return outside === undefined ? work() : outside(work);
-}
-
-function zoneSafeView(view: TrackerView, run: Outside): TrackerView {
-  const safe: TrackerView = {
-    track(event, options) {
-      run(() => view.track(event, options));
-      return this;
-    },
-    with: (scope) => zoneSafeView(view.with(scope), run),
-  };
-  return safe;
-}
-
-/**
- * Creates the tracker of an Angular app: `createBrowserTracker(options)` outside the zone, on a scheduler that
- * creates every timer outside it, and (with zone.js) with every call moved out of the zone.
+ * Creates the tracker of an Angular app: `createBrowserTracker(options)` composed on a scheduler that creates every
+ * timer outside the Angular zone and, with zone.js, with every call that may start work (the composition itself,
+ * `track`, a page view, a flush, a plugin's listeners, `input`, views) entering the tracker outside the zone: a click
+ * handler tracks in the zone, the request a full batch starts does not. No tracker subclass: these are the
+ * composition's own seams (the scheduler, the entry).
  */
 export function createZoneSafeTracker(options: BrowserTrackerOptions, zone: NgZone): BrowserTracker {
   const scheduler = outsideAngularScheduler(zone, options.scheduler);
-  if (!isRealZone(zone)) return new BrowserTracker({ ...options, scheduler });
-  const outside: Outside = (work) => zone.runOutsideAngular(work);
-  return outside(() => new ZoneSafeBrowserTracker({ ...options, scheduler }, outside));
+  if (!isRealZone(zone)) return composeBrowserTracker({ ...options, scheduler }, {});
+  return composeBrowserTracker({ ...options, scheduler }, { entry: (work) => zone.runOutsideAngular(work) });
 }

@@ -3,12 +3,17 @@
 // An optional module: only the functions an app imports end up in its bundle.
 import { selfDescribingEvent } from '../events/structured.js';
 import type { SelfDescribing } from '../payload/self-describing-json.js';
-import type { CoreTracker } from '../tracker/core.js';
+import type { TrackerEvent } from '../events/registry.js';
 import type { TrackOptions } from '../tracker/options.js';
 
 const VENDOR = 'iglu:com.snowplowanalytics.snowplow.ecommerce';
 const ACTION = `${VENDOR}/snowplow_ecommerce_action/jsonschema/1-0-2`;
 const schema = (name: string): string => `${VENDOR}/${name}/jsonschema/1-0-0`;
+
+/** What the ecommerce functions track through: `createBrowserTracker`'s tracker, `createTracker`'s, a view. */
+export interface EcommerceTracker {
+  track(event: TrackerEvent, options?: TrackOptions): unknown;
+}
 
 /** A JSON value an ecommerce entity may carry. */
 export type EcommerceValue = string | number | boolean | null | undefined | readonly string[];
@@ -76,7 +81,7 @@ function fieldsOf(call: object, ...omit: string[]): Record<string, unknown> {
 const entity = (name: string, data: object): SelfDescribing => ({ schema: schema(name), data: fieldsOf(data) });
 
 function track(
-  tracker: CoreTracker,
+  tracker: EcommerceTracker,
   action: Record<string, unknown>,
   entities: readonly SelfDescribing[],
   call: EcommerceCallOptions,
@@ -100,13 +105,17 @@ const products = (list: readonly EcommerceProduct[] | undefined): SelfDescribing
  * trackProductView(tracker, { id: 'P1', category: 'shoes', price: 49.9, currency: 'EUR' });
  * trackAddToCart(tracker, { products: [product], total_value: 49.9, currency: 'EUR' });
  */
-export function trackProductView(tracker: CoreTracker, product: EcommerceProduct & EcommerceCallOptions, options?: TrackOptions): void {
+export function trackProductView(
+  tracker: EcommerceTracker,
+  product: EcommerceProduct & EcommerceCallOptions,
+  options?: TrackOptions,
+): void {
   track(tracker, { type: 'product_view' }, [entity('product', fieldsOf(product))], product, options);
 }
 
 /** Snowplow's `trackProductListView`: a list and the products in it. */
 export function trackProductListView(
-  tracker: CoreTracker,
+  tracker: EcommerceTracker,
   list: EcommerceList & { readonly products?: readonly EcommerceProduct[] | undefined },
   options?: TrackOptions,
 ): void {
@@ -115,7 +124,7 @@ export function trackProductListView(
 
 /** Snowplow's `trackProductListClick`: a list and the product clicked in it. */
 export function trackProductListClick(
-  tracker: CoreTracker,
+  tracker: EcommerceTracker,
   click: EcommerceList & { readonly product: EcommerceProduct },
   options?: TrackOptions,
 ): void {
@@ -125,24 +134,28 @@ export function trackProductListClick(
 /** A cart action: the products, then the cart. */
 const cartAction =
   (type: string) =>
-  (tracker: CoreTracker, cart: EcommerceCart, options?: TrackOptions): void =>
+  (tracker: EcommerceTracker, cart: EcommerceCart, options?: TrackOptions): void =>
     track(tracker, { type }, [...products(cart.products), entity('cart', fieldsOf(cart, 'products'))], cart, options);
 
 /** Snowplow's `trackAddToCart`. */
-export const trackAddToCart: (tracker: CoreTracker, cart: EcommerceCart, options?: TrackOptions) => void =
+export const trackAddToCart: (tracker: EcommerceTracker, cart: EcommerceCart, options?: TrackOptions) => void =
   /* @__PURE__ */ cartAction('add_to_cart');
 
 /** Snowplow's `trackRemoveFromCart`. */
-export const trackRemoveFromCart: (tracker: CoreTracker, cart: EcommerceCart, options?: TrackOptions) => void =
+export const trackRemoveFromCart: (tracker: EcommerceTracker, cart: EcommerceCart, options?: TrackOptions) => void =
   /* @__PURE__ */ cartAction('remove_from_cart');
 
 /** Snowplow's `trackCheckoutStep` (`checkout_step` 1-0-0: `step` and what the visitor filled in). */
-export function trackCheckoutStep(tracker: CoreTracker, step: EcommerceFields & { readonly step: number }, options?: TrackOptions): void {
+export function trackCheckoutStep(
+  tracker: EcommerceTracker,
+  step: EcommerceFields & { readonly step: number },
+  options?: TrackOptions,
+): void {
   track(tracker, { type: 'checkout_step' }, [entity('checkout_step', fieldsOf(step))], step, options);
 }
 
 /** Snowplow's `trackTransaction`. */
-export function trackTransaction(tracker: CoreTracker, transaction: EcommerceTransaction, options?: TrackOptions): void {
+export function trackTransaction(tracker: EcommerceTracker, transaction: EcommerceTransaction, options?: TrackOptions): void {
   const list = transaction.products ?? [];
   const quantity = list.reduce((sum, p) => sum + (typeof p['quantity'] === 'number' && p['quantity'] ? p['quantity'] : 0), 0);
   const data = { total_quantity: quantity || undefined, ...fieldsOf(transaction, 'products') };
@@ -151,7 +164,7 @@ export function trackTransaction(tracker: CoreTracker, transaction: EcommerceTra
 
 /** Snowplow's `trackRefund` (`refund` 1-0-0: `transaction_id`, `currency`, `refund_amount`, …) and the products refunded. */
 export function trackRefund(
-  tracker: CoreTracker,
+  tracker: EcommerceTracker,
   refund: EcommerceFields & { readonly products?: readonly EcommerceProduct[] | undefined },
   options?: TrackOptions,
 ): void {
@@ -160,7 +173,7 @@ export function trackRefund(
 
 /** Snowplow's `trackTransactionError` (`transaction_error` 1-0-0) for the transaction that failed. */
 export function trackTransactionError(
-  tracker: CoreTracker,
+  tracker: EcommerceTracker,
   error: EcommerceFields & { readonly transaction: EcommerceTransaction },
   options?: TrackOptions,
 ): void {
@@ -174,15 +187,15 @@ export type EcommercePromotion = EcommerceFields & { readonly id: string };
 /** A promotion action: the promotion entity. */
 const promotionAction =
   (type: string) =>
-  (tracker: CoreTracker, promotion: EcommercePromotion, options?: TrackOptions): void =>
+  (tracker: EcommerceTracker, promotion: EcommercePromotion, options?: TrackOptions): void =>
     track(tracker, { type }, [entity('promotion', fieldsOf(promotion))], promotion, options);
 
 /** Snowplow's `trackPromotionView`. */
-export const trackPromotionView: (tracker: CoreTracker, promotion: EcommercePromotion, options?: TrackOptions) => void =
+export const trackPromotionView: (tracker: EcommerceTracker, promotion: EcommercePromotion, options?: TrackOptions) => void =
   /* @__PURE__ */ promotionAction('promo_view');
 
 /** Snowplow's `trackPromotionClick`. */
-export const trackPromotionClick: (tracker: CoreTracker, promotion: EcommercePromotion, options?: TrackOptions) => void =
+export const trackPromotionClick: (tracker: EcommerceTracker, promotion: EcommercePromotion, options?: TrackOptions) => void =
   /* @__PURE__ */ promotionAction('promo_click');
 
 /**

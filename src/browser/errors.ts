@@ -1,6 +1,6 @@
 import { filter, fromEvent, map, merge } from 'rxjs';
 import { applicationError, type ErrorFields } from '../events/engagement.js';
-import { guarded, isEvent, property } from './guard.js';
+import { errorFieldsOf } from '../events/error-fields.js';
 import { accepts } from './link-clicks.js';
 import type { BrowserPlugin } from './tracker.js';
 
@@ -26,55 +26,21 @@ export function errorTracking(options: ErrorTrackingOptions = {}): BrowserPlugin
       fromEvent<PromiseRejectionEvent>(window, 'unhandledrejection', { capture: true }),
     )
       .pipe(
-        map(
-          guarded((event) => {
-            if (!(event instanceof ErrorEvent || event.type === 'unhandledrejection') || !accepts(options.filter, event)) return undefined;
-            return applicationError(event instanceof ErrorEvent ? fromErrorEvent(event) : fromThrown(property(event, 'reason')));
-          }),
-        ),
-        filter(isEvent),
+        filter((event) => (event instanceof ErrorEvent || event.type === 'unhandledrejection') && accepts(options.filter, event)),
+        map((event) => applicationError(event instanceof ErrorEvent ? fromErrorEvent(event) : errorFieldsOf(event.reason))),
       )
       .subscribe(tracker.input);
 }
 
 function fromErrorEvent(event: ErrorEvent): ErrorFields {
-  const thrown = fromThrown(property(event, 'error'));
   const line = (value: number): number | undefined => (Number.isInteger(value) && value >= 0 ? value : undefined);
   return {
-    ...thrown,
-    message: text(event.message) || thrown.message,
+    ...errorFieldsOf(event.error),
+    message: text(event.message) || errorFieldsOf(event.error).message,
     fileName: text(event.filename).slice(0, 1024) || undefined,
     lineNumber: line(event.lineno),
     lineColumn: line(event.colno),
   };
-}
-
-/** The fields a thrown value gives: an Error's message, name and stack (each read that throws counts as absent), or the value as text. */
-function fromThrown(thrown: unknown): ErrorFields {
-  if (isError(thrown)) {
-    const name = text(property(thrown, 'name'));
-    return {
-      message: text(property(thrown, 'message')) || name || 'Error',
-      exceptionName: name.slice(0, 1024) || undefined,
-      stackTrace: text(property(thrown, 'stack')) || undefined,
-    };
-  }
-  let message: string;
-  try {
-    message = typeof thrown === 'string' ? thrown : (JSON.stringify(thrown) ?? String(thrown));
-  } catch {
-    message = Object.prototype.toString.call(thrown);
-  }
-  return { message: message.trim() === '' ? 'Unknown error' : message };
-}
-
-/** `instanceof Error`, `false` when asking throws (a Proxy whose `getPrototypeOf` trap throws). */
-function isError(value: unknown): value is Error {
-  try {
-    return value instanceof Error;
-  } catch {
-    return false;
-  }
 }
 
 const text = (value: unknown): string => (typeof value === 'string' ? value : '');

@@ -1,8 +1,9 @@
 // rxplow/browser: the web tracker. Importing it reads no browser global (SSR-safe); the optional modules
 // (activityTracking, linkClickTracking, formTracking, errorTracking) are separate modules, so a bundle keeps only
 // the ones an app passes to `plugins` or `tracker.use()`.
-export { BrowserTracker, createBrowserTracker } from './tracker.js';
-export type { AnonymousTracking, BrowserPlugin, BrowserTrackerOptions, PageViewRecord } from './tracker.js';
+export { createBrowserTracker } from './compose.js';
+export type { BrowserTracker } from './tracker.js';
+export type { AnonymousTracking, BrowserPlugin, BrowserTrackerOptions, PageViewRecord } from './options.js';
 export type { AnonymousMode, CookieOptions, SessionRecord, StorageKind } from './identity.js';
 export type { IdInheritance, InheritContext, InheritedIds, IdState } from './id-state.js';
 export type { CookieAttributes } from './cookies.js';
@@ -43,6 +44,7 @@ export type {
   EcommerceList,
   EcommerceProduct,
   EcommercePromotion,
+  EcommerceTracker,
   EcommerceTransaction,
   EcommerceValue,
 } from './ecommerce.js';

@@ -7,7 +7,9 @@ import { activityTracking } from './activity.js';
 import { errorTracking } from './errors.js';
 import { formTracking } from './forms.js';
 import { linkClickTracking } from './link-clicks.js';
-import { createBrowserTracker, type BrowserTracker, type BrowserTrackerOptions } from './tracker.js';
+import { createBrowserTracker } from './compose.js';
+import type { BrowserTrackerOptions } from './options.js';
+import type { BrowserTracker } from './tracker.js';
 
 /** The global `rxplow` function: a command name and its arguments. */
 type Command = (name: string, ...args: unknown[]) => void;

@@ -1,7 +1,7 @@
 // Command-line parsing for `rxplow`: no side effects, so specs can import it.
 import { parseArgs } from 'node:util';
-import type { CollectorOptions } from './collector.js';
-import { COLLECTOR_DEFAULTS } from './defaults.js';
+import type { CollectorOptions } from '../collector/server.js';
+import { COLLECTOR_DEFAULTS } from '../collector/defaults.js';
 import { parseWorkerCommandLine, type WorkerCommandOptions } from './worker-args.js';
 
 const D = COLLECTOR_DEFAULTS;

@@ -5,7 +5,7 @@
 // its first request 503, so one batch is retried; and one event breaks its schema, so the collector flags it as bad.
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startCollector, demoSchemasDir } from '../cli/collector.js';
+import { startCollector, demoSchemasDir } from '../collector/server.js';
 import { Emitter, SelfDescribingJson, Tracker, structEvent, type DeliveryOutcome } from '../index.js';
 
 const collector = await startCollector({

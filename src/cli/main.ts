@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The `rxplow` command. Commands: `collector`, `worker`. Flags: --help, --version.
 import { HELP, parseCommandLine, UsageError, USAGE, type Parsed } from './args.js';
-import { startCollector } from './collector.js';
+import { startCollector } from '../collector/server.js';
 import { runWorker } from './worker.js';
 import { WORKER_USAGE, WorkerUsageError } from './worker-args.js';
 import { VERSION } from '../version.js';

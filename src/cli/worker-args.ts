@@ -1,6 +1,7 @@
 // `rxplow worker` command-line parsing: no side effects, so specs can import it.
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
+import { REDIS_WORKER_DEFAULTS } from '../redis/worker-options.js';
 
 /** What `rxplow worker` runs with. */
 export interface WorkerCommandOptions {
@@ -20,6 +21,16 @@ export interface WorkerCommandOptions {
   readonly stopTimeoutMs: number;
   readonly metricsIntervalMs: number;
   readonly deleteAcked: boolean;
+  readonly retryBaseDelayMs: number;
+  readonly retryMaxDelayMs: number;
+  readonly maxAgeMs: number;
+  readonly maxDeliveries: number;
+  readonly claimIntervalMs: number;
+  readonly consumerIdleMs: number;
+  readonly deadLetterMaxLen: number;
+  readonly connectTimeoutMs: number;
+  readonly logIntervalMs: number;
+  readonly verbose: boolean;
 }
 
 export const WORKER_DEFAULTS = Object.freeze({
@@ -29,12 +40,21 @@ export const WORKER_DEFAULTS = Object.freeze({
   method: 'post' as const,
   bufferSize: 100,
   concurrency: 4,
-  readCount: 100,
-  maxInFlight: 1_000,
-  blockMs: 1_000,
-  claimIdleMs: 60_000,
+  readCount: REDIS_WORKER_DEFAULTS.readCount,
+  maxInFlight: REDIS_WORKER_DEFAULTS.maxInFlight,
+  blockMs: REDIS_WORKER_DEFAULTS.blockMs,
+  claimIdleMs: REDIS_WORKER_DEFAULTS.claimIdleMs,
+  claimIntervalMs: REDIS_WORKER_DEFAULTS.claimIntervalMs,
   stopTimeoutMs: 10_000,
   metricsIntervalMs: 0,
+  retryBaseDelayMs: REDIS_WORKER_DEFAULTS.retry.baseDelayMs,
+  retryMaxDelayMs: REDIS_WORKER_DEFAULTS.retry.maxDelayMs,
+  maxAgeMs: REDIS_WORKER_DEFAULTS.maxAgeMs,
+  maxDeliveries: REDIS_WORKER_DEFAULTS.maxDeliveries,
+  consumerIdleMs: REDIS_WORKER_DEFAULTS.consumerIdleMs,
+  deadLetterMaxLen: REDIS_WORKER_DEFAULTS.deadLetterMaxLen,
+  connectTimeoutMs: 5_000,
+  logIntervalMs: 10_000,
 });
 
 const D = WORKER_DEFAULTS;
@@ -46,7 +66,8 @@ const WORKER_FLAGS: readonly (readonly [flag: string, meaning: string, byDefault
   ['--stream KEY', 'the stream producers append to (RedisQueueEmitter `stream`)', D.stream],
   ['--group NAME', 'the consumer group the workers share (created when missing)', D.group],
   ['--consumer NAME', "this worker's name in the group; unique per live worker", '<host name>-<process id>'],
-  ['--dead-letter-stream KEY', 'where events that finally failed go, with the reason', '<stream>:dead'],
+  ['--dead-letter-stream KEY', 'where refused, poison, expired and malformed events go, with the reason', '<stream>:dead'],
+  ['--dead-letter-max-len N', 'dead letters kept; beyond it the oldest are trimmed and the count is logged', String(D.deadLetterMaxLen)],
   ['--method post|get', 'how the emitter sends', D.method],
   ['--buffer-size N', 'events per POST request', String(D.bufferSize)],
   ['--concurrency N', 'requests in flight at once', String(D.concurrency)],
@@ -54,6 +75,19 @@ const WORKER_FLAGS: readonly (readonly [flag: string, meaning: string, byDefault
   ['--max-in-flight N', 'entries read and not yet acknowledged, at most', String(D.maxInFlight)],
   ['--block-ms N', 'how long a read waits for new entries', String(D.blockMs)],
   ['--claim-idle-ms N', 'take over entries idle this long at a dead consumer (XAUTOCLAIM)', String(D.claimIdleMs)],
+  ['--claim-interval-ms N', 'how often to look for entries to take over', String(D.claimIntervalMs)],
+  ['--retry-base-delay-ms N', 'first backoff of a failed delivery (doubling; retried without limit)', String(D.retryBaseDelayMs)],
+  ['--retry-max-delay-ms N', 'longest backoff between two attempts while the collector is down', String(D.retryMaxDelayMs)],
+  [
+    '--max-deliveries N',
+    'reads of an entry without an outcome (workers crashed on it) before it is dead-lettered',
+    String(D.maxDeliveries),
+  ],
+  ['--max-age-ms N', 'an entry older than this when read is dead-lettered (expired)', String(D.maxAgeMs)],
+  ['--consumer-idle-ms N', 'remove other consumers idle this long with nothing pending', String(D.consumerIdleMs)],
+  ['--connect-timeout-ms N', 'give up connecting to Redis at start after this long (exit 1)', String(D.connectTimeoutMs)],
+  ['--log-interval-ms N', 'while the collector is down or letters are dead, one summary line this often', String(D.logIntervalMs)],
+  ['--verbose', 'also one line per delivered batch and per dead letter', 'off'],
   ['--stop-timeout-ms N', 'on SIGTERM/SIGINT, finish in-flight deliveries for at most this long, then exit', String(D.stopTimeoutMs)],
   [
     '--metrics-interval-ms N',
@@ -68,7 +102,9 @@ export const WORKER_USAGE = `Usage: rxplow worker --collector URL [options]
 
 Delivers the events that RedisQueueEmitter producers appended to a Redis stream: reads them as one consumer of
 a group (XREADGROUP), sends them with rxplow's HTTP Emitter, acknowledges each (XACK, XDEL) once it is delivered,
-moves events that finally failed to a dead-letter stream, and takes over the entries of dead workers (XAUTOCLAIM).
+and takes over the entries of dead workers (XAUTOCLAIM). While the collector is down it retries without limit and
+stops reading (the backlog waits in the stream), then drains. Only events the collector refuses (4xx), entries
+workers crashed on --max-deliveries times and entries older than --max-age-ms go to the dead-letter stream.
 Run as many as you like with the same --stream and --group. SIGTERM or SIGINT stops it gracefully.
 
 Options:
@@ -113,6 +149,16 @@ export function parseWorkerCommandLine(
         'stop-timeout-ms': { type: 'string' },
         'metrics-interval-ms': { type: 'string' },
         'keep-acked': { type: 'boolean' },
+        'dead-letter-max-len': { type: 'string' },
+        'claim-interval-ms': { type: 'string' },
+        'retry-base-delay-ms': { type: 'string' },
+        'retry-max-delay-ms': { type: 'string' },
+        'max-deliveries': { type: 'string' },
+        'max-age-ms': { type: 'string' },
+        'consumer-idle-ms': { type: 'string' },
+        'connect-timeout-ms': { type: 'string' },
+        'log-interval-ms': { type: 'string' },
+        verbose: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -150,6 +196,16 @@ export function parseWorkerCommandLine(
       stopTimeoutMs: integer(v['stop-timeout-ms'], 'stop-timeout-ms', D.stopTimeoutMs, 0),
       metricsIntervalMs: integer(v['metrics-interval-ms'], 'metrics-interval-ms', D.metricsIntervalMs, 0),
       deleteAcked: !v['keep-acked'],
+      deadLetterMaxLen: integer(v['dead-letter-max-len'], 'dead-letter-max-len', D.deadLetterMaxLen, 1),
+      claimIntervalMs: integer(v['claim-interval-ms'], 'claim-interval-ms', D.claimIntervalMs, 1),
+      retryBaseDelayMs: integer(v['retry-base-delay-ms'], 'retry-base-delay-ms', D.retryBaseDelayMs, 0),
+      retryMaxDelayMs: integer(v['retry-max-delay-ms'], 'retry-max-delay-ms', D.retryMaxDelayMs, 0),
+      maxDeliveries: integer(v['max-deliveries'], 'max-deliveries', D.maxDeliveries, 1),
+      maxAgeMs: integer(v['max-age-ms'], 'max-age-ms', D.maxAgeMs, 1),
+      consumerIdleMs: integer(v['consumer-idle-ms'], 'consumer-idle-ms', D.consumerIdleMs, 1),
+      connectTimeoutMs: integer(v['connect-timeout-ms'], 'connect-timeout-ms', D.connectTimeoutMs, 1),
+      logIntervalMs: integer(v['log-interval-ms'], 'log-interval-ms', D.logIntervalMs, 1),
+      verbose: v.verbose === true,
     },
   };
 }

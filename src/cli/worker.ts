@@ -1,44 +1,55 @@
-// `rxplow worker`: a Redis Streams delivery worker (rxplow/redis) as a process. Exits 0 after a graceful stop.
-import { Emitter } from '../emitter/emitter.js';
-import { connectRedis, createRedisWorker, stopOnSignals, type RedisClient } from '../redis/index.js';
+// `rxplow worker`: a Redis Streams delivery worker (rxplow/redis) as a process. Exits 0 after a graceful stop, 1 when
+// Redis cannot be reached at start (within --connect-timeout-ms).
+import { connectRedis, createRedisWorker, readStreamMetrics, stopOnSignals, type RedisClient } from '../redis/index.js';
 import type { WorkerCommandOptions } from './worker-args.js';
+import { logWorker } from './worker-log.js';
 
 /** Runs a worker until SIGTERM/SIGINT; resolves to the exit code. */
 export async function runWorker(o: WorkerCommandOptions, out: NodeJS.WritableStream, err: (text: string) => void): Promise<number> {
+  const prefix = `rxplow worker ${o.consumer}`;
   let redis: RedisClient;
   try {
-    redis = await connectRedis(o.redis);
+    redis = await connectRedis(o.redis, { connectTimeoutMs: o.connectTimeoutMs });
   } catch (error) {
-    err(`rxplow worker: cannot connect to ${o.redis}: ${(error as Error).message}\n`);
+    err(`rxplow worker: ${(error as Error).message}\n`);
     return 1;
   }
-  const emitter = new Emitter(o.collector, {
-    method: o.method,
-    bufferSize: o.bufferSize,
-    concurrency: o.concurrency,
-    flushIntervalMs: 100,
-    maxQueueSize: Math.max(o.maxInFlight, 100_000),
-  });
   const worker = createRedisWorker({
     redis,
     stream: o.stream,
     group: o.group,
     consumer: o.consumer,
-    emitter,
+    collector: o.collector,
+    emitter: {
+      method: o.method,
+      bufferSize: o.bufferSize,
+      concurrency: o.concurrency,
+      flushIntervalMs: 100,
+      retry: { baseDelayMs: o.retryBaseDelayMs, maxDelayMs: o.retryMaxDelayMs },
+    },
     deadLetterStream: o.deadLetterStream,
+    deadLetterMaxLen: o.deadLetterMaxLen,
     readCount: o.readCount,
     maxInFlight: o.maxInFlight,
     blockMs: o.blockMs,
     claimIdleMs: o.claimIdleMs,
+    claimIntervalMs: o.claimIntervalMs,
+    maxDeliveries: o.maxDeliveries,
+    maxAgeMs: o.maxAgeMs,
+    consumerIdleMs: o.consumerIdleMs,
     deleteAcked: o.deleteAcked,
     metricsIntervalMs: o.metricsIntervalMs > 0 ? o.metricsIntervalMs : undefined,
   });
-  let lastError = '';
-  worker.errors.subscribe((error) => {
-    if (error.message !== lastError) err(`rxplow worker: redis: ${error.message}\n`);
-    lastError = error.message;
+  const log = logWorker(worker, o.group, {
+    write: (line) => out.write(`${prefix}: ${line}\n`),
+    intervalMs: o.logIntervalMs,
+    verbose: o.verbose,
+    backlog: () =>
+      readStreamMetrics(redis, o.stream, o.group, Date.now()).then(
+        (m) => (m.lag ?? 0) + m.pending,
+        () => undefined,
+      ),
   });
-  worker.deadLetters.subscribe((d) => err(`rxplow worker: dead letter ${d.id} (eid ${d.eid ?? '-'}): ${d.reason}\n`));
   const metrics = o.metricsIntervalMs > 0 ? worker.metrics.subscribe((m) => out.write(`${JSON.stringify({ metrics: m })}\n`)) : undefined;
   // However the stop goes, the process is gone shortly after its deadline.
   for (const signal of ['SIGTERM', 'SIGINT'] as const)
@@ -48,13 +59,13 @@ export async function runWorker(o: WorkerCommandOptions, out: NodeJS.WritableStr
       timeoutMs: o.stopTimeoutMs,
       onStopped: (report, signal) => {
         metrics?.unsubscribe();
-        out.write(`rxplow worker ${o.consumer}: stopped on ${signal}: ${JSON.stringify(report)}\n`);
+        log.unsubscribe();
+        out.write(`${prefix}: stopped on ${signal}: ${JSON.stringify(report)}\n`);
         redis.destroy();
         resolve(0);
       },
     });
   });
-  await worker.ready;
-  out.write(`rxplow worker ${o.consumer}: reading ${o.stream} as group ${o.group}, delivering to ${o.collector}\n`);
+  void worker.ready.then(() => out.write(`${prefix}: reading ${o.stream} as group ${o.group}, delivering to ${o.collector}\n`));
   return stopped;
 }

@@ -8,7 +8,7 @@
  *
  * @packageDocumentation
  */
-export { startCollector, builtinSchemasDir, COLLECTOR_DEFAULTS } from '../cli/collector.js';
+export { startCollector, builtinSchemasDir, COLLECTOR_DEFAULTS } from './server.js';
 export type {
   CollectorOptions,
   RunningCollector,
@@ -17,4 +17,4 @@ export type {
   GoodEvent,
   BadEvent,
   CollectorPayload,
-} from '../cli/collector.js';
+} from './server.js';

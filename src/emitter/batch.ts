@@ -9,6 +9,8 @@ export interface QueuedEvent {
   readonly encoded?: string | undefined;
   /** What it adds to a request, in bytes: GET, its URL bytes; POST, its JSON with `stm` and a comma (UTF-8). */
   readonly bytes: number;
+  /** What the store that restored it knows it by (a stream entry id, a storage record); absent for accepted events. */
+  readonly ref?: unknown;
 }
 
 /** When a batch is due by count and bytes, and the cost of an empty request. */
@@ -59,25 +61,37 @@ export function batchEvents(config: BatchConfig): OperatorFunction<QueuedEvent, 
       let bytes = limits.emptyBytes;
       let timer: Subscription | undefined;
 
-      const send = (): void => {
+      // State is reset before a batch is emitted, so an event pushed re-entrantly while it is (a subscriber tracking
+      // another event) is decided on the batch being filled, as RxJS's bufferTime does.
+      const take = (): QueuedEvent[] => {
         timer?.unsubscribe();
         timer = undefined;
-        if (items.length === 0) return;
         const batch = items;
         items = [];
         bytes = limits.emptyBytes;
-        subscriber.next(batch);
+        return batch;
+      };
+      const add = (item: QueuedEvent): void => {
+        items.push(item);
+        bytes += item.bytes;
+      };
+      const send = (): void => {
+        if (items.length > 0) subscriber.next(take());
+        else take();
       };
 
       const flushing = flush.subscribe(send);
       const upstream = source.subscribe({
         next: (item) => {
-          const { sendBefore, sendAfter } = decideAdd(items.length, bytes, item.bytes, limits);
-          if (sendBefore) send();
-          items.push(item);
-          bytes += item.bytes;
-          if (sendAfter) send();
-          else if (!timer) timer = scheduler.schedule(send, maxWaitMs);
+          if (decideAdd(items.length, bytes, item.bytes, limits).sendBefore) {
+            // The event starts the next batch before the full one is emitted: what a subscriber pushes meanwhile comes after it.
+            const full = take();
+            add(item);
+            subscriber.next(full);
+          } else add(item);
+          // Decided on the batch as it is now (re-entrant pushes included), not as it was before the emission.
+          if (items.length >= limits.maxEvents) send();
+          else if (!timer && items.length > 0) timer = scheduler.schedule(send, maxWaitMs);
         },
         error: (error: unknown) => {
           send();

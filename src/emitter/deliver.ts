@@ -1,20 +1,14 @@
-import { catchError, concat, defer, map, mergeMap, Observable, of, race, throwError, timer, type SchedulerLike } from 'rxjs';
-import { HttpStatusError, isRxplowError, NetworkError, TimeoutError, UnexpectedError } from '../errors.js';
+import { map, type Observable, type SchedulerLike } from 'rxjs';
 import type { Payload } from '../payload/payload.js';
+import { runAttempts, type Settlement } from './attempts.js';
 import type { QueuedEvent } from './batch.js';
 import type { ResolvedRetryOptions } from './options.js';
-import type { DeliveryError, DeliveryOutcome } from './outcome.js';
 import { eventsAsSent, type CollectorRequest } from './request.js';
-import { decide, type AttemptResult, type Decision } from './retry-policy.js';
 import type { Transport } from './transport.js';
 
-/** An outcome with the queued events it settles. */
-export interface Settlement {
-  readonly outcome: DeliveryOutcome;
-  readonly items: readonly QueuedEvent[];
-}
+export { unexpected, type Settlement } from './attempts.js';
 
-/** Everything the delivery of one batch depends on: explicit inputs, no hidden state. */
+/** Everything the delivery of one batch over HTTP depends on: explicit inputs, no hidden state. */
 export interface DeliveryEnvironment {
   /** The name outcomes carry. */
   readonly name: string;
@@ -33,93 +27,42 @@ export interface DeliveryEnvironment {
   readonly isSuccess: (status: number) => boolean;
   /** A number in [0, 1) for jitter. @default Math.random */
   readonly random?: (() => number) | undefined;
+  /** Each emission ends every pending retry's backoff at once. Default: none. */
+  readonly retryNow?: Observable<unknown> | undefined;
 }
 
 /**
- * One batch's whole story as an Observable of settlements: attempts (each bounded by `timeoutMs` on the scheduler),
- * retries after backoff, 413 splits (the halves one after the other, in the batch's slot). Every item ends in
- * exactly one final outcome; anything that throws becomes `dropped` (`error`) for the items concerned, so the
+ * One batch's delivery over HTTP, on the attempt engine ({@link runAttempts}): each attempt builds its request (with
+ * a fresh `stm`) and hands it to the transport, whose first response settles the attempt (later values are ignored;
+ * completing without one is a failed, retryable attempt). Every item ends in exactly one final outcome; the
  * Observable never errors. Unsubscribing aborts the request in flight and cancels a pending retry.
  */
 export function deliverBatch(batch: readonly QueuedEvent[], env: DeliveryEnvironment): Observable<Settlement> {
-  const { scheduler, name } = env;
-  const random = env.random ?? Math.random;
-  const firstAttemptAt = scheduler.now();
-
-  const decideSafely = (result: AttemptResult, attempt: number, batchSize: number): Decision => {
-    const now = scheduler.now();
-    const input = {
-      result,
-      attempt,
-      batchSize,
-      elapsedMs: now - firstAttemptAt,
-      now,
-      random: random(),
-      policy: env.retry,
-      isSuccess: env.isSuccess,
-    };
-    try {
-      return decide(input);
-    } catch {
-      // A throwing `isSuccess` counts as a failed attempt, not a crash.
-      return decide({ ...input, isSuccess: () => false });
-    }
-  };
-
-  const attempt = (items: readonly QueuedEvent[], n: number): Observable<Settlement> =>
-    defer(() => {
+  const { scheduler } = env;
+  return runAttempts(batch, {
+    name: env.name,
+    where: env.url,
+    scheduler,
+    timeoutMs: env.timeoutMs,
+    retry: env.retry,
+    isSuccess: env.isSuccess,
+    random: env.random,
+    retryNow: env.retryNow,
+    attempt: (items) => {
       const sentAt = scheduler.now();
       const events = eventsAsSent(items, sentAt);
       const request = env.buildRequest(items, events, sentAt);
-      // The attempt's deadline is our own timer: it holds whether or not the transport honours unsubscription.
-      const deadline = timer(env.timeoutMs, scheduler).pipe(mergeMap(() => throwError(() => new TimeoutError(request.url, env.timeoutMs))));
-      return race(env.transport(request), deadline).pipe(
-        map((response): AttemptResult => ({ kind: 'response', status: response.status, retryAfter: response.retryAfter })),
-        catchError((error: unknown) => of<AttemptResult>({ kind: 'error', error: toDeliveryError(error, request.url) })),
-        mergeMap((result) => {
-          const decision = decideSafely(result, n, items.length);
-          const base = { emitter: name, events, attempt: n };
-          if (result.kind === 'response' && decision.kind === 'sent') {
-            return of({ outcome: { ...base, kind: 'sent', status: result.status, willRetry: false } as const, items });
-          }
-          const status = result.kind === 'response' ? result.status : undefined;
-          const error = result.kind === 'error' ? result.error : new HttpStatusError(result.status, env.url);
-          switch (decision.kind) {
-            case 'split': {
-              const half = Math.ceil(items.length / 2);
-              return concat(attempt(items.slice(0, half), n + 1), attempt(items.slice(half), n + 1));
-            }
-            case 'retry':
-              return concat(
-                of({ outcome: { ...base, kind: 'retrying', status, error, delayMs: decision.delayMs, willRetry: true } as const, items }),
-                timer(decision.delayMs, scheduler).pipe(mergeMap(() => attempt(items, n + 1))),
-              );
-            default:
-              return of({ outcome: { ...base, kind: 'failed', status, error, willRetry: false } as const, items });
-          }
-        }),
-      );
-    }).pipe(catchError((error: unknown) => of(unexpected(name, items, error, 'delivering a batch'))));
-
-  return attempt(batch, 1);
-}
-
-/** A final `dropped` (`error`) settlement for items something threw on. */
-export function unexpected(name: string, items: readonly QueuedEvent[], error: unknown, where: string): Settlement {
-  const outcome = {
-    kind: 'dropped',
-    emitter: name,
-    events: items.map((item) => item.payload),
-    attempt: 0,
-    willRetry: false,
-    reason: 'error',
-    error: new UnexpectedError(where, error),
-  } as const;
-  return { outcome, items };
-}
-
-function toDeliveryError(error: unknown, url: string): DeliveryError {
-  if (isRxplowError(error) && (error.code === 'network' || error.code === 'timeout' || error.code === 'aborted'))
-    return error as DeliveryError;
-  return new NetworkError(url, { cause: error });
+      return {
+        events,
+        answer: env
+          .transport(request)
+          .pipe(
+            map(
+              (response) =>
+                [{ items, events, result: { kind: 'response', status: response.status, retryAfter: response.retryAfter } }] as const,
+            ),
+          ),
+      };
+    },
+  });
 }

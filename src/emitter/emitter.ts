@@ -35,6 +35,7 @@ export class Emitter extends QueuedSink {
       concurrency: o.concurrency,
       maxQueueSize: o.maxQueueSize,
       scheduler: o.scheduler,
+      store: o.store,
     });
     this.#options = o;
     this.#delivery = {
@@ -43,13 +44,14 @@ export class Emitter extends QueuedSink {
       transport: o.transport ?? createKyTransport({ fetch: o.fetch, credentials: o.credentials }),
       buildRequest:
         o.method === 'post'
-          ? (_items, events) => buildPostRequest(o.url, o.headers, events)
-          : (items, _events, sentAt) => buildGetRequest(o.url, o.headers, items[0]!, sentAt),
+          ? (items, events) => ({ ...buildPostRequest(o.url, o.headers, events), items })
+          : (items, _events, sentAt) => ({ ...buildGetRequest(o.url, o.headers, items[0]!, sentAt), items }),
       scheduler: o.scheduler,
       timeoutMs: o.timeoutMs,
       retry: o.retry,
       isSuccess: o.isSuccess,
       random: jitterRandom(o.retry),
+      retryNow: o.retryNow,
     };
   }
 

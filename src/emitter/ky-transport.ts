@@ -1,4 +1,4 @@
-import ky from 'ky';
+import type { KyInstance } from 'ky';
 import { Observable } from 'rxjs';
 import { AbortedError, NetworkError } from '../errors.js';
 import type { Transport, TransportResponse } from './transport.js';
@@ -16,25 +16,38 @@ export interface KyTransportOptions {
 }
 
 /**
- * The default transport, and the only module that knows ky. ky's own retry and timeout are off: retries are RxJS's
- * and the emitter times each attempt on its scheduler. The response body is never read: it is cancelled as soon as
- * the status is known, so a trickling or huge answer costs nothing and keeps nothing alive.
+ * The default transport, and the only module that knows ky. ky is loaded on demand (`import('ky')`): bundlers put
+ * it in a chunk of its own, off the page's first load, and the load starts when the transport is created (with the
+ * emitter, i.e. the tracker), not on the first send's path. A request made before ky arrives waits for it, within
+ * the emitter's per-attempt deadline; should the load fail, each attempt fails as a retryable `NetworkError`.
+ *
+ * ky's own retry and timeout are off: retries are RxJS's and the emitter times each attempt on its scheduler. The
+ * response body is never read: it is cancelled as soon as the status is known, so a trickling or huge answer costs
+ * nothing and keeps nothing alive.
  */
 export function createKyTransport(options: KyTransportOptions = {}): Transport {
-  const client = ky.create({
-    retry: 0,
-    timeout: false,
-    throwHttpErrors: false,
-    redirect: 'manual',
-    credentials: options.credentials ?? 'include',
-    ...(options.keepalive ? { keepalive: true } : {}),
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-  });
+  let loaded: Promise<KyInstance> | undefined;
+  const load = (): Promise<KyInstance> =>
+    (loaded ??= import('ky').then(({ default: ky }) =>
+      ky.create({
+        retry: 0,
+        timeout: false,
+        throwHttpErrors: false,
+        redirect: 'manual',
+        credentials: options.credentials ?? 'include',
+        ...(options.keepalive ? { keepalive: true } : {}),
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+      }),
+    ));
+  // Prefetched now; a failed load is reported per attempt (and tried again then), never as an unhandled rejection.
+  load().catch(() => (loaded = undefined));
   return (request) =>
     new Observable<TransportResponse>((subscriber) => {
       const controller = new AbortController();
       let settled = false;
       const send = async (): Promise<TransportResponse> => {
+        const client = await load();
+        if (controller.signal.aborted) throw new Error('aborted while ky was loading');
         const response = await client(request.url, {
           method: request.method,
           headers: request.headers,

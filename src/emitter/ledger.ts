@@ -1,14 +1,16 @@
 import type { QueuedEvent } from './batch.js';
+import type { DeliveryOutcome } from './outcome.js';
+import type { QueueStore } from './store.js';
 
 /**
- * The events an emitter accepted and has not yet given a final outcome, in acceptance order, plus the flushes
+ * The in-memory {@link QueueStore}: the events an emitter accepted and has not yet given a final outcome, in acceptance order, plus the flushes
  * waiting on them. Each operation is O(1) amortised per event: never a scan of the backlog.
  *
  * Events arrive with increasing `seq` (the emitter numbers them as it accepts them), so they are kept in an array
  * indexed by `seq - base`: a settled event leaves a hole, the front is skipped past holes as it settles, and the
  * settled prefix is cut off once it is most of the array (amortised O(1)). No hash map, no per-event entry object.
  */
-export class PendingLedger {
+export class PendingLedger implements QueueStore {
   #slots: (QueuedEvent | undefined)[] = [];
   /** The `seq` of `#slots[0]`. */
   #base = 0;
@@ -35,7 +37,9 @@ export class PendingLedger {
     this.#size++;
   }
 
-  settle(items: readonly QueuedEvent[]): void {
+  /** Ends these items (a final outcome); a `retrying` outcome changes nothing. */
+  settle(items: readonly QueuedEvent[], outcome?: DeliveryOutcome): void {
+    if (outcome?.kind === 'retrying') return;
     for (const item of items) {
       const index = item.seq - this.#base;
       if (index >= this.#head && index < this.#slots.length && this.#slots[index] === item) {

@@ -1,18 +1,20 @@
-import { asyncScheduler, type SchedulerLike } from 'rxjs';
+import { asyncScheduler, type Observable, type SchedulerLike } from 'rxjs';
 import { InvalidOptionsError } from '../errors.js';
 import * as c from '../payload/checks.js';
+import { GET_PATH, TP2_PATH } from '../payload/paths.js';
 import { MAX_DURATION_MS } from './durations.js';
+import type { QueueStore } from './store.js';
 import type { Transport } from './transport.js';
 
 /** Retry settings of an emitter. */
 export interface RetryOptions {
-  /** Retries after the first attempt (so `limit + 1` attempts at most). `0` disables retries. @default 5 */
+  /** Retries after the first attempt (so `limit + 1` attempts at most). `0` disables retries; `Infinity`: no limit (durable queues). @default 5 */
   readonly limit?: number | undefined;
   /** Delay before the first retry, in ms; doubled each retry (exponential backoff), with full jitter over [½·delay, delay]. @default 200 */
   readonly baseDelayMs?: number | undefined;
   /** Cap on any single delay, including a server's `Retry-After`. @default 30_000 */
   readonly maxDelayMs?: number | undefined;
-  /** Give up on a batch this long after its first attempt, whatever `limit` says. @default 600_000 (10 minutes) */
+  /** Give up on a batch this long after its first attempt, whatever `limit` says; `Infinity`: never. @default 600_000 (10 minutes) */
   readonly maxAgeMs?: number | undefined;
   /** Statuses always retried (wins over `dontRetryStatusCodes`). Without it: 408, 429 and 5xx are retried, network errors and timeouts too. @default [] */
   readonly retryStatusCodes?: readonly number[] | undefined;
@@ -83,15 +85,23 @@ export interface EmitterOptions {
    * waiting batch does not keep the app "unstable" (SSR hydration, `whenStable`). @default asyncScheduler
    */
   readonly scheduler?: SchedulerLike | undefined;
+  /**
+   * Where the emitter holds events until their final outcome: a durable queue's store (the browser outbox's, the
+   * Redis worker's). Default: a new in-memory ledger.
+   */
+  readonly store?: QueueStore | undefined;
+  /**
+   * Each emission cuts every pending retry's backoff short: the retry is attempted at once (for example when the
+   * browser comes back `online`, or a page becomes visible). Default: none.
+   */
+  readonly retryNow?: Observable<unknown> | undefined;
 }
-
-export const GET_PATH = '/i';
 
 /** Every emitter option's default (frozen). */
 export const EMITTER_DEFAULTS = /* @__PURE__ */ deepFreeze({
   method: 'post',
   protocol: 'https',
-  postPath: '/com.snowplowanalytics.snowplow/tp2',
+  postPath: TP2_PATH,
   bufferSize: { post: 10, get: 1 },
   flushIntervalMs: 1_000,
   maxPostBytes: 40_000,
@@ -144,10 +154,11 @@ export interface ResolvedEmitterOptions {
   readonly maxQueueSize: number;
   readonly name: string;
   readonly scheduler: SchedulerLike;
+  readonly store: QueueStore | undefined;
+  readonly retryNow: Observable<unknown> | undefined;
 }
 
 const positiveInteger = c.optional(c.positiveInteger);
-const nonNegativeInteger = c.optional(c.nonNegativeInteger);
 const statusList = c.optional(c.arrayOf(c.integer));
 
 /** A duration in ms: an integer in [min, 2^31 − 1], so a timer can honour it exactly. */
@@ -202,10 +213,10 @@ const checkHeaders: c.Check<Record<string, string> | undefined> = c.optional((va
 });
 
 const RETRY_CHECKS: c.Checks<RetryOptions> = {
-  limit: nonNegativeInteger,
+  limit: c.optional((value, field) => (value === Infinity ? Infinity : c.nonNegativeInteger(value, field))),
   baseDelayMs: duration(0),
   maxDelayMs: duration(0),
-  maxAgeMs: duration(0),
+  maxAgeMs: c.optional((value, field) => (value === Infinity ? Infinity : (duration(0)(value, field) as number))),
   retryStatusCodes: statusList,
   dontRetryStatusCodes: statusList,
   jitter: c.optional((value, field) => (typeof value === 'function' ? (value as () => number) : c.boolean(value, field))),
@@ -250,6 +261,14 @@ const EMITTER_CHECKS: c.Checks<EmitterOptions> = {
   maxQueueSize: c.optional((value, field) => (value === Infinity ? Infinity : c.positiveInteger(value, field))),
   name: c.optional(c.nonEmptyString),
   scheduler: schedulerOption,
+  store: c.optional((value, field) =>
+    typeof (value as Partial<QueueStore> | null)?.settle === 'function' ? (value as QueueStore) : c.reject(field, 'expected a QueueStore'),
+  ),
+  retryNow: c.optional((value, field) =>
+    typeof (value as Partial<Observable<unknown>> | null)?.subscribe === 'function'
+      ? (value as Observable<unknown>)
+      : c.reject(field, 'expected an Observable'),
+  ),
 };
 
 const isDefaultSuccess = (status: number): boolean => status >= 200 && status < 400;
@@ -282,6 +301,8 @@ export function resolveEmitterOptions(endpoint: string, options: EmitterOptions 
     maxQueueSize: o.maxQueueSize ?? EMITTER_DEFAULTS.maxQueueSize,
     name: o.name ?? `${method.toUpperCase()} ${url}`,
     scheduler: o.scheduler ?? asyncScheduler,
+    store: o.store,
+    retryNow: o.retryNow,
   });
 }
 

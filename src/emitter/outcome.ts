@@ -16,7 +16,17 @@ export type DropReason =
   /** The tracker's `filter` option rejected it. */
   | 'filtered'
   /** Something threw while it was being admitted, batched, built or sent (an `UnexpectedError` says what). */
-  | 'error';
+  | 'error'
+  /**
+   * A durable queue held it, undelivered, longer than its age limit (the browser outbox's `maxAgeMs`, 7 days by
+   * default): it leaves the queue instead of being retried again.
+   */
+  | 'expired'
+  /**
+   * A durable queue gave it up as poison: it was held by as many runs that ended without a clean end (crashed, or
+   * killed) as the queue's poison limit allows (the browser outbox's `maxCrashes`), so it may be what ends them.
+   */
+  | 'poison';
 
 /** Why a request failed. */
 export type DeliveryError = HttpStatusError | NetworkError | TimeoutError | AbortedError;

@@ -2,9 +2,10 @@ import { filter, map, mergeMap, NEVER, Observable, race, Subject, take, timer, t
 import { AbortedError, InvalidOptionsError, type InvalidEventError, type UnexpectedError } from '../errors.js';
 import type { Payload } from '../payload/payload.js';
 import { batchEvents, fitsAlone, type BatchLimits, type QueuedEvent } from './batch.js';
-import { unexpected, type Settlement } from './deliver.js';
+import { unexpected, type Settlement } from './attempts.js';
 import { checkShutdownTimeout } from './durations.js';
 import { PendingLedger } from './ledger.js';
+import type { QueueStore } from './store.js';
 import type {
   DeliveryOutcome,
   DeliveryReport,
@@ -30,6 +31,15 @@ export interface QueuedSinkConfig {
   readonly maxQueueSize: number;
   /** Every timer (batch, shutdown deadline) runs on it. */
   readonly scheduler: SchedulerLike;
+  /** Where the events are held until their final outcome. @default a new in-memory `PendingLedger` */
+  readonly store?: QueueStore | undefined;
+}
+
+/** An event a store hands back to the queue (from an earlier page, a stream): its payload and the store's reference. */
+export interface RestoredEvent {
+  readonly payload: Payload;
+  /** Carried on the queued event (`QueuedEvent.ref`), so the store's settlements reach its own record directly. */
+  readonly ref?: unknown;
 }
 
 /**
@@ -52,7 +62,7 @@ export abstract class QueuedSink implements Sink {
   readonly #intake = new Subject<QueuedEvent>();
   readonly #flushSignal = new Subject<void>();
   readonly #outcomes = new Subject<DeliveryOutcome>();
-  readonly #ledger = new PendingLedger();
+  readonly #ledger: QueueStore;
   readonly #counts = { sent: 0, failed: 0, dropped: 0, abandoned: 0 };
   #pipeline: Subscription | undefined;
   #connected = false;
@@ -62,6 +72,7 @@ export abstract class QueuedSink implements Sink {
 
   constructor(config: QueuedSinkConfig) {
     this.#config = config;
+    this.#ledger = config.store ?? new PendingLedger();
     this.name = config.name;
     this.outcomes = this.#outcomes.asObservable();
     this.successes = this.outcomes.pipe(filter((x): x is SentOutcome => x.kind === 'sent'));
@@ -87,6 +98,26 @@ export abstract class QueuedSink implements Sink {
       );
     this.#connected = true;
     return admissions.subscribe((admission) => this.#admit(admission));
+  }
+
+  /**
+   * Puts events that a durable store kept (an earlier page's, a stream's) back into the queue, in order: each is
+   * measured as an accepted event is (`oversize` when it cannot fit a request), added to the store with its `ref`,
+   * and delivered; `maxQueueSize` does not apply (the store decides how much it restores). After `shutdown()` began,
+   * each is settled `dropped` (`shutdown`), which a durable store takes as "keep it". Never throws.
+   */
+  restore(events: Iterable<RestoredEvent>): void {
+    for (const { payload, ref } of events) {
+      try {
+        if (this.#closed) {
+          this.#publish({ outcome: dropped(this.name, 'shutdown', [payload], undefined), items: [{ seq: -1, payload, bytes: 0, ref }] });
+          continue;
+        }
+        this.#enqueue(payload, ref);
+      } catch (error) {
+        this.#publish(unexpected(this.name, [{ seq: -1, payload, bytes: 0, ref }], error, 'restoring an event'));
+      }
+    }
   }
 
   /** Resolves when every event accepted before the call has a final outcome here. Never rejects. */
@@ -179,24 +210,34 @@ export abstract class QueuedSink implements Sink {
   #accept(payload: Payload): void {
     if (this.#closed) return this.#drop('shutdown', payload);
     if (this.#ledger.size >= this.#config.maxQueueSize) return this.#drop('queue-full', payload);
+    this.#enqueue(payload, undefined, true);
+  }
+
+  /** Measures, asks the store (new events only), holds and queues one event. */
+  #enqueue(payload: Payload, ref: unknown, ask = false): void {
     const { encoded, bytes } = this.measure(payload);
-    if (!fitsAlone(bytes, this.#config.limits)) return this.#drop('oversize', payload);
-    const item: QueuedEvent = { seq: this.#seq++, payload, encoded, bytes };
-    this.#ledger.add(item);
-    this.#intake.next(item);
+    const candidate: QueuedEvent = { seq: this.#seq, payload, encoded, bytes, ref };
+    if (!fitsAlone(bytes, this.#config.limits)) return this.#drop('oversize', payload, candidate);
+    const refused = ask ? this.#ledger.refuse?.(candidate) : undefined;
+    if (refused !== undefined) return this.#drop(refused, payload);
+    this.#seq++;
+    this.#ledger.add(candidate);
+    this.#intake.next(candidate);
   }
 
-  #drop(reason: DropReason, payload: Payload): void {
-    this.#publish({ outcome: dropped(this.name, reason, [payload], undefined), items: [] });
+  /** A final `dropped` before the event was held; `item`: a restored event the store still knows (it is settled too). */
+  #drop(reason: DropReason, payload: Payload, item?: QueuedEvent): void {
+    const items = item?.ref === undefined ? [] : [item];
+    this.#publish({ outcome: dropped(this.name, reason, [payload], undefined), items });
   }
 
-  /** Counts a final outcome, settles its events in the ledger, and emits it. `single`: it concerns one event with no payload. */
+  /** Counts a final outcome, hands the settlement to the store, and emits it. `single`: it concerns one event with no payload. */
   #publish({ outcome, items }: Settlement, single = false): void {
     if (outcome.kind !== 'retrying') {
       const counted = outcome.kind === 'dropped' && outcome.reason === 'abandoned' ? 'abandoned' : outcome.kind;
       this.#counts[counted] += single ? 1 : outcome.events.length;
-      this.#ledger.settle(items);
     }
+    if (items.length > 0 || outcome.kind !== 'retrying') this.#ledger.settle(items, outcome);
     this.#outcomes.next(outcome);
   }
 }

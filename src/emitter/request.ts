@@ -9,6 +9,11 @@ export interface CollectorRequest {
   readonly method: 'POST' | 'GET';
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string | undefined;
+  /**
+   * The queued events this request carries (set by the `Emitter`): a transport that must tell a durable store what
+   * it did with them (the browser outbox's keepalive hand-off at unload) reads them here, never from the body.
+   */
+  readonly items?: readonly QueuedEvent[] | undefined;
 }
 
 /** Bytes of the POST envelope around the events: `{"schema":"<payload_data>","data":[` and `]}`. */

@@ -4,7 +4,8 @@ import type { ResolvedRetryOptions } from './options.js';
 /** What one attempt came to. */
 export type AttemptResult =
   | { readonly kind: 'response'; readonly status: number; readonly retryAfter: string | null }
-  | { readonly kind: 'error'; readonly error: DeliveryError };
+  /** `permanent`: no retry can fix it (a Redis `WRONGTYPE`, a syntax error). */
+  | { readonly kind: 'error'; readonly error: DeliveryError; readonly permanent?: boolean | undefined };
 
 /** What to do next with a batch. */
 export type Decision =
@@ -36,7 +37,7 @@ export function decide(input: DecisionInput): Decision {
     if (input.isSuccess(result.status)) return { kind: 'sent' };
     if (result.status === 413 && input.batchSize > 1) return { kind: 'split' };
     if (!isRetryableStatus(result.status, policy)) return { kind: 'fail' };
-  } else if (result.error.code === 'aborted') {
+  } else if (result.error.code === 'aborted' || result.permanent === true) {
     return { kind: 'fail' };
   }
   if (attempt > policy.limit) return { kind: 'fail' };

@@ -8,8 +8,9 @@ import { SELF_DESCRIBING, STRUCT_EVENT } from './structured.js';
 import { FORM_FOCUS_OR_CHANGE, FORM_SUBMISSION, LINK_CLICK, PAGE_PING, PAGE_VIEW, SITE_SEARCH } from './web.js';
 
 /**
- * Every event kind rxplow can track, by its `kind` tag. Importing it keeps every definition in a bundle: only the
- * registry of plain-data events (`createTracker(sinks, { events: ALL_EVENTS })`) and the classic `Tracker` need it.
+ * Every event kind rxplow can track, by its `kind` tag, with each definition's type (`rxplow/extend`; the same object
+ * as `ALL_EVENTS`, the one registry). Importing it keeps every definition in a bundle: only the registry of
+ * plain-data events (`createTracker(sinks, { events: ALL_EVENTS })`) and the classic `Tracker` need it.
  */
 export const EVENT_DEFINITIONS = /* @__PURE__ */ Object.freeze({
   pageView: PAGE_VIEW,
@@ -40,14 +41,10 @@ export type EventRegistry = Readonly<Record<string, EventDefinition<never>>>;
 
 /**
  * The opt-in registry of every kind, for plain-data events (from JSON, `postMessage`, a worker): pass it as
- * `createTracker(sinks, { events: ALL_EVENTS })`. Also resolves the kinds of rxplow 0.1 (`error`,
- * `selfDescribing`). Events made by the constructors (`pageView({...})`) need no registry.
+ * `createTracker(sinks, { events: ALL_EVENTS })`. The one registry: each kind by its `kind` tag, no aliases. Events
+ * made by the constructors (`pageView({...})`) need no registry.
  */
-export const ALL_EVENTS: EventRegistry = /* @__PURE__ */ Object.freeze({
-  ...EVENT_DEFINITIONS,
-  error: APPLICATION_ERROR,
-  selfDescribing: SELF_DESCRIBING,
-}) as unknown as EventRegistry;
+export const ALL_EVENTS: EventRegistry = EVENT_DEFINITIONS as unknown as EventRegistry;
 
 /** Every event kind's tag. */
 export type EventKind = keyof typeof EVENT_DEFINITIONS;

@@ -54,7 +54,8 @@ const pathOf = (walk: Walk): string =>
 
 const pathAt = (at: string | Walk): string => (typeof at === 'string' ? at : pathOf(at));
 
-function messageOf(error: unknown): string {
+/** An error's message, or the thrown value as text; never throws. */
+export function messageOf(error: unknown): string {
   try {
     return error instanceof Error ? error.message : String(error);
   } catch {

@@ -1,4 +1,5 @@
 import { InvalidEventError } from '../errors.js';
+import { toJson } from './json.js';
 import { IGLU_URI } from './schemas.js';
 
 /**
@@ -40,7 +41,10 @@ export function checkIgluUri(uri: unknown, field: string): string {
   return uri;
 }
 
-/** Validates a `{schema, data}` value given by a caller (a class instance or plain data). */
+/**
+ * Validates a `{schema, data}` value given by a caller (a class instance or plain data). A plain object's `schema` and
+ * `data` are read once, into a new frozen object: what is checked is what is used later.
+ */
 export function checkSelfDescribing(value: unknown, field: string): SelfDescribing {
   // Instances were checked when constructed (both fields are readonly).
   if (value instanceof SelfDescribingJson) return value;
@@ -48,5 +52,20 @@ export function checkSelfDescribing(value: unknown, field: string): SelfDescribi
   const { schema, data } = value as Partial<SelfDescribing>;
   checkIgluUri(schema, `${field}.schema`);
   if (typeof data !== 'object' || data === null) throw new InvalidEventError(`${field}.data`, 'expected an object or array');
-  return value as SelfDescribing;
+  return Object.freeze({ schema: schema as string, data });
+}
+
+/** An entity read once, at its check: its schema and its JSON text (`{"schema":…,"data":…}`), which is what is sent. */
+export interface EntitySnapshot extends SelfDescribing {
+  /** The entity as JSON text, made when it was checked. */
+  readonly json: string;
+}
+
+/**
+ * Checks an entity and snapshots it: the Iglu URI and the data are read once and serialised then, so a stateful
+ * getter, `toJSON` or Proxy can neither change what was checked nor make a later read throw. @throws {InvalidEventError} naming `field` for an entity that is malformed or cannot be serialised.
+ */
+export function snapshotEntity(value: unknown, field: string): EntitySnapshot {
+  const { schema, data } = checkSelfDescribing(value, field);
+  return { schema, data, json: `{"schema":"${schema}","data":${toJson(data, `${field}.data`)}}` };
 }

@@ -1,6 +1,8 @@
 // The one seam between rxplow/redis and the Redis client: raw commands through `sendCommand`, replies read in
 // both RESP2 and RESP3 shapes. Only this folder knows Redis; only connectRedis() loads the `redis` package, lazily,
 // so `rxplow/redis` itself loads without it (it is an optional peer dependency).
+import { asyncScheduler, type SchedulerLike } from 'rxjs';
+import { withDeadline } from './timing.js';
 
 /**
  * What rxplow/redis needs of a Redis client: the subset of a node-redis v5/v6 client (`createClient()` from the
@@ -27,8 +29,13 @@ export interface ConnectRedisOptions {
    * reports the failure and retries with backoff itself. @default true
    */
   readonly disableOfflineQueue?: boolean | undefined;
-  /** Give up connecting after this long, in ms. @default 5000 */
+  /**
+   * Give up connecting after this long, in ms: `connectRedis` then rejects ("cannot connect to Redis at …") and
+   * leaves no socket or timer behind. @default 5000
+   */
   readonly connectTimeoutMs?: number | undefined;
+  /** The deadline's timer runs on it. @default asyncScheduler */
+  readonly scheduler?: SchedulerLike | undefined;
 }
 
 /**
@@ -38,6 +45,10 @@ export interface ConnectRedisOptions {
  * @param url `redis://[[user]:[password]@]host[:port][/db]`
  */
 export async function connectRedis(url: string, options: ConnectRedisOptions = {}): Promise<RedisClient> {
+  const scheduler = options.scheduler ?? asyncScheduler;
+  const startedAt = scheduler.now();
+  const timeoutMs = options.connectTimeoutMs ?? 5_000;
+  let connected = false;
   let redis: typeof import('redis');
   try {
     redis = await import('redis');
@@ -49,13 +60,37 @@ export async function connectRedis(url: string, options: ConnectRedisOptions = {
     disableOfflineQueue: options.disableOfflineQueue ?? true,
     socket: {
       connectTimeout: options.connectTimeoutMs ?? 5_000,
-      reconnectStrategy: (retries: number) => Math.min(50 * 2 ** Math.min(retries, 10), 2_000),
+      // Until the first connection, no reconnection is scheduled past the connect deadline (nothing is left to wait on).
+      reconnectStrategy: (retries: number) => {
+        const delay = Math.min(50 * 2 ** Math.min(retries, 10), 2_000);
+        if (connected) return delay;
+        const left = startedAt + timeoutMs - scheduler.now();
+        return left <= 0 ? false : Math.min(delay, left);
+      },
     },
   });
-  client.on('error', () => undefined);
-  await client.connect();
-  return client as unknown as RedisClient;
+  let lastError: unknown;
+  client.on('error', (error: unknown) => (lastError = error));
+  connected =
+    (await withDeadline(
+      client.connect().then(
+        () => true,
+        (error: unknown) => {
+          lastError = error;
+          return false;
+        },
+      ),
+      timeoutMs - (scheduler.now() - startedAt),
+      scheduler,
+    )) === true;
+  if (connected) return client as unknown as RedisClient;
+  client.destroy();
+  const why = lastError === undefined ? `no answer within ${timeoutMs} ms` : `${describe(lastError)} (gave up after ${timeoutMs} ms)`;
+  throw new Error(`cannot connect to Redis at ${redact(url)}: ${why}`, { cause: lastError });
 }
+
+/** A Redis URL without its password. */
+const redact = (url: string): string => url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
 
 /** A Redis reply read as an array: RESP2 arrays, RESP3 sets, or a map's values. */
 export function asArray(reply: unknown): unknown[] {

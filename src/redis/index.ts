@@ -11,7 +11,16 @@
 export { RedisQueueEmitter, REDIS_QUEUE_DEFAULTS, PAYLOAD_FIELD } from './queue-emitter.js';
 export type { RedisQueueEmitterOptions } from './queue-emitter.js';
 export { createRedisWorker, REDIS_WORKER_DEFAULTS } from './worker.js';
-export type { RedisWorker, RedisWorkerOptions, RedisWorkerMetrics, RedisWorkerReport, DeadLetter } from './worker.js';
+export type {
+  RedisWorker,
+  RedisWorkerOptions,
+  RedisWorkerEmitterOptions,
+  RedisWorkerMetrics,
+  RedisWorkerReport,
+  RedisWorkerStatus,
+  DeadLetter,
+} from './worker.js';
+export type { DeadLetterKind } from './entries.js';
 export { stopOnSignals } from './signals.js';
 export type { StopOnSignalsOptions } from './signals.js';
 export { streamMetrics, readStreamMetrics } from './metrics.js';

@@ -1,4 +1,4 @@
-import { catchError, defer, EMPTY, exhaustMap, Observable, share, timer, type SchedulerLike } from 'rxjs';
+import { asyncScheduler, catchError, defer, EMPTY, exhaustMap, Observable, share, timer, type SchedulerLike } from 'rxjs';
 import { asNumber, asRecord, asArray, type RedisClient } from './client.js';
 
 /** A stream and its consumer group, as Redis reports them (`XLEN`, `XINFO GROUPS`). */
@@ -56,9 +56,9 @@ export async function readStreamMetrics(redis: RedisClient, stream: string, grou
  * For dashboards and autoscaling: the backlog is `lag + pending`.
  */
 export function streamMetrics(redis: RedisClient, options: StreamMetricsOptions): Observable<StreamMetrics> {
-  const { stream, group, intervalMs = 5_000, scheduler } = options;
+  const { stream, group, intervalMs = 5_000, scheduler = asyncScheduler } = options;
   return timer(0, intervalMs, scheduler).pipe(
-    exhaustMap(() => defer(() => readStreamMetrics(redis, stream, group, scheduler?.now() ?? Date.now())).pipe(catchError(() => EMPTY))),
+    exhaustMap(() => defer(() => readStreamMetrics(redis, stream, group, scheduler.now())).pipe(catchError(() => EMPTY))),
     share(),
   );
 }

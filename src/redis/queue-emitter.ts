@@ -1,15 +1,16 @@
 import { setMaxListeners } from 'node:events';
-import { catchError, concat, defer, map, mergeMap, Observable, of, race, take, timer, type SchedulerLike } from 'rxjs';
+import { Observable, type SchedulerLike } from 'rxjs';
+import { runAttempts, type Attempt, type AttemptEngine, type AttemptPart, type Settlement } from '../emitter/attempts.js';
 import type { QueuedEvent } from '../emitter/batch.js';
-import { unexpected, type Settlement } from '../emitter/deliver.js';
-import type { ResolvedRetryOptions, RetryOptions } from '../emitter/options.js';
+import type { RetryOptions } from '../emitter/options.js';
 import type { DeliveryError } from '../emitter/outcome.js';
 import { QueuedSink } from '../emitter/queued-sink.js';
-import { decide } from '../emitter/retry-policy.js';
-import { NetworkError, TimeoutError } from '../errors.js';
+import type { Payload } from '../payload/payload.js';
+import { NetworkError } from '../errors.js';
 import * as c from '../payload/checks.js';
-import type { RedisClient } from './client.js';
+import { asArray, type RedisClient } from './client.js';
 import * as o from './options.js';
+import { BOUNDED_APPEND, runScript } from './scripts.js';
 
 /** Options of `new RedisQueueEmitter(options)`. */
 export interface RedisQueueEmitterOptions {
@@ -18,9 +19,10 @@ export interface RedisQueueEmitterOptions {
   /** The stream key events are appended to (`XADD`). */
   readonly stream: string;
   /**
-   * The stream's bound, required: every `XADD` carries `MAXLEN ~ maxLen`, so Redis trims the oldest entries once the
-   * stream is longer (approximately: whole nodes at a time, so it may hold somewhat more). Trimmed entries that no
-   * worker had read are lost: size it for the longest collector outage you want to ride out (docs/redis.md).
+   * The stream's bound, required, exact: an event that finds the stream already holding `maxLen` entries is not
+   * appended but `dropped` (`queue-full`), reported like any drop; nothing in the stream is ever trimmed. With workers
+   * that delete what they acknowledge, the stream holds only the backlog: size it for the longest collector outage you
+   * want to ride out (docs/redis.md).
    */
   readonly maxLen: number;
   /** Events per pipeline: a batch of `XADD`s goes to Redis in one write as soon as this many wait. @default 100 */
@@ -73,12 +75,15 @@ const CHECKS: c.Checks<RedisQueueEmitterOptions> = {
 
 const NOTHING = Object.freeze({ bytes: 0 });
 
-/** Replies that no retry can fix: the key holds another type, or the command itself is wrong. */
-const PERMANENT = /^(WRONGTYPE|ERR (syntax|wrong number|value is not|The ID specified))/;
+/** Replies that no retry can fix: the key holds another type, the command itself is wrong, or the script failed. */
+const PERMANENT = /^(WRONGTYPE|ERR (syntax|wrong number|value is not|The ID specified|Error running script|user_script))/;
+
+/** The reply of an append the stream's bound refused. */
+const FULL = Symbol('full');
 
 /**
- * A sink (a `QueuedSink`) that appends each event to a Redis stream (`XADD … MAXLEN ~ maxLen * p <payload JSON>`, pipelined in
- * batches), for workers (`createRedisWorker`, `rxplow worker`) to deliver over HTTP. Usable wherever an `Emitter` is.
+ * A sink (a `QueuedSink`) that appends each event to a Redis stream (`XADD <stream> * p <payload JSON>` in a Lua script
+ * that first checks the stream's length against `maxLen`, pipelined in batches), for workers (`createRedisWorker`, `rxplow worker`) to deliver over HTTP. Usable wherever an `Emitter` is.
  *
  * Its outcomes have the HTTP emitter's shape; here `sent` means **durably queued**: Redis acknowledged the `XADD`
  * (`status` 0: no HTTP was involved). Failing to reach Redis is a `retrying` outcome (with `willRetry` and the delay),
@@ -87,15 +92,13 @@ const PERMANENT = /^(WRONGTYPE|ERR (syntax|wrong number|value is not|The ID spec
 export class RedisQueueEmitter extends QueuedSink {
   /** The stream events are appended to. */
   readonly stream: string;
-  /** The stream's bound (`MAXLEN ~`), as given. */
+  /** The stream's bound, as given: a full stream refuses new events (`dropped`, `queue-full`). */
   readonly maxLen: number;
 
   readonly #redis: RedisClient;
   readonly #where: string;
   readonly #timeoutMs: number;
-  readonly #retry: ResolvedRetryOptions;
-  readonly #random: () => number;
-  readonly #scheduler: SchedulerLike;
+  readonly #engine: AttemptEngine;
   readonly #maxLenArg: string;
 
   /** @throws {InvalidOptionsError} for a missing client, stream or `maxLen`, or any unusable option. */
@@ -118,9 +121,18 @@ export class RedisQueueEmitter extends QueuedSink {
     this.#maxLenArg = String(checked.maxLen);
     this.#where = `redis stream ${checked.stream}`;
     this.#timeoutMs = checked.timeoutMs ?? d.timeoutMs;
-    this.#retry = o.resolveRetry(checked.retry, d.retry);
-    this.#random = o.randomOf(this.#retry);
-    this.#scheduler = scheduler;
+    const retry = o.resolveRetry(checked.retry, d.retry);
+    this.#engine = {
+      name: this.name,
+      where: this.#where,
+      scheduler,
+      timeoutMs: this.#timeoutMs,
+      retry,
+      // A queued entry is reported as status 0: no HTTP was involved.
+      isSuccess: (status) => status === 0,
+      random: o.randomOf(retry),
+      attempt: (items) => this.#attempt(items),
+    };
   }
 
   /** Serialised when its batch is written, off the caller's path (payloads are frozen): nothing to measure. */
@@ -128,103 +140,71 @@ export class RedisQueueEmitter extends QueuedSink {
     return NOTHING;
   }
 
-  /** One batch's story: pipelined XADDs, one reply each; the ones that failed are retried (or fail) as a group. */
+  /** One batch's story on the attempt engine: one bounded append per attempt; what failed is retried (or fails) as a group. */
   protected deliver(batch: readonly QueuedEvent[]): Observable<Settlement> {
-    const firstAttemptAt = this.#scheduler.now();
-    const attempt = (items: readonly QueuedEvent[], n: number): Observable<Settlement> =>
-      defer(() => {
-        const abort = new AbortController();
-        // One signal for the batch's commands: node-redis adds a listener per command (removed once written).
-        setMaxListeners(0, abort.signal);
-        const results: unknown[] = new Array(items.length);
-        let settled = 0;
-        const replies = new Observable<void>((subscriber) => {
-          items.forEach((item, i) => {
-            const args = ['XADD', this.stream, 'MAXLEN', '~', this.#maxLenArg, '*', PAYLOAD_FIELD, JSON.stringify(item.payload)];
-            let sent: Promise<unknown>;
-            try {
-              sent = this.#redis.sendCommand(args, { abortSignal: abort.signal });
-            } catch (error) {
-              sent = Promise.reject(error);
-            }
-            sent
-              .then(
-                () => (results[i] = true),
-                (error: unknown) => (results[i] = error ?? new Error('rejected')),
-              )
-              .finally(() => {
-                if (++settled === items.length) subscriber.complete();
-              });
-          });
-        });
-        const deadline = timer(this.#timeoutMs, this.#scheduler).pipe(map(() => 'timeout' as const));
-        return race(concat(replies, of('replied' as const)), deadline).pipe(
-          take(1),
-          mergeMap((ending) => {
-            if (ending === 'timeout') abort.abort();
-            return this.#settle(items, results, n, ending === 'timeout', firstAttemptAt, attempt);
-          }),
-        );
-      }).pipe(catchError((error: unknown) => of(unexpected(this.name, items, error, 'queueing a batch in Redis'))));
-    return attempt(batch, 1);
+    return runAttempts(batch, this.#engine);
   }
 
-  #settle(
-    items: readonly QueuedEvent[],
-    results: readonly unknown[],
-    n: number,
-    timedOut: boolean,
-    firstAttemptAt: number,
-    attempt: (items: readonly QueuedEvent[], n: number) => Observable<Settlement>,
-  ): Observable<Settlement> {
+  /** One attempt: a bounded append (Lua) for the whole batch, answering an id per event, or nil where the stream was full. */
+  #attempt(items: readonly QueuedEvent[]): Attempt {
+    const answer = new Observable<readonly AttemptPart[]>((subscriber) => {
+      const abort = new AbortController();
+      // One signal for the batch's command: node-redis adds a listener per command (removed once written).
+      setMaxListeners(0, abort.signal);
+      let sent: Promise<unknown>;
+      try {
+        const args = [this.#maxLenArg, ...items.map((item) => JSON.stringify(item.payload))];
+        sent = runScript(this.#redis, BOUNDED_APPEND, [this.stream], args, { abortSignal: abort.signal });
+      } catch (error) {
+        sent = Promise.reject(error);
+      }
+      sent
+        .then((reply) => {
+          const ids = asArray(reply);
+          if (ids.length !== items.length) throw new Error(`unexpected reply to the bounded append: ${String(reply)}`);
+          return ids.map((id) => (id === null || id === undefined || id === false ? FULL : true));
+        })
+        .then(
+          (results) => this.#parts(items, results),
+          (error: unknown) =>
+            this.#parts(
+              items,
+              items.map(() => error ?? new Error('rejected')),
+            ),
+        )
+        .then((parts) => {
+          subscriber.next(parts);
+          subscriber.complete();
+        });
+      return () => abort.abort();
+    });
+    return { answer };
+  }
+
+  /** The replies in: appended items (status 0), refused ones (`queue-full`), failed ones (the first error). */
+  #parts(items: readonly QueuedEvent[], results: readonly unknown[]): AttemptPart[] {
     const queued: QueuedEvent[] = [];
-    const failedItems: QueuedEvent[] = [];
+    const full: QueuedEvent[] = [];
+    const failed: QueuedEvent[] = [];
     let firstError: unknown;
     items.forEach((item, i) => {
-      if (results[i] === true) {
-        queued.push(item);
-      } else {
-        failedItems.push(item);
+      if (results[i] === true) queued.push(item);
+      else if (results[i] === FULL) full.push(item);
+      else {
+        failed.push(item);
         firstError ??= results[i];
       }
     });
-    const out: Observable<Settlement>[] = [];
-    if (queued.length > 0) {
-      const events = queued.map((item) => item.payload);
-      out.push(
-        of({ outcome: { kind: 'sent', emitter: this.name, events, attempt: n, status: 0, willRetry: false } as const, items: queued }),
-      );
+    const payloads = (list: readonly QueuedEvent[]): Payload[] => list.map((item) => item.payload);
+    const parts: AttemptPart[] = [];
+    if (queued.length > 0)
+      parts.push({ items: queued, events: payloads(queued), result: { kind: 'response', status: 0, retryAfter: null } });
+    if (full.length > 0) parts.push({ items: full, events: payloads(full), dropped: 'queue-full' });
+    if (failed.length > 0) {
+      const error: DeliveryError = new NetworkError(this.#where, { cause: firstError });
+      const permanent = firstError instanceof Error && PERMANENT.test(firstError.message);
+      parts.push({ items: failed, events: payloads(failed), result: { kind: 'error', error, permanent } });
     }
-    if (failedItems.length > 0) {
-      const error: DeliveryError =
-        timedOut && firstError === undefined
-          ? new TimeoutError(this.#where, this.#timeoutMs)
-          : new NetworkError(this.#where, { cause: firstError });
-      const events = failedItems.map((item) => item.payload);
-      const base = { emitter: this.name, events, attempt: n, status: undefined, error };
-      const now = this.#scheduler.now();
-      const permanent = !timedOut && firstError instanceof Error && PERMANENT.test(firstError.message);
-      const decision = permanent
-        ? ({ kind: 'fail' } as const)
-        : decide({
-            result: { kind: 'error', error },
-            attempt: n,
-            batchSize: failedItems.length,
-            elapsedMs: now - firstAttemptAt,
-            now,
-            random: this.#random(),
-            policy: this.#retry,
-            isSuccess: () => false,
-          });
-      if (decision.kind === 'retry') {
-        out.push(
-          of({ outcome: { ...base, kind: 'retrying', delayMs: decision.delayMs, willRetry: true } as const, items: failedItems }),
-          timer(decision.delayMs, this.#scheduler).pipe(mergeMap(() => attempt(failedItems, n + 1))),
-        );
-      } else {
-        out.push(of({ outcome: { ...base, kind: 'failed', willRetry: false } as const, items: failedItems }));
-      }
-    }
-    return concat(...out);
+    return parts;
   }
 }

@@ -1,10 +1,13 @@
 import type { WireEvent } from '../events/definition.js';
 import { base64UrlEncode } from '../payload/base64.js';
-import { assertJsonData } from '../payload/json.js';
+import { toJson } from '../payload/json.js';
 import type { Payload } from '../payload/payload.js';
 import { CONTEXTS_SCHEMA, UNSTRUCT_EVENT_SCHEMA } from '../payload/schemas.js';
-import type { SelfDescribing } from '../payload/self-describing-json.js';
-import { toWellFormed, wellFormedJson } from '../payload/well-formed.js';
+import { snapshotEntity, type EntitySnapshot } from '../payload/self-describing-json.js';
+import { toWellFormed } from '../payload/well-formed.js';
+
+/** Fields only the tracker and emitters write: an enricher cannot set them. */
+export const RESERVED_FIELDS: ReadonlySet<string> = new Set(['e', 'eid', 'dtm', 'ttm', 'stm', 'tv', 'ue_px', 'ue_pr', 'cx', 'co']);
 
 /** Everything a track call adds to its wire events. Pure data: no clock, no id source but `newId`. */
 export interface Assembly {
@@ -17,24 +20,32 @@ export interface Assembly {
   readonly trueTimestamp: number | undefined;
   /** Tracker-wide wire fields: `tv`, `tna`, `aid`, `p` and the subject's fields, already strings. */
   readonly common: Readonly<Record<string, string>>;
-  /** The caller's context entities, checked by the caller. */
-  readonly context: readonly SelfDescribing[];
+  /** The caller's context entities, snapshotted by the caller's check. */
+  readonly context: readonly EntitySnapshot[];
   /** `true`: `ue_px`/`cx` base64url; `false`: `ue_pr`/`co` raw JSON. */
   readonly encodeBase64: boolean;
   /**
-   * Entities to add to each payload (global contexts), given the payload so far (without `cx`/`co`) and its wire
-   * event. Returns checked entities; what it throws goes to the caller as it is.
+   * The enrichment step (see `enrich.ts`), once per payload: given the payload so far (without `cx`/`co`) and its
+   * wire event, returns the payload's fields with the enrichers' merged in (already filtered: never over the event's
+   * own or a reserved key) and snapshotted entities. What it throws goes to the caller as it is.
    */
-  readonly extraContext?: ((payload: Payload, wire: WireEvent) => readonly SelfDescribing[]) | undefined;
+  readonly enrich?: ((payload: Payload, wire: WireEvent) => Enriched) | undefined;
+}
+
+/** What the enrichment step gives one payload. */
+export interface Enriched {
+  readonly fields: Readonly<Record<string, string>> | undefined;
+  readonly entities: readonly EntitySnapshot[];
 }
 
 /**
  * Turns wire events into finished, frozen payloads with well-formed strings (lone surrogates become U+FFFD). Throws
  * InvalidEventError (naming the field) when self-describing data or context cannot be serialised, before anything
- * is returned, so nothing half-built is ever sent.
+ * is returned, so nothing half-built is ever sent. Every entity is serialised once (its snapshot), and that text is
+ * what the payload carries.
  */
 export function assemblePayloads(wire: readonly WireEvent[], assembly: Assembly): Payload[] {
-  const contextJson = assembly.context.length > 0 ? contextsJson(assembly.context, 'context') : undefined;
+  const contextJson = assembly.context.length > 0 ? contextsJson(assembly.context) : undefined;
   const payloads: Payload[] = [];
   for (let i = 0; i < wire.length; i++) {
     const event = wire[i]!;
@@ -50,15 +61,16 @@ export function assemblePayloads(wire: readonly WireEvent[], assembly: Assembly)
       }
     }
     if (event.unstruct) {
-      assertJsonData(event.unstruct.data, 'event.data');
       // Built as a string, like the contexts envelope: the schema is a checked Iglu URI, nothing to escape.
-      const json = `${UNSTRUCT_PREFIX}${event.unstruct.schema}","data":${wellFormedJson(JSON.stringify(event.unstruct.data))}}}`;
+      const json = `${UNSTRUCT_PREFIX}${event.unstruct.schema}","data":${toJson(event.unstruct.data, 'event.data')}}}`;
       setEncoded(payload, assembly.encodeBase64 ? 'ue_px' : 'ue_pr', json, assembly.encodeBase64);
     }
-    const extra = assembly.extraContext?.(payload, event);
+    const enriched = assembly.enrich?.(payload, event);
+    if (enriched?.fields !== undefined) Object.assign(payload, enriched.fields);
     let json = contextJson;
-    if (event.entities || (extra !== undefined && extra.length > 0)) {
-      json = contextsJson([...(event.entities ?? []), ...assembly.context, ...(extra ?? [])], 'context');
+    if (event.entities || (enriched !== undefined && enriched.entities.length > 0)) {
+      const own = (event.entities ?? []).map((entity, j) => snapshotEntity(entity, `entities[${j}]`));
+      json = contextsJson([...own, ...assembly.context, ...(enriched?.entities ?? [])]);
     }
     if (json !== undefined) setEncoded(payload, assembly.encodeBase64 ? 'cx' : 'co', json, assembly.encodeBase64);
     payloads.push(Object.freeze(payload));
@@ -66,18 +78,11 @@ export function assemblePayloads(wire: readonly WireEvent[], assembly: Assembly)
   return payloads;
 }
 
-/**
- * The `contexts` envelope as JSON text. Built as a string: schemas are Iglu URIs (checked, nothing to escape), so only
- * each entity's data needs JSON.stringify — no intermediate objects on this per-event path.
- */
-function contextsJson(entities: readonly SelfDescribing[], path: string): string {
+/** The `contexts` envelope as JSON text, from the entities' snapshots: no entity is read again here. */
+function contextsJson(entities: readonly EntitySnapshot[]): string {
   let json = CONTEXTS_PREFIX;
-  for (let i = 0; i < entities.length; i++) {
-    const entity = entities[i]!;
-    assertJsonData(entity.data, `${path}[${i}].data`);
-    json += `${i === 0 ? '' : ','}{"schema":"${entity.schema}","data":${JSON.stringify(entity.data)}}`;
-  }
-  return wellFormedJson(json + ']}');
+  for (let i = 0; i < entities.length; i++) json += (i === 0 ? '' : ',') + entities[i]!.json;
+  return json + ']}';
 }
 
 const CONTEXTS_PREFIX = `{"schema":"${CONTEXTS_SCHEMA}","data":[`;

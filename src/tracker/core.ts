@@ -1,20 +1,27 @@
-import { filter, map, merge, mergeMap, Observable, Subject, type Observer, type SchedulerLike } from 'rxjs';
-import { v4 as uuidv4 } from 'uuid';
-import { checkShutdownTimeout } from '../emitter/durations.js';
-import type { DeliveryOutcome, DeliveryReport, ShutdownOptions } from '../emitter/outcome.js';
+import { filter, map, Subject, type Observable, type Observer } from 'rxjs';
+import type { DeliveryOutcome, ShutdownOptions } from '../emitter/outcome.js';
 import type { Admission, Sink } from '../emitter/sink.js';
-import { InvalidEventError, InvalidOptionsError, UnexpectedError } from '../errors.js';
-import { buildWireEvents, definitionOf, type BuildContext, type EventDefinition, type WireEvent } from '../events/definition.js';
-import type { EventRegistry, TrackerEvent } from '../events/registry.js';
+import { InvalidEventError } from '../errors.js';
+import { buildWireEvents, type EventDefinition } from '../events/definition.js';
+import type { TrackerEvent } from '../events/registry.js';
 import { checkFields } from '../payload/checks.js';
 import type { Payload } from '../payload/payload.js';
-import type { SelfDescribing } from '../payload/self-describing-json.js';
-import { toWellFormed } from '../payload/well-formed.js';
-import { TRACKER_VERSION } from '../version.js';
+import type { EntitySnapshot } from '../payload/self-describing-json.js';
+import { messageOf } from '../payload/json.js';
+import { admissionOf, definitionFor } from './admit.js';
 import { assemblePayloads } from './assemble.js';
-import { resolveGlobalContexts, toGlobalContextRule, type GlobalContext, type GlobalContextRule } from './global-contexts.js';
-import { resolveTrackerOptions, TRACK_OPTION_CHECKS, type FilteredEvent, type TrackerOptions, type TrackOptions } from './options.js';
-import { SUBJECT_CHECKS, subjectToWire, type SubjectFields } from './subject-fields.js';
+import { eventFieldsEnricher, globalContextsEnricher, runEnrichers, type Enricher, type EnrichmentFailure } from './enrich.js';
+import { toGlobalContextRule, type GlobalContext, type GlobalContextRule } from './global-contexts.js';
+import {
+  resolveTrackerOptions,
+  TRACK_OPTION_CHECKS,
+  type ResolvedTrackerOptions,
+  type TrackerOptions,
+  type TrackOptions,
+} from './options.js';
+import { NO_SCOPE, resolveScope, type ResolvedScope, type TrackerScope, type TrackerView } from './scope.js';
+import { sinkSet, type ShutdownReport, type SinkSet } from './sinks.js';
+import { commonFields, SUBJECT_CHECKS, type SubjectFields } from './subject-fields.js';
 
 /** An event with per-call options, for `tracker.input`. */
 export interface TrackRequest {
@@ -22,50 +29,13 @@ export interface TrackRequest {
   readonly options?: TrackOptions | undefined;
 }
 
-/** What a per-request view adds to its own events (see {@link CoreTracker.with}). */
-export interface TrackerScope {
-  /** Subject fields merged over the tracker's (and under a call's own `subject`). */
-  readonly subject?: SubjectFields | undefined;
-  /** Entities added to each event of the view, after the call's own `context`. */
-  readonly context?: readonly SelfDescribing[] | undefined;
-}
-
-/** A per-request view of a tracker: tracks through the same sinks, adding its scope to its own events only. */
-export interface TrackerView {
-  /** Tracks an event with the view's subject and context. @throws {InvalidEventError} as `tracker.track` does. */
-  track(event: TrackerEvent, options?: TrackOptions): this;
-  /** A narrower view: this view's scope with `scope` merged over it. */
-  with(scope: TrackerScope): TrackerView;
-}
-
-/** A scope, checked and turned into wire fields once. */
-interface ResolvedScope {
-  readonly subject: SubjectFields | undefined;
-  readonly context: readonly SelfDescribing[];
-}
-
 const NO_OPTIONS: TrackOptions = {};
-const NO_REPORT: DeliveryReport = Object.freeze({ sent: 0, failed: 0, dropped: 0, abandoned: 0 });
-
-/** `call()`'s promise, or `fallback` when it throws or rejects. */
-function settle<T>(call: () => Promise<T>, fallback: T): Promise<T> {
-  try {
-    return Promise.resolve(call()).catch(() => fallback);
-  } catch {
-    return Promise.resolve(fallback);
-  }
-}
-/** Fields only the tracker and emitters write: the `eventFields` option cannot set them. */
-const RESERVED_FIELDS: ReadonlySet<string> = new Set(['e', 'eid', 'dtm', 'ttm', 'stm', 'tv', 'ue_px', 'ue_pr', 'cx', 'co']);
-const NO_SCOPE: ResolvedScope = { subject: undefined, context: [] };
-const newId = (): string => uuidv4();
-const BUILD_CONTEXT: BuildContext = { newId };
-const SCOPE_CHECKS = { subject: TRACK_OPTION_CHECKS.subject, context: TRACK_OPTION_CHECKS.context };
 
 /**
- * The lean tracker (`createTracker`): turns events into tracker-protocol payloads and hands each one to every sink.
- * Its tracking method is `track(event)`; events come from the constructors (`pageView({...})`), which carry their
- * definitions, so a bundle holds only the event kinds an app uses.
+ * The lean tracker (`createTracker`): turns events into tracker-protocol payloads, enriches each one (the
+ * `enrichers` option, then `eventFields`, then global contexts) and hands it to every sink. Its tracking method is
+ * `track(event)`; events come from the constructors (`pageView({...})`), which carry their definitions, so a bundle
+ * holds only the event kinds an app uses.
  */
 export class CoreTracker {
   /** Every payload this tracker built (delivered or filtered), with its `eid`, as it is handed to the sinks. Hot: no replay. */
@@ -79,50 +49,52 @@ export class CoreTracker {
   readonly input: Observer<TrackerEvent | TrackRequest>;
 
   readonly #admissions = new Subject<Admission>();
-  readonly #sinkAdded = new Subject<Sink>();
-  readonly #sinks: Sink[] = [];
-  readonly #namespace: string | undefined;
-  readonly #appId: string | undefined;
-  readonly #encodeBase64: boolean;
-  readonly #registry: EventRegistry | undefined;
-  readonly #filter: ((event: FilteredEvent) => boolean) | undefined;
-  readonly #eventFields: ((event: { readonly kind: string }) => Readonly<Record<string, string>> | undefined) | undefined;
-  readonly #scheduler: SchedulerLike;
+  readonly #sinks: SinkSet;
+  /** The checked options (one field: each private field costs bytes where they are down-levelled). */
+  readonly #o: ResolvedTrackerOptions;
+  readonly #enrichers: readonly Enricher[];
   #rules: readonly GlobalContextRule[] = [];
   #subject: SubjectFields;
   #common: Readonly<Record<string, string>>;
-  #shutdown: Promise<DeliveryReport> | undefined;
 
   /**
    * @param sinks where events go (`Emitter`s or other sinks); more can be added with {@link CoreTracker.addEmitter}.
    * @throws {InvalidOptionsError} for options it cannot use, or a sink already connected to another tracker.
    */
   constructor(sinks: Sink | readonly Sink[], options: TrackerOptions = {}) {
+    // Calls nothing a subclass could override: every step is private.
     const resolved = resolveTrackerOptions(options);
-    this.#namespace = resolved.namespace === undefined ? undefined : toWellFormed(resolved.namespace);
-    this.#appId = resolved.appId === undefined ? undefined : toWellFormed(resolved.appId);
-    this.#encodeBase64 = resolved.encodeBase64;
-    this.#registry = resolved.events;
-    this.#filter = resolved.filter;
-    this.#eventFields = resolved.eventFields;
-    this.#scheduler = resolved.scheduler;
+    this.#o = resolved;
     this.#subject = resolved.subject;
-    this.#common = this.#commonFields(this.#subject);
-    this.addGlobalContexts(resolved.globalContexts);
+    this.#common = commonFields(this.#o, this.#subject);
+    this.#rules = resolved.globalContexts.map((entry, i) => toGlobalContextRule(entry, `globalContexts[${i}]`));
+    this.#enrichers = [
+      ...resolved.enrichers,
+      ...(resolved.eventFields ? [eventFieldsEnricher(resolved.eventFields)] : []),
+      globalContextsEnricher(() => this.#rules),
+    ];
     this.payloads = this.#admissions.pipe(
       filter((a) => a.payload !== undefined),
       map((a) => a.payload!),
     );
-    // Every sink's outcomes, the ones added later included: the sinks known at subscription, then each new one.
-    this.outcomes = new Observable<DeliveryOutcome>((subscriber) =>
-      merge(...this.#sinks.map((sink) => sink.outcomes), this.#sinkAdded.pipe(mergeMap((sink) => sink.outcomes))).subscribe(subscriber),
-    );
+    this.#sinks = sinkSet(this.#admissions.asObservable(), resolved.scheduler);
+    this.outcomes = this.#sinks.outcomes;
     this.input = {
-      next: (item) => this.#trackQuietly(item),
+      next: (item) => {
+        try {
+          const request =
+            item !== null && typeof item === 'object' && 'event' in item && !('kind' in item) ? item : { event: item as TrackerEvent };
+          this.#track(request.event, request.options, NO_SCOPE);
+        } catch (error) {
+          const invalid =
+            error instanceof InvalidEventError ? error : new InvalidEventError('event', `reading it threw: ${messageOf(error)}`);
+          this.#admissions.next({ kind: 'rejected', reason: 'invalid', payload: undefined, error: invalid });
+        }
+      },
       error: () => undefined,
       complete: () => undefined,
     };
-    for (const sink of Array.isArray(sinks) ? sinks : [sinks as Sink]) this.addEmitter(sink);
+    for (const sink of Array.isArray(sinks) ? sinks : [sinks as Sink]) this.#sinks.add(sink);
   }
 
   /**
@@ -130,12 +102,7 @@ export class CoreTracker {
    * @throws {InvalidOptionsError} when it is not a sink or is already connected to a tracker.
    */
   addEmitter(sink: Sink): this {
-    if (typeof (sink as Partial<Sink> | null)?.connect !== 'function')
-      throw new InvalidOptionsError('emitters', 'expected Emitter instances (or other sinks)');
-    if (this.#sinks.includes(sink)) return this;
-    sink.connect(this.#admissions.asObservable());
-    this.#sinks.push(sink);
-    this.#sinkAdded.next(sink);
+    this.#sinks.add(sink);
     return this;
   }
 
@@ -143,7 +110,7 @@ export class CoreTracker {
   setSubject(fields: SubjectFields): this {
     const checked = checkFields(SUBJECT_CHECKS, fields);
     this.#subject = { ...this.#subject, ...checked };
-    this.#common = this.#commonFields(this.#subject);
+    this.#common = commonFields(this.#o, this.#subject);
     return this;
   }
 
@@ -177,7 +144,7 @@ export class CoreTracker {
    * @throws {InvalidEventError} when the event or options are invalid; nothing is sent then.
    */
   track(event: TrackerEvent, options?: TrackOptions): this {
-    this.#track(event, options, NO_SCOPE, undefined);
+    this.#track(event, options, NO_SCOPE);
     return this;
   }
 
@@ -187,34 +154,23 @@ export class CoreTracker {
    * @throws {InvalidEventError} for a bad subject field or entity.
    */
   with(scope: TrackerScope): TrackerView {
-    return this.#view(resolveScope(NO_SCOPE, scope));
+    return view(this.#track, resolveScope(NO_SCOPE, scope));
   }
 
   /** Resolves when every event tracked before the call has a final outcome at every sink. Never rejects. */
-  async flush(): Promise<void> {
+  flush(): Promise<void> {
     // A custom sink that throws or rejects must not make this reject: its outcomes say what happened.
-    await Promise.all(this.#sinks.map((sink) => settle(() => sink.flush(), undefined)));
+    return this.#sinks.flush();
   }
 
   /**
    * Stops intake, flushes, and at `timeoutMs` aborts what is still in flight or waiting to retry. Resolves to the
-   * counts of final outcomes over all sinks. Idempotent; never rejects.
+   * counts of final outcomes over all sinks; a sink whose own shutdown has not settled by the deadline (a custom
+   * sink that hangs) is abandoned and named in `abandonedSinks`. Idempotent; never rejects.
    * @throws {InvalidOptionsError} at the call for a `timeoutMs` that is not an integer in [0, 2^31 − 1] or `Infinity`.
    */
-  shutdown(options: ShutdownOptions = {}): Promise<DeliveryReport> {
-    checkShutdownTimeout(options?.timeoutMs);
-    this.#shutdown ??= Promise.all(this.#sinks.map((sink) => settle(() => sink.shutdown(options), NO_REPORT))).then((reports) =>
-      reports.reduce(
-        (total, r) => ({
-          sent: total.sent + r.sent,
-          failed: total.failed + r.failed,
-          dropped: total.dropped + r.dropped,
-          abandoned: total.abandoned + r.abandoned,
-        }),
-        { sent: 0, failed: 0, dropped: 0, abandoned: 0 },
-      ),
-    );
-    return this.#shutdown;
+  shutdown(options: ShutdownOptions = {}): Promise<ShutdownReport> {
+    return this.#sinks.shutdown(options);
   }
 
   /** Tracks with a known definition (the classic `trackX` methods). */
@@ -223,144 +179,41 @@ export class CoreTracker {
     return this;
   }
 
-  #view(scope: ResolvedScope): TrackerView {
-    const view: TrackerView = {
-      track: (event, options) => {
-        this.#track(event, options, scope, undefined);
-        return view;
-      },
-      with: (more) => this.#view(resolveScope(scope, more)),
-    };
-    return view;
-  }
-
-  #definition(event: unknown): EventDefinition<never> {
-    const found = definitionOf(event);
-    if (found) return found as unknown as EventDefinition<never>;
-    const kind = (event as { kind?: unknown } | null)?.kind;
-    if (typeof kind === 'string' && this.#registry !== undefined && Object.hasOwn(this.#registry, kind)) return this.#registry[kind]!;
-    const hint = this.#registry === undefined ? ' (plain-data events need the `events` option, e.g. ALL_EVENTS)' : '';
-    throw new InvalidEventError('kind', `unknown event kind ${JSON.stringify(kind) ?? String(kind)}${hint}`);
-  }
-
-  #track(event: unknown, options: TrackOptions | undefined, scope: ResolvedScope, known: EventDefinition<never> | undefined): void {
-    const definition = known ?? this.#definition(event);
-    const wire = buildWireEvents(definition, event, BUILD_CONTEXT);
+  /** The one tracking path (an arrow in a field: no private-method helpers where private members are down-levelled). */
+  readonly #track = (event: unknown, options: TrackOptions | undefined, scope: ResolvedScope, known?: EventDefinition<never>): void => {
+    const definition = known ?? definitionFor(event, this.#o.events);
+    const wire = buildWireEvents(definition, event, this.#o);
     const checked = options === undefined ? NO_OPTIONS : checkFields(TRACK_OPTION_CHECKS, options);
     const subject =
       scope.subject === undefined && checked.subject === undefined ? undefined : { ...this.#subject, ...scope.subject, ...checked.subject };
-    const context = scope.context.length === 0 ? (checked.context ?? []) : [...(checked.context ?? []), ...scope.context];
-    const failure: { error?: InvalidEventError | UnexpectedError; payload?: Payload } = {};
-    const rules = this.#rules;
-    let common = subject ? this.#commonFields(subject) : this.#common;
-    if (this.#eventFields !== undefined) common = this.#withEventFields(common, definition.kind, failure);
+    // The check snapshotted the call's entities (read once): that is what is sent.
+    const own = (checked.context ?? []) as readonly EntitySnapshot[];
+    const context = scope.context.length === 0 ? own : [...own, ...scope.context];
+    const failure: EnrichmentFailure = {};
+    const enrichers = this.#enrichers;
     const payloads = assemblePayloads(wire, {
-      eventId: checked.eventId ?? newId(),
-      newId,
-      deviceTimestamp: checked.deviceTimestamp ?? this.#scheduler.now(),
+      eventId: checked.eventId ?? this.#o.newId(),
+      newId: this.#o.newId,
+      deviceTimestamp: checked.deviceTimestamp ?? this.#o.scheduler.now(),
       trueTimestamp: checked.trueTimestamp,
-      common,
+      common: subject ? commonFields(this.#o, subject) : this.#common,
       context,
-      encodeBase64: this.#encodeBase64,
-      extraContext: rules.length === 0 ? undefined : (payload, w) => this.#globalContexts(rules, definition.kind, payload, w, failure),
+      encodeBase64: this.#o.encodeBase64,
+      enrich: (payload, w) => runEnrichers(enrichers, definition.kind, payload, w, failure),
     });
     if (failure.error) {
-      // A global context failed: the event was built without it and goes to no collector.
+      // An enricher failed: the event was built without it and goes to no collector.
       const reason = failure.error instanceof InvalidEventError ? 'invalid' : 'error';
       for (const payload of payloads) this.#admissions.next({ kind: 'rejected', reason, payload, error: failure.error });
       return;
     }
-    for (const payload of payloads) this.#admit(definition.kind, payload);
-  }
-
-  /** The subject's wire fields with the `eventFields` option's over them; a failure is recorded, not thrown. */
-  #withEventFields(
-    common: Readonly<Record<string, string>>,
-    kind: string,
-    failure: { error?: InvalidEventError | UnexpectedError },
-  ): Readonly<Record<string, string>> {
-    let fields: Readonly<Record<string, string>> | undefined;
-    try {
-      fields = this.#eventFields!({ kind });
-    } catch (error) {
-      failure.error = new UnexpectedError('the eventFields option threw', error);
-      return common;
-    }
-    if (fields === undefined) return common;
-    const merged: Record<string, string> = { ...common };
-    for (const key in fields) {
-      const value = fields[key];
-      if (typeof value === 'string' && value !== '' && !RESERVED_FIELDS.has(key)) merged[key] = toWellFormed(value);
-    }
-    return merged;
-  }
-
-  /** Global contexts for one payload; a failure is recorded (not thrown), so the caller's `track()` never sees it. */
-  #globalContexts(
-    rules: readonly GlobalContextRule[],
-    kind: string,
-    payload: Payload,
-    wire: WireEvent,
-    failure: { error?: InvalidEventError | UnexpectedError },
-  ): readonly SelfDescribing[] {
-    if (failure.error) return [];
-    try {
-      return resolveGlobalContexts(rules, kind, payload, wire);
-    } catch (error) {
-      failure.error = error instanceof InvalidEventError ? error : new UnexpectedError('a global-context generator threw', error);
-      return [];
-    }
-  }
-
-  #admit(kind: string, payload: Payload): void {
-    if (this.#filter !== undefined) {
-      let keep: boolean;
-      try {
-        keep = this.#filter({ kind, payload }) !== false;
-      } catch (error) {
-        this.#admissions.next({ kind: 'rejected', reason: 'error', payload, error: new UnexpectedError('the event filter threw', error) });
-        return;
-      }
-      if (!keep) {
-        this.#admissions.next({ kind: 'rejected', reason: 'filtered', payload, error: undefined });
-        return;
-      }
-    }
-    this.#admissions.next({ kind: 'event', payload });
-  }
-
-  #trackQuietly(item: TrackerEvent | TrackRequest): void {
-    try {
-      const request =
-        item !== null && typeof item === 'object' && 'event' in item && !('kind' in item) ? item : { event: item as TrackerEvent };
-      this.#track(request.event, request.options, NO_SCOPE, undefined);
-    } catch (error) {
-      const invalid =
-        error instanceof InvalidEventError ? error : new InvalidEventError('event', `reading it threw: ${describeError(error)}`);
-      this.#admissions.next({ kind: 'rejected', reason: 'invalid', payload: undefined, error: invalid });
-    }
-  }
-
-  #commonFields(subject: SubjectFields): Readonly<Record<string, string>> {
-    const common: Record<string, string> = { tv: TRACKER_VERSION };
-    if (this.#namespace) common['tna'] = this.#namespace;
-    if (this.#appId) common['aid'] = this.#appId;
-    const wire = subjectToWire(subject);
-    for (const key in wire) common[key] = toWellFormed(wire[key]!);
-    return Object.freeze(common);
-  }
-}
-
-function resolveScope(base: ResolvedScope, scope: TrackerScope): ResolvedScope {
-  const checked = checkFields(SCOPE_CHECKS, scope);
-  return {
-    subject: checked.subject === undefined ? base.subject : { ...base.subject, ...checked.subject },
-    context: checked.context === undefined ? base.context : [...base.context, ...checked.context],
+    for (const payload of payloads) this.#admissions.next(admissionOf(this.#o.filter, definition.kind, payload));
   };
 }
 
 /**
- * The lean tracker: `track(event)` with events from the constructors, sinks, global contexts and per-request views.
+ * The lean tracker: `track(event)` with events from the constructors, sinks, enrichers, global contexts and
+ * per-request views. The one way to create a tracker in `rxplow` besides the classic `new Tracker(...)`.
  *
  * @example
  * const tracker = createTracker(new Emitter('https://collector.example.com'), { appId: 'shop' });
@@ -370,10 +223,13 @@ export function createTracker(sinks: Sink | readonly Sink[], options: TrackerOpt
   return new CoreTracker(sinks, options);
 }
 
-function describeError(error: unknown): string {
-  try {
-    return error instanceof Error ? error.message : String(error);
-  } catch {
-    return 'an unprintable error';
-  }
+function view(track: (event: unknown, options: TrackOptions | undefined, scope: ResolvedScope) => void, scope: ResolvedScope): TrackerView {
+  const v: TrackerView = {
+    track: (event, options) => {
+      track(event, options, scope);
+      return v;
+    },
+    with: (more) => view(track, resolveScope(scope, more)),
+  };
+  return v;
 }

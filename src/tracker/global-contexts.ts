@@ -1,8 +1,7 @@
 import { InvalidEventError, InvalidOptionsError } from '../errors.js';
-import type { WireEvent } from '../events/definition.js';
 import { assertJsonData } from '../payload/json.js';
 import type { Payload } from '../payload/payload.js';
-import { checkSelfDescribing, type SelfDescribing } from '../payload/self-describing-json.js';
+import { checkSelfDescribing, snapshotEntity, type EntitySnapshot, type SelfDescribing } from '../payload/self-describing-json.js';
 
 /** What a global-context generator is told about the event it is called for. */
 export interface GlobalContextEvent {
@@ -78,29 +77,29 @@ function schemaPattern(glob: string): RegExp {
 }
 
 /**
- * The entities the rules give one event, in rule order. A generator's result is checked like a caller's context
- * (an InvalidEventError names `globalContexts[i]`); what a generator throws propagates, for the caller to report.
+ * The entities the rules give one event, in rule order, each snapshotted (read once) as it is checked. A generator's
+ * result is checked like a caller's context (an InvalidEventError names `globalContexts[i]`); what a generator throws
+ * propagates, for the caller to report.
  */
 export function resolveGlobalContexts(
   rules: readonly GlobalContextRule[],
   kind: string,
   payload: Payload,
-  wire: WireEvent,
-): SelfDescribing[] {
-  const out: SelfDescribing[] = [];
-  const schema = wire.unstruct?.schema;
+  schema: string | undefined,
+): EntitySnapshot[] {
+  const out: EntitySnapshot[] = [];
   for (let i = 0; i < rules.length; i++) {
     const rule = rules[i]!;
     if (rule.kinds !== undefined && !rule.kinds.has(kind)) continue;
     if (rule.schemas !== undefined && (schema === undefined || !rule.schemas.some((pattern) => pattern.test(schema)))) continue;
     if (typeof rule.context !== 'function') {
-      out.push(...rule.context);
+      for (let j = 0; j < rule.context.length; j++) out.push(snapshotEntity(rule.context[j], `globalContexts[${i}]`));
       continue;
     }
     const made = rule.context({ kind, payload, schema });
     if (made === null || made === undefined) continue;
     const list = Array.isArray(made) ? (made as readonly SelfDescribing[]) : [made as SelfDescribing];
-    for (let j = 0; j < list.length; j++) out.push(checkEntity(list[j], `globalContexts[${i}]${Array.isArray(made) ? `[${j}]` : ''}`));
+    for (let j = 0; j < list.length; j++) out.push(snapshotEntity(list[j], `globalContexts[${i}]${Array.isArray(made) ? `[${j}]` : ''}`));
   }
   return out;
 }

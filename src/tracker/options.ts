@@ -1,9 +1,11 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
+import { v4 as uuidv4 } from 'uuid';
 import type { EventRegistry } from '../events/registry.js';
 import type { Payload } from '../payload/payload.js';
 import * as c from '../payload/checks.js';
+import type { Enricher } from './enrich.js';
 import type { GlobalContext } from './global-contexts.js';
-import { checkSelfDescribing, type SelfDescribing } from '../payload/self-describing-json.js';
+import { snapshotEntity, type SelfDescribing } from '../payload/self-describing-json.js';
 import { SUBJECT_CHECKS, type SubjectFields } from './subject-fields.js';
 
 /** What the `filter` option is told about an event. */
@@ -48,8 +50,19 @@ export interface TrackerOptions {
    * What it throws drops the event (`error`) at every sink. Default: none.
    */
   readonly eventFields?: ((event: { readonly kind: string }) => Readonly<Record<string, string>> | undefined) | undefined;
-  /** The clock for `dtm` (`scheduler.now()`): a `TestScheduler` in specs. @default asyncScheduler */
+  /**
+   * Per-event enrichment: each enricher is called once per payload, in this order (before `eventFields` and the
+   * global contexts), and returns fields and entities for it (see {@link Enricher}). What one throws drops the event
+   * (`error`) at every sink. @default []
+   */
+  readonly enrichers?: readonly Enricher[] | undefined;
+  /** The clock for `dtm` (`scheduler.now()`) and the shutdown deadline: a `TestScheduler` in specs. @default asyncScheduler */
   readonly scheduler?: SchedulerLike | undefined;
+  /**
+   * The id source: event ids (`eid`) and every other id the tracker makes (a transaction's items, a page view's
+   * `web_page` id). Each call must return a new UUID; a fixed sequence in specs. Default: a random (v4) UUID.
+   */
+  readonly newId?: (() => string) | undefined;
 }
 
 /** Options every track method takes as its last argument. */
@@ -69,7 +82,7 @@ export interface TrackOptions {
 export const TRACKER_DEFAULTS = { encodeBase64: true, platform: 'srv' } as const;
 
 export const TRACK_OPTION_CHECKS: c.Checks<TrackOptions> = {
-  context: c.optional(c.arrayOf(checkSelfDescribing)),
+  context: c.optional(c.arrayOf(snapshotEntity)),
   trueTimestamp: c.optional(c.finiteNumber),
   deviceTimestamp: c.optional(c.finiteNumber),
   subject: c.optional(c.objectOf(SUBJECT_CHECKS)),
@@ -87,6 +100,8 @@ const TRACKER_OPTION_CHECKS: c.Checks<TrackerOptions> = {
   ),
   filter: c.optional(c.func<(event: FilteredEvent) => boolean>),
   eventFields: c.optional(c.func<(event: { readonly kind: string }) => Readonly<Record<string, string>> | undefined>),
+  enrichers: c.optional(c.arrayOf(c.func<Enricher>)),
+  newId: c.optional(c.func<() => string>),
   scheduler: c.optional((value, field) =>
     typeof (value as Partial<SchedulerLike> | null)?.now === 'function'
       ? (value as SchedulerLike)
@@ -103,7 +118,9 @@ export interface ResolvedTrackerOptions {
   readonly globalContexts: readonly GlobalContext[];
   readonly filter: ((event: FilteredEvent) => boolean) | undefined;
   readonly eventFields: ((event: { readonly kind: string }) => Readonly<Record<string, string>> | undefined) | undefined;
+  readonly enrichers: readonly Enricher[];
   readonly scheduler: SchedulerLike;
+  readonly newId: () => string;
 }
 
 /** Validates tracker options into a new frozen object; throws InvalidOptionsError naming the option. */
@@ -118,6 +135,8 @@ export function resolveTrackerOptions(options: TrackerOptions): ResolvedTrackerO
     globalContexts: checked.globalContexts ?? [],
     filter: checked.filter,
     eventFields: checked.eventFields,
+    enrichers: checked.enrichers ?? [],
     scheduler: checked.scheduler ?? asyncScheduler,
+    newId: checked.newId ?? uuidv4,
   });
 }

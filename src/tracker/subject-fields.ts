@@ -1,4 +1,6 @@
 import * as c from '../payload/checks.js';
+import { toWellFormed } from '../payload/well-formed.js';
+import { TRACKER_VERSION } from '../version.js';
 
 /** The platforms the tracker protocol defines (`p`). */
 /** The platform codes the tracker protocol allows (`p`). */
@@ -83,4 +85,17 @@ export function subjectToWire(fields: SubjectFields): Record<string, string> {
     if (value !== undefined && value !== '') wire[SUBJECT_WIRE_KEYS[key as keyof SubjectFields]] = String(value);
   }
   return wire;
+}
+
+/** The wire fields every event of a tracker carries: `tv`, `tna`, `aid` and the subject's, well-formed and frozen. */
+export function commonFields(
+  { namespace, appId }: { readonly namespace?: string | undefined; readonly appId?: string | undefined },
+  subject: SubjectFields,
+): Readonly<Record<string, string>> {
+  const common: Record<string, string> = { tv: TRACKER_VERSION };
+  if (namespace) common['tna'] = toWellFormed(namespace);
+  if (appId) common['aid'] = toWellFormed(appId);
+  const wire = subjectToWire(subject);
+  for (const key in wire) common[key] = toWellFormed(wire[key]!);
+  return Object.freeze(common);
 }

@@ -172,8 +172,4 @@ export class Tracker extends CoreTracker {
   trackApplicationError(fields: EventFields<'applicationError'>, options?: TrackOptions): this {
     return this.trackWith(APPLICATION_ERROR, fields, options);
   }
-  /** Alias of {@link Tracker.trackApplicationError} (rxplow 0.1's name). */
-  trackError(fields: EventFields<'applicationError'>, options?: TrackOptions): this {
-    return this.trackApplicationError(fields, options);
-  }
 }

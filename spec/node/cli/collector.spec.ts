@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { RunningCollector } from '../../../src/cli/collector.js';
+import type { RunningCollector } from '../../../src/collector/server.js';
 import { base64UrlEncode } from '../../../src/payload/base64.js';
 import { SelfDescribingJson } from '../../../src/index.js';
 import {

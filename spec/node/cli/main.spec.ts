@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { HELP, parseCommandLine, USAGE, type Parsed } from '../../../src/cli/args.js';
-import { COLLECTOR_DEFAULTS } from '../../../src/cli/defaults.js';
+import { COLLECTOR_DEFAULTS } from '../../../src/collector/defaults.js';
 import { VERSION } from '../../../src/version.js';
 import { baseEvent, DEMO_SCHEMAS, REPO_ROOT, micro } from './support.js';
 

@@ -1,8 +1,8 @@
 // Helpers for the collector specs: a quiet collector, the Micro API over HTTP, raw requests, and a real tracker.
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { startCollector, type CollectorOptions, type RunningCollector } from '../../../src/cli/collector.js';
-import type { BadEvent, GoodEvent } from '../../../src/cli/records.js';
+import { startCollector, type CollectorOptions, type RunningCollector } from '../../../src/collector/server.js';
+import type { BadEvent, GoodEvent } from '../../../src/collector/records.js';
 import { Emitter, Tracker, type EmitterOptions } from '../../../src/index.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));

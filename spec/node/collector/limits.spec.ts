@@ -6,10 +6,11 @@ import { execFileSync, spawn, type ChildProcessByStdio } from 'node:child_proces
 import { existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import type { RunningCollector } from '../../../src/cli/collector.js';
-import { Reporter, MAX_OUTPUT_BACKLOG_BYTES } from '../../../src/cli/output.js';
-import { RecordStore } from '../../../src/cli/store.js';
+import type { RunningCollector } from '../../../src/collector/server.js';
+import { Reporter, MAX_OUTPUT_BACKLOG_BYTES } from '../../../src/collector/output.js';
+import { RecordStore } from '../../../src/collector/store.js';
 import { baseEvent, micro, postEvents, rawRequest, REPO_ROOT, startQuietCollector, TP2 } from '../cli/support.js';
+import { InvalidOptionsError } from '../../../src/errors.js';
 
 const PAYLOAD_DATA = 'iglu:com.snowplowanalytics.snowplow/payload_data/jsonschema/1-0-4';
 const envelope = (items: string): string => `{"schema":"${PAYLOAD_DATA}","data":[${items}]}`;
@@ -79,8 +80,9 @@ describe('rxplow collector: limits', () => {
         (c) => c.close(),
         (e: Error) => (error = e),
       );
-      expect(error, JSON.stringify(options)).to.be.instanceOf(RangeError);
-      expect(error!.message).to.match(/^rxplow collector: max\w+ must be a positive integer, got /);
+      // The library's one option validator: an InvalidOptionsError naming the option (not a bare RangeError).
+      expect(error, JSON.stringify(options)).to.be.instanceOf(InvalidOptionsError);
+      expect((error as InvalidOptionsError).option).to.match(/^max\w+$/);
     }
   });
 });

@@ -5,10 +5,10 @@ import { expect } from 'chai';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RunningCollector } from '../../../src/cli/collector.js';
-import { allowedHostNames, hostNameOf, isSecretHeader, microRefusal, redactHeaders } from '../../../src/cli/access.js';
-import { escapeControl, escapeJsonControl } from '../../../src/cli/output.js';
-import { igluPathOf, SchemaResolver } from '../../../src/cli/schema-resolver.js';
+import type { RunningCollector } from '../../../src/collector/server.js';
+import { allowedHostNames, hostNameOf, isSecretHeader, microRefusal, redactHeaders } from '../../../src/collector/access.js';
+import { escapeControl, escapeJsonControl } from '../../../src/collector/output.js';
+import { igluPathOf, SchemaResolver } from '../../../src/collector/schema-resolver.js';
 import { baseEvent, Lines, micro, postEvents, rawRequest, startQuietCollector, TP2 } from '../cli/support.js';
 
 const ALL = '/micro/all';

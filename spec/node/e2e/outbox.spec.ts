@@ -20,7 +20,8 @@ import {
 const rxTrack = ({ n, action }: { n: number; action: string }) => (window as unknown as { rx: Rx }).rx.track(n, action);
 const rxOutboxSize = () => (window as unknown as { rx: Rx }).rx.outboxSize();
 const rxTracked = () => (window as unknown as { rx: Rx }).rx.tracked;
-const rxFailed = () => (window as unknown as { rx: Rx }).rx.outcomes.filter((o) => o.kind === 'failed').flatMap((o) => o.eids);
+/** Eids the page saw fail (a transient failure is not final: they are retained, `retrying`). */
+const rxFailed = () => (window as unknown as { rx: Rx }).rx.outcomes.filter((o) => o.kind === 'retrying').flatMap((o) => o.eids);
 
 describe('e2e: events survive reloads, tab closes, tabs and outages (Chromium, rxplow collector)', function () {
   this.timeout(60_000);
@@ -109,17 +110,19 @@ describe('e2e: events survive reloads, tab closes, tabs and outages (Chromium, r
       await pageReady(page);
       const downView = (await page.evaluate(rxTracked))[0]!;
       await until(() => page.evaluate(rxOutboxSize).then((n) => n === 6), 'the outbox to hold the events across the reload');
-      // Every attempt of this page has failed (none is in flight when the collector comes back: a request whose
-      // answer the page never sees may arrive, and the next load would send its events again, by design).
+      // Every event has failed at least once (retained: the page retries them until the collector is back).
       await until(
         () => page.evaluate(rxFailed).then((failed) => [...during, downView].every((eid) => failed.includes(eid))),
         'the attempts to fail',
       );
       collector = await quietCollector(port); // up again, same address
+      // The page that lives on retries what it holds: delivered without another load.
+      await exactlyOnce([...during, downView], 'held through the outage');
+      await until(() => page.evaluate(rxOutboxSize).then((n) => n === 0), 'an empty outbox');
       await page.reload();
       await pageReady(page);
       const upView = (await page.evaluate(rxTracked))[0]!;
-      await exactlyOnce([...during, downView, upView], 'held through the outage');
+      await exactlyOnce([...during, downView, upView], 'held through the outage, then a reload');
       await allGood();
     } finally {
       await context.close();
@@ -137,8 +140,8 @@ describe('e2e: events survive reloads, tab closes, tabs and outages (Chromium, r
       await pageReady(first);
       stored = [(await first.evaluate(rxTracked))[0]!, ...(await first.evaluate(rxTrack, { n: 20, action: 'stored' }))];
       await until(() => first.evaluate(rxOutboxSize).then((n) => n === 21), 'the first tab to store its events');
-      // Every event has failed (collector down) and is retained: nothing is in flight or handed to keepalive at close,
-      // so this spec is about two tabs adopting a stored outbox, not about the hand-off heuristic at unload.
+      // Every event has failed (collector down) and is retained: nothing can be delivered or handed to keepalive at
+      // close, so this spec is about two tabs adopting a stored outbox, not about the hand-off heuristic at unload.
       await until(() => first.evaluate(rxFailed).then((eids) => new Set(eids).size === 21), 'the first tab to see every event fail');
       await first.close({ runBeforeUnload: false });
     } finally {

@@ -130,7 +130,7 @@ async function expectRefusedAtTheCall(bad: (tracker: Tracker) => unknown, field:
   }
 }
 
-describe('hardening 5: data that cannot be sent faithfully is refused with InvalidEventError', function () {
+describe('data that cannot be sent faithfully is refused with InvalidEventError', function () {
   this.timeout(10_000);
 
   describe('at the call: InvalidEventError naming the path, nothing sent', () => {

@@ -20,12 +20,14 @@ const DURATION_OPTIONS: readonly { readonly name: string; readonly make: (ms: nu
   { name: 'maxAgeMs', make: (ms) => ({ retry: { maxAgeMs: ms } }) },
 ];
 
-describe('hardening 4: durations are validated or honoured exactly', function () {
+describe('durations are validated or honoured exactly', function () {
   this.timeout(10_000);
 
   describe('emitter options', () => {
     for (const option of DURATION_OPTIONS) {
       for (const ms of [...TOO_LONG, ...NOT_A_DURATION]) {
+        // maxAgeMs: Infinity means "never give up on age" (durable queues); no timer is ever set from it.
+        if (option.name === 'maxAgeMs' && ms === Infinity) continue;
         it(`${option.name}: ${ms} → InvalidOptionsError naming ${option.name}`, () => {
           expectInvalidOptions(
             thrownBy(() => new Emitter(ENDPOINT, option.make(ms))),
@@ -37,6 +39,10 @@ describe('hardening 4: durations are validated or honoured exactly', function ()
         expect(() => new Emitter(ENDPOINT, option.make(MAX_TIMER_MS))).not.to.throw();
       });
     }
+  });
+
+  it('maxAgeMs: Infinity is accepted (no age limit)', () => {
+    expect(() => new Emitter(ENDPOINT, { retry: { maxAgeMs: Infinity, limit: Infinity } })).not.to.throw();
   });
 
   describe('shutdown({ timeoutMs })', () => {

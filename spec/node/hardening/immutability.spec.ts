@@ -69,7 +69,7 @@ async function collectors(targetScript?: Script) {
   };
 }
 
-describe('hardening 6: payloads handed to subscribers cannot change what an emitter sends', function () {
+describe('payloads handed to subscribers cannot change what an emitter sends', function () {
   this.timeout(10_000);
 
   it('an outcome subscriber of emitter A vandalising a queue-full drop does not change what emitter B sends', async () => {

@@ -111,7 +111,7 @@ function expectSettledByError(outcome: DeliveryOutcome, describe: string): void 
   }
 }
 
-describe('hardening 1: an unexpected exception in the emitter pipeline becomes a final outcome', function () {
+describe('an unexpected exception in the emitter pipeline becomes a final outcome', function () {
   this.timeout(10_000);
 
   for (const method of ['get', 'post'] as const) {

@@ -7,7 +7,7 @@ import { LoopbackCollector } from '../../support/collector.js';
 import { expectConservation, OutcomeLog, within } from '../../support/hardening.js';
 import { childSummary, incidentLines, runChild, watchHost } from './support.js';
 
-describe('hardening 2: POST bodies never grow past maxPostBytes', function () {
+describe('POST bodies never grow past maxPostBytes', function () {
   this.timeout(20_000);
 
   it('100 events of 6 MB in one batch (default maxPostBytes): all dropped oversize, the host survives, flush resolves, later events are sent', async () => {

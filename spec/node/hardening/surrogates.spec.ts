@@ -119,7 +119,7 @@ const CASES: readonly SurrogateCase[] = [
   },
 ];
 
-describe('hardening 1: lone surrogates are made well-formed when the payload is built', function () {
+describe('lone surrogates are made well-formed when the payload is built', function () {
   this.timeout(10_000);
 
   for (const c of CASES) {

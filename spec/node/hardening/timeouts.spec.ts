@@ -8,7 +8,7 @@ import { childSummary, incidentLines, runChild, SlowServer, watchHost } from './
 
 const TRICKLE_MS = 4_000;
 
-describe('hardening 3: timeoutMs is the emitter’s own, and response bodies are never read', function () {
+describe('timeoutMs is the emitter’s own, and response bodies are never read', function () {
   this.timeout(12_000);
 
   for (const method of ['get', 'post'] as const) {

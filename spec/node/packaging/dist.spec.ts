@@ -51,4 +51,24 @@ describe('packaging (dist)', () => {
     expect(names).to.include.members(['Tracker', 'Emitter', 'SelfDescribingJson', 'InvalidEventError', 'eachValueFrom', 'pageView']);
     expect(names).to.not.include.members(['assemblePayloads', 'decide', 'batchEvents', 'PendingLedger']);
   });
+
+  it('one way to create a tracker in the main entry; the extension machinery in rxplow/extend', () => {
+    const keysOf = (entry: string): string[] =>
+      run(['--input-type=module', '-e', `import * as m from '${entry}'; console.log(Object.keys(m).sort().join(','))`]).split(',');
+    const main = keysOf('rxplow');
+    expect(main).to.include.members(['createTracker', 'Tracker', 'ALL_EVENTS', 'eachValueFrom']);
+    for (const moved of ['CoreTracker', 'QueuedSink', 'deliverBatch', 'DEFINITION', 'defineEvent', 'eventConstructor', 'EVENT_DEFINITIONS'])
+      expect(main, moved).to.not.include(moved);
+    expect(keysOf('rxplow/extend')).to.deep.equal([
+      'DEFINITION',
+      'EVENT_DEFINITIONS',
+      'PendingLedger',
+      'QueuedSink',
+      'defineEvent',
+      'deliverBatch',
+      'eventConstructor',
+      'runAttempts',
+      'unexpected',
+    ]);
+  });
 });

@@ -1,7 +1,7 @@
 // rxplow/redis in one process, with real parts: a redis-server of our own, node-redis, RedisQueueEmitter, workers
 // delivering through a real HTTP Emitter to a loopback collector.
 import { expect } from 'chai';
-import { createTracker, Emitter, structEvent, type DeliveryOutcome } from '../../../src/index.js';
+import { createTracker, structEvent, type DeliveryOutcome } from '../../../src/index.js';
 import {
   createRedisWorker,
   RedisQueueEmitter,
@@ -38,14 +38,13 @@ describe('rxplow/redis in one process (real redis-server, loopback collector)', 
     await collector.close();
   });
 
-  const fastEmitter = (name: string) =>
-    new Emitter(collector.url, {
-      name,
-      bufferSize: 50,
-      flushIntervalMs: 10,
-      timeoutMs: 5_000,
-      retry: { limit: 1_000, baseDelayMs: 20, maxDelayMs: 250 },
-    });
+  const fastEmitter = (name: string) => ({
+    name,
+    bufferSize: 50,
+    flushIntervalMs: 10,
+    timeoutMs: 5_000,
+    retry: { baseDelayMs: 20, maxDelayMs: 250 },
+  });
 
   function startWorker(stream: string, group: string, consumer: string, extra: { claimIdleMs?: number } = {}): RedisWorker {
     const w = createRedisWorker({
@@ -53,6 +52,7 @@ describe('rxplow/redis in one process (real redis-server, loopback collector)', 
       stream,
       group,
       consumer,
+      collector: collector.url,
       emitter: fastEmitter(consumer),
       blockMs: 100,
       claimIntervalMs: 200,
@@ -77,7 +77,7 @@ describe('rxplow/redis in one process (real redis-server, loopback collector)', 
     return { emitter, tracker, outcomes, track };
   }
 
-  it('RedisQueueEmitter: `sent` means the entry is in the stream (one XADD each, pipelined), with MAXLEN ~ as its reported bound', async () => {
+  it('RedisQueueEmitter: `sent` means the entry is in the stream (one bounded append per batch)', async () => {
     const { stream } = names();
     const p = producer(stream);
     const eids = p.track(250);
@@ -142,12 +142,12 @@ describe('rxplow/redis in one process (real redis-server, loopback collector)', 
     w.deadLetters.subscribe((d) => dead.push(d));
     await waitFor('240 good events accepted and one dead letter', () => collector.acceptedPerEid().size === 240 && dead.length === 1);
     expect([...collector.acceptedPerEid().keys()]).to.have.members([...good1, ...good2]);
-    expect(dead[0]).to.include({ eid: poison, kind: 'failed', status: 400 });
+    expect(dead[0]).to.include({ eid: poison, kind: 'refused', status: 400 });
     expect(dead[0]!.reason).to.match(/400/);
     const letters = (await redis.sendCommand(['XRANGE', `${stream}:dead`, '-', '+'])) as [string, string[]][];
     expect(letters).to.have.length(1);
     const fields = Object.fromEntries(letters[0]![1].flatMap((v, i, all) => (i % 2 === 0 ? [[v, all[i + 1]]] : [])));
-    expect(fields).to.include({ eid: poison, kind: 'failed', status: '400', consumer: 'w' });
+    expect(fields).to.include({ eid: poison, kind: 'refused', status: '400', consumer: 'w' });
     expect(fields['reason']).to.match(/collector answered 400/);
     expect((JSON.parse(fields['p']!) as Record<string, string>)['eid']).to.equal(poison);
     await waitFor('nothing pending', async () => (await readStreamMetrics(redis, stream, group, Date.now())).pending === 0);

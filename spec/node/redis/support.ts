@@ -89,7 +89,12 @@ export class RedisServer {
         client.destroy();
         if (pong === 'PONG') return;
       } catch {
-        client.destroy();
+        // A probe that failed to connect may be closed already (destroy() then throws): not ready yet, nothing more.
+        try {
+          client.destroy();
+        } catch {
+          /* closed */
+        }
       }
       if (Date.now() > deadline) throw new Error(`redis-server on ${this.port} not ready within 10 s: ${this.#log}`);
       await sleep(50);
@@ -188,4 +193,40 @@ export function jsonLines<T>(path: string): T[] {
     .split('\n')
     .filter(Boolean)
     .map((l) => JSON.parse(l) as T);
+}
+
+/** `rxplow worker` as it ships (`node --import tsx src/cli/main.ts worker ...`), its output collected. */
+export class CliWorker {
+  out = '';
+  err = '';
+  readonly startedAt = Date.now();
+  readonly process: ChildProcess;
+  readonly exited: Promise<number | null>;
+
+  constructor(args: readonly string[]) {
+    this.process = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'worker', ...args], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_OPTIONS: '' },
+    });
+    this.process.stdout!.on('data', (d: Buffer) => (this.out += d.toString()));
+    this.process.stderr!.on('data', (d: Buffer) => (this.err += d.toString()));
+    this.exited = new Promise((resolve) => this.process.once('exit', (code) => resolve(code)));
+  }
+
+  /** Its stdout lines. */
+  lines(): string[] {
+    return this.out.split('\n').filter(Boolean);
+  }
+
+  kill(signal: NodeJS.Signals = 'SIGKILL'): void {
+    if (this.process.exitCode === null && this.process.signalCode === null) this.process.kill(signal);
+  }
+}
+
+/** The fields of a stream entry (`[f, v, f, v]`) as a record. */
+export function fieldsOf(flat: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) out[flat[i]!] = flat[i + 1]!;
+  return out;
 }

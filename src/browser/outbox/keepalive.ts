@@ -45,7 +45,7 @@ export interface UnloadTransportOptions {
   readonly unloading: () => boolean;
   /** Rewrites each request just before it is sent (e.g. adds `SP-Anonymous: *` while anonymous tracking is on). */
   readonly mapRequest?: ((request: CollectorRequest) => CollectorRequest) | undefined;
-  /** Told of every keepalive request, with its body size, just before it is sent. */
+  /** Told of every keepalive request (as the emitter built it, with its `items`), with its body size, just before it is sent. */
   readonly onKeepalive?: ((request: CollectorRequest, bytes: number) => void) | undefined;
 }
 
@@ -72,7 +72,7 @@ export function createUnloadTransport(options: UnloadTransportOptions): Transpor
         return throwError(() => new NetworkError(request.url, { cause }));
       }
       ledger.inFlight += bytes;
-      options.onKeepalive?.(request, bytes);
+      options.onKeepalive?.(original, bytes);
       let released = false;
       return keepalive(request).pipe(
         finalize(() => {

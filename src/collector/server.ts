@@ -3,6 +3,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import * as c from '../payload/checks.js';
+import { GET_PATH, TP2_PATH } from '../payload/paths.js';
 import { eventNameOf, messageOf, readRequestEvents, type RequestEvents } from '../payload/decode.js';
 import { allowedHostNames, microCorsHeaders, microRefusal, trackingCorsHeaders } from './access.js';
 import { COLLECTOR_DEFAULTS } from './defaults.js';
@@ -72,8 +74,6 @@ export interface RunningCollector {
   close(): Promise<CollectorSummary>;
 }
 
-export const TP2_PATH = '/com.snowplowanalytics.snowplow/tp2';
-const GET_PATH = '/i';
 const ALLOWED_CONTENT_TYPES = ['application/json', 'text/plain'];
 const PIXEL = Buffer.from('R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==', 'base64');
 /** A bad record keeps at most this many messages (and says how many more there were). */
@@ -81,13 +81,24 @@ const MAX_ERRORS_PER_RECORD = 100;
 
 type Entry = { readonly good: GoodEvent; readonly bad?: undefined } | { readonly good?: undefined; readonly bad: BadEvent };
 
+type Limits = Pick<CollectorOptions, 'maxBodyBytes' | 'maxEventsPerRequest' | 'maxStoredEvents' | 'maxStoredBytes'>;
+/** The limits, through the library's one option validator (an `InvalidOptionsError` naming the option). */
+const LIMIT_CHECKS: c.Checks<Limits> = {
+  maxBodyBytes: c.optional(c.positiveInteger),
+  maxEventsPerRequest: c.optional(c.positiveInteger),
+  maxStoredEvents: c.optional(c.positiveInteger),
+  maxStoredBytes: c.optional(c.positiveInteger),
+};
+
 /** Starts a collector; resolves once it listens. @throws when an option is invalid, a schema folder is missing or the port is taken. */
 export async function startCollector(options: CollectorOptions = {}): Promise<RunningCollector> {
+  const { maxBodyBytes, maxEventsPerRequest, maxStoredEvents, maxStoredBytes } = options;
+  const given = c.checkOptions(LIMIT_CHECKS, { maxBodyBytes, maxEventsPerRequest, maxStoredEvents, maxStoredBytes });
   const limits = {
-    maxBodyBytes: limit(options.maxBodyBytes, 'maxBodyBytes', COLLECTOR_DEFAULTS.maxBodyBytes),
-    maxEventsPerRequest: limit(options.maxEventsPerRequest, 'maxEventsPerRequest', COLLECTOR_DEFAULTS.maxEventsPerRequest),
-    maxStoredEvents: limit(options.maxStoredEvents, 'maxStoredEvents', COLLECTOR_DEFAULTS.maxStoredEvents),
-    maxStoredBytes: limit(options.maxStoredBytes, 'maxStoredBytes', COLLECTOR_DEFAULTS.maxStoredBytes),
+    maxBodyBytes: given.maxBodyBytes ?? COLLECTOR_DEFAULTS.maxBodyBytes,
+    maxEventsPerRequest: given.maxEventsPerRequest ?? COLLECTOR_DEFAULTS.maxEventsPerRequest,
+    maxStoredEvents: given.maxStoredEvents ?? COLLECTOR_DEFAULTS.maxStoredEvents,
+    maxStoredBytes: given.maxStoredBytes ?? COLLECTOR_DEFAULTS.maxStoredBytes,
   };
   for (const dir of options.schemaDirs ?? []) {
     if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`rxplow collector: schema folder not found: ${dir}`);
@@ -113,13 +124,6 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Ru
     reporter.detach();
     throw error;
   }
-}
-
-function limit(value: number | undefined, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value < 1)
-    throw new RangeError(`rxplow collector: ${name} must be a positive integer, got ${String(value)}`);
-  return value;
 }
 
 interface Settings {

@@ -14,6 +14,30 @@ export interface StoredRecord {
   readonly events: readonly Payload[];
   /** The eids of the events handed to a keepalive request at unload (see the outbox's `keepaliveHandoff`). */
   readonly handedOff: ReadonlySet<string>;
+  /**
+   * Its page ended cleanly: it was hidden, or its sink ended (`false` while the page is visible and at work). An
+   * adopting page counts a crash against each event of a record that is not clean. Records without it are clean.
+   */
+  readonly clean: boolean;
+  /** Per event (same order): when it was first stored (ms, the outbox's clock) and the crashes counted against it. */
+  readonly held: readonly StoredHeld[];
+}
+
+/** What a record keeps about one event besides the event itself. */
+export interface StoredHeld {
+  /** When the event was first stored, ms since the epoch on the outbox's clock; `undefined`: not recorded (from now). */
+  readonly since: number | undefined;
+  /** Pages that ended without a clean end while holding it (see the outbox's `maxCrashes`). */
+  readonly crashes: number;
+}
+
+/** A record to write: the events' JSON texts (each serialised once) and what is kept about each. */
+export interface RecordContent {
+  readonly closed: boolean;
+  readonly clean: boolean;
+  readonly at: number;
+  readonly events: readonly { readonly json: string; readonly since: number; readonly crashes: number }[];
+  readonly handedOff: readonly string[];
 }
 
 const PROBE_KEY = 'rxplow.outbox.probe';
@@ -72,9 +96,12 @@ export function listKeys(storage: StorageLike): string[] {
   return keys;
 }
 
-/** A record's text, from the events' JSON texts (each serialised once). */
-export function recordText(closed: boolean, at: number, eventTexts: readonly string[], handedOff: readonly string[]): string {
-  return `{"v":1,"closed":${closed},"at":${at},"handedOff":${JSON.stringify(handedOff)},"events":[${eventTexts.join(',')}]}`;
+/** A record's text. */
+export function recordText(record: RecordContent): string {
+  const { closed, clean, at, events, handedOff } = record;
+  const held = events.map((e) => `[${e.since},${e.crashes}]`).join(',');
+  const texts = events.map((e) => e.json).join(',');
+  return `{"v":1,"closed":${closed},"clean":${clean},"at":${at},"handedOff":${JSON.stringify(handedOff)},"held":[${held}],"events":[${texts}]}`;
 }
 
 /** Reads a record; events that are not flat objects of strings with an `eid` are skipped; `undefined` when unreadable. */
@@ -87,14 +114,39 @@ export function parseRecord(text: string | null): StoredRecord | undefined {
     return undefined;
   }
   if (typeof value !== 'object' || value === null) return undefined;
-  const record = value as { v?: unknown; closed?: unknown; at?: unknown; events?: unknown; handedOff?: unknown };
+  const record = value as {
+    v?: unknown;
+    closed?: unknown;
+    clean?: unknown;
+    at?: unknown;
+    events?: unknown;
+    handedOff?: unknown;
+    held?: unknown;
+  };
   if (record.v !== 1 || !Array.isArray(record.events)) return undefined;
+  const at = typeof record.at === 'number' ? record.at : 0;
+  const heldIn = Array.isArray(record.held) ? (record.held as unknown[]) : [];
   const events: Payload[] = [];
-  for (const event of record.events as unknown[]) if (isStoredPayload(event)) events.push(Object.freeze({ ...event }));
+  const held: StoredHeld[] = [];
+  (record.events as unknown[]).forEach((event, i) => {
+    if (!isStoredPayload(event)) return;
+    events.push(Object.freeze({ ...event }));
+    held.push(readHeld(heldIn[i]));
+  });
   const handedOff = new Set(
     Array.isArray(record.handedOff) ? record.handedOff.filter((eid): eid is string => typeof eid === 'string') : [],
   );
-  return { closed: record.closed === true, at: typeof record.at === 'number' ? record.at : 0, events, handedOff };
+  return { closed: record.closed === true, clean: record.clean !== false, at, events, handedOff, held };
+}
+
+/** An event's `[since, crashes]`; without one (older records): age unknown, no crash. */
+function readHeld(value: unknown): StoredHeld {
+  if (!Array.isArray(value)) return { since: undefined, crashes: 0 };
+  const [since, crashes] = value as unknown[];
+  return {
+    since: typeof since === 'number' && Number.isFinite(since) ? since : undefined,
+    crashes: typeof crashes === 'number' && Number.isSafeInteger(crashes) && crashes > 0 ? crashes : 0,
+  };
 }
 
 function isStoredPayload(value: unknown): value is Payload {

@@ -2,12 +2,11 @@
 // sinks, global contexts, per-request views, the event filter, credentials, and every clock on the scheduler.
 // Runs in Node and in Chromium.
 import { expect } from 'chai';
-import { NEVER, of, Subject, type Observable } from 'rxjs';
+import { NEVER, of } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import {
   ALL_EVENTS,
   createTracker,
-  DEFINITION,
   Emitter,
   InvalidEventError,
   InvalidOptionsError,
@@ -16,13 +15,12 @@ import {
   structEvent,
   selfDescribingEvent,
   Tracker,
-  type Admission,
-  type DeliveryOutcome,
-  type DeliveryReport,
   type Payload,
   type Sink,
   type Transport,
 } from '../../src/index.js';
+import { payloadsOf, recordingSink } from '../support/recording-sink.js';
+import { DEFINITION } from '../../src/extend/index.js';
 import { createTestingCollector } from '../../src/testing/index.js';
 
 const CTX = 'iglu:com.acme/ctx/jsonschema/1-0-0';
@@ -31,29 +29,8 @@ const contextsOf = (payload: Payload): { schema: string; data: unknown }[] =>
   payload['co'] === undefined ? [] : (JSON.parse(payload['co']) as { data: { schema: string; data: unknown }[] }).data;
 
 /** A sink that records what it is handed and reports each event as sent, or as dropped when rejected. */
-function recordingSink(name = 'recording'): Sink & { readonly admissions: Admission[] } {
-  const admissions: Admission[] = [];
-  const outcomes = new Subject<DeliveryOutcome>();
-  return {
-    name,
-    admissions,
-    outcomes,
-    connect: (stream: Observable<Admission>) =>
-      stream.subscribe((a) => {
-        admissions.push(a);
-        const events = a.payload ? [a.payload] : [];
-        if (a.kind === 'event') outcomes.next({ kind: 'sent', emitter: name, events, attempt: 1, status: 200, willRetry: false });
-        else outcomes.next({ kind: 'dropped', emitter: name, events, attempt: 0, willRetry: false, reason: a.reason, error: a.error });
-      }),
-    flush: () => Promise.resolve(),
-    shutdown: (): Promise<DeliveryReport> => Promise.resolve({ sent: 0, failed: 0, dropped: 0, abandoned: 0 }),
-  };
-}
 
-const payloadsOf = (sink: { admissions: Admission[] }): Payload[] =>
-  sink.admissions.flatMap((a) => (a.kind === 'event' ? [a.payload] : []));
-
-describe('lean core: createTracker', () => {
+describe('createTracker: createTracker', () => {
   it('tracks events made by the constructors with no registry: each carries its definition', () => {
     const sink = recordingSink();
     createTracker(sink, { appId: 'shop' })
@@ -81,13 +58,16 @@ describe('lean core: createTracker', () => {
     expect(() => tracker.track(plain)).to.throw(InvalidEventError, /unknown event kind "pageView".*events/);
   });
 
-  it('resolves plain-data events through the opt-in registry, including rxplow 0.1 kinds', () => {
+  it('resolves plain-data events through the one registry, ALL_EVENTS: each kind by its tag, no aliases of names that never shipped', () => {
     const sink = recordingSink();
     const tracker = createTracker(sink, { events: ALL_EVENTS });
     tracker.track(JSON.parse('{"kind":"structEvent","category":"c","action":"a"}') as ReturnType<typeof structEvent>);
-    tracker.track({ kind: 'error', message: 'boom' } as never);
-    tracker.track({ kind: 'selfDescribing', event: { schema: CTX, data: {} } } as never);
+    tracker.track({ kind: 'applicationError', message: 'boom' } as never);
+    tracker.track({ kind: 'selfDescribingEvent', event: { schema: CTX, data: {} } } as never);
     expect(payloadsOf(sink).map((p) => p['e'])).to.deep.equal(['se', 'ue', 'ue']);
+    expect(Object.keys(ALL_EVENTS)).to.not.include.members(['error', 'selfDescribing']);
+    expect(() => tracker.track({ kind: 'error', message: 'boom' } as never)).to.throw(InvalidEventError, /unknown event kind "error"/);
+    expect('trackError' in Tracker.prototype).to.equal(false);
   });
 
   it('does not trust a definition whose kind the event no longer says: the registry decides', () => {
@@ -130,7 +110,7 @@ describe('lean core: createTracker', () => {
   });
 });
 
-describe('lean core: global contexts', () => {
+describe('createTracker: global contexts', () => {
   it('adds entities to every event, after the call’s own context', () => {
     const sink = recordingSink();
     const tracker = createTracker(sink, { encodeBase64: false, globalContexts: [entity(1)] });
@@ -217,7 +197,7 @@ describe('lean core: global contexts', () => {
   });
 });
 
-describe('lean core: the eventFields seam', () => {
+describe('createTracker: the eventFields seam', () => {
   it('adds wire fields per event, over the subject and under the event’s own; a throw drops the event (error)', () => {
     const sink = recordingSink();
     let sid = 's1';
@@ -242,7 +222,7 @@ describe('lean core: the eventFields seam', () => {
   });
 });
 
-describe('lean core: per-request views', () => {
+describe('createTracker: per-request views', () => {
   it('adds the view’s subject and context to its own events only, through the same sinks', () => {
     const sink = recordingSink();
     const tracker = createTracker(sink, { encodeBase64: false, subject: { userId: 'tracker-user' } });
@@ -264,7 +244,7 @@ describe('lean core: per-request views', () => {
   });
 });
 
-describe('lean core: the event filter', () => {
+describe('createTracker: the event filter', () => {
   it('events it rejects are dropped (filtered) at every emitter, with their eid; the rest flow', async () => {
     const collector = createTestingCollector();
     const emitters = [
@@ -292,7 +272,7 @@ describe('lean core: the event filter', () => {
   });
 });
 
-describe('lean core: credentials', () => {
+describe('createTracker: credentials', () => {
   async function credentialsSent(options: { credentials?: 'omit' | 'same-origin' | 'include' }): Promise<string> {
     let seen = '';
     const fetch = (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
@@ -312,7 +292,7 @@ describe('lean core: credentials', () => {
   });
 });
 
-describe('lean core: every clock on the scheduler', () => {
+describe('createTracker: every clock on the scheduler', () => {
   it('batch timer, per-attempt timeout, retry delay, shutdown deadline and dtm: no setTimeout/setInterval outside it', async () => {
     const scheduler = new TestScheduler(() => undefined);
     scheduler.maxFrames = Infinity;
@@ -369,10 +349,10 @@ describe('lean core: every clock on the scheduler', () => {
 });
 
 describe('classic Tracker on the lean core', () => {
-  it('keeps trackX/setX chaining, resolves plain data through ALL_EVENTS, and trackApplicationError = trackError', () => {
+  it('keeps trackX/setX chaining and resolves plain data through ALL_EVENTS', () => {
     const sink = recordingSink();
     const tracker = new Tracker(sink).setUserId('u1').trackPageView({ pageUrl: 'https://a.example/' });
-    tracker.track({ kind: 'structEvent', category: 'c', action: 'a' }).trackApplicationError({ message: 'x' }).trackError({ message: 'y' });
-    expect(payloadsOf(sink).map((p) => `${p['e']}:${p['uid']}`)).to.deep.equal(['pv:u1', 'se:u1', 'ue:u1', 'ue:u1']);
+    tracker.track({ kind: 'structEvent', category: 'c', action: 'a' }).trackApplicationError({ message: 'x' });
+    expect(payloadsOf(sink).map((p) => `${p['e']}:${p['uid']}`)).to.deep.equal(['pv:u1', 'se:u1', 'ue:u1']);
   });
 });

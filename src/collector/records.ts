@@ -1,6 +1,7 @@
 // What the collector keeps of each event, in Snowplow Micro's shapes (`/micro/good`, `/micro/bad`).
 import type { SelfDescribingData } from '../payload/decode.js';
 import { eventNameOf } from '../payload/decode.js';
+import { UNSTRUCT_EVENT_SCHEMA } from '../payload/schemas.js';
 
 /** The request an event came in, as Micro's `collectorPayload` / `rawEvent` describe it. */
 export interface CollectorPayload {
@@ -64,6 +65,9 @@ export function approximateBytes(parameters: Readonly<Record<string, unknown>>):
   }
   return bytes;
 }
+
+/** The enriched event's `contexts` envelope (Enrich writes 1-0-0; trackers send 1-0-1). */
+const ENRICHED_CONTEXTS_SCHEMA = 'iglu:com.snowplowanalytics.snowplow/contexts/jsonschema/1-0-0';
 
 /** The schemas Snowplow Enrich gives the events that are not self-describing. */
 const PIPELINE_SCHEMAS: Readonly<Record<string, string>> = {
@@ -187,7 +191,7 @@ export function toAtomicEvent(
   const schema = eventSchemaOf(parameters['e'], unstruct);
   const parts = schema?.slice('iglu:'.length).split('/');
   if (parts) Object.assign(out, { event_vendor: parts[0], event_name: parts[1], event_format: parts[2], event_version: parts[3] });
-  if (unstruct) out['unstruct_event'] = { schema: 'iglu:com.snowplowanalytics.snowplow/unstruct_event/jsonschema/1-0-0', data: unstruct };
-  if (contexts.length) out['contexts'] = { schema: 'iglu:com.snowplowanalytics.snowplow/contexts/jsonschema/1-0-0', data: contexts };
+  if (unstruct) out['unstruct_event'] = { schema: UNSTRUCT_EVENT_SCHEMA, data: unstruct };
+  if (contexts.length) out['contexts'] = { schema: ENRICHED_CONTEXTS_SCHEMA, data: contexts };
   return JSON.parse(JSON.stringify(out)) as Record<string, unknown>; // drops undefined columns
 }

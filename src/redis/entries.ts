@@ -1,0 +1,126 @@
+// What a worker decides about a stream entry and about an outcome, as pure functions: no Redis, no clock.
+import type { DeliveryOutcome } from '../emitter/outcome.js';
+import type { Payload } from '../payload/payload.js';
+import { asArray, asRecord, type StreamEntry } from './client.js';
+import { PAYLOAD_FIELD } from './queue-emitter.js';
+
+/** Why an entry went to the dead-letter stream. */
+export type DeadLetterKind = 'refused' | 'dropped' | 'malformed' | 'poison' | 'expired';
+
+/** What to do with an entry just read. */
+export type EntryDecision =
+  | { readonly kind: 'deliver'; readonly payload: Payload }
+  | { readonly kind: 'dead'; readonly dead: DeadLetterKind; readonly reason: string; readonly eid: string | undefined };
+
+/** The limits an entry is checked against when read. */
+export interface EntryLimits {
+  /** Reads of an entry (XPENDING's delivery counter) allowed without an outcome; beyond it, `poison`. */
+  readonly maxDeliveries: number;
+  /** Age of an entry (from its id's time) beyond which it is `expired`, in ms. */
+  readonly maxAgeMs: number;
+}
+
+/** Decides an entry's fate when read: a dead letter when malformed, read too often (poison) or too old; else deliver. */
+export function decideEntry(entry: StreamEntry, deliveries: number, now: number, limits: EntryLimits): EntryDecision {
+  const payload = parsePayload(entry.fields[PAYLOAD_FIELD]);
+  if (payload === undefined)
+    return { kind: 'dead', dead: 'malformed', reason: `no tracker payload with an eid in field "${PAYLOAD_FIELD}"`, eid: undefined };
+  const eid = payload['eid'];
+  if (deliveries > limits.maxDeliveries)
+    return {
+      kind: 'dead',
+      dead: 'poison',
+      reason: `read ${deliveries} times without an outcome (maxDeliveries ${limits.maxDeliveries}): a worker crashed or hung on it`,
+      eid,
+    };
+  const age = now - entryTime(entry.id);
+  if (age > limits.maxAgeMs) return { kind: 'dead', dead: 'expired', reason: `${age} ms old (maxAgeMs ${limits.maxAgeMs})`, eid };
+  return { kind: 'deliver', payload };
+}
+
+/** What an outcome means for the entries it concerns. */
+export type Verdict =
+  /** Delivered: acknowledge. */
+  | { readonly kind: 'ack' }
+  /** Transient trouble, another attempt is coming: keep them. */
+  | { readonly kind: 'retrying' }
+  /** Refused for good (an isolated 4xx, a drop that no retry fixes): dead-letter, or isolate first when several. */
+  | { readonly kind: 'refused'; readonly dead: DeadLetterKind; readonly reason: string; readonly status: number | undefined }
+  /** Not this worker's to finish (its stop): leave them pending in the stream for a later read. */
+  | { readonly kind: 'release' }
+  /** A final failure that is not a refusal (should not happen with an unlimited retry): deliver them again. */
+  | { readonly kind: 'again' };
+
+/** The statuses that are a collector's permanent refusal: 4xx but 408 (timeout) and 429 (too many requests). */
+export const isRefusal = (status: number | undefined): boolean =>
+  status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429;
+
+/** The pure rule from an emitter outcome to what happens to its entries. */
+export function verdictOf(outcome: DeliveryOutcome): Verdict {
+  switch (outcome.kind) {
+    case 'sent':
+      return { kind: 'ack' };
+    case 'retrying':
+      return { kind: 'retrying' };
+    case 'failed':
+      return isRefusal(outcome.status)
+        ? { kind: 'refused', dead: 'refused', reason: `refused: ${outcome.error.message}`, status: outcome.status }
+        : { kind: 'again' };
+    case 'dropped':
+      if (outcome.reason === 'shutdown' || outcome.reason === 'abandoned' || outcome.reason === 'queue-full') return { kind: 'release' };
+      return {
+        kind: 'refused',
+        dead: 'dropped',
+        reason: `dropped (${outcome.reason})${outcome.error ? `: ${outcome.error.message}` : ''}`,
+        status: undefined,
+      };
+  }
+}
+
+/** A payload read back from a stream entry: a JSON object of strings with an `eid`; `undefined` otherwise. */
+export function parsePayload(raw: string | undefined): Payload | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    const value = JSON.parse(raw) as unknown;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+    for (const v of Object.values(value)) if (typeof v !== 'string') return undefined;
+    const payload = value as Payload;
+    return typeof payload['eid'] === 'string' && payload['eid'] !== '' ? Object.freeze(payload) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The ms time of a stream id (`<ms>-<seq>`). */
+export const entryTime = (id: string): number => Number(id.split('-')[0]);
+
+/**
+ * The entries of a reply listing stream entries (XRANGE, XAUTOCLAIM's second element, one stream of XREADGROUP), with
+ * the ids whose data is gone (a pending entry deleted or trimmed: nil fields) and the last id of either kind.
+ */
+export function splitEntries(reply: unknown): { entries: StreamEntry[]; gone: string[]; lastId: string | undefined } {
+  const entries: StreamEntry[] = [];
+  const gone: string[] = [];
+  let lastId: string | undefined;
+  for (const item of asArray(reply)) {
+    const pair = asArray(item);
+    if (pair.length === 0) continue;
+    lastId = String(pair[0]);
+    if (pair[1] === null || pair[1] === undefined) {
+      gone.push(lastId);
+      continue;
+    }
+    const fields: Record<string, string> = {};
+    const flat = asArray(pair[1]);
+    for (let i = 0; i + 1 < flat.length; i += 2) fields[String(flat[i])] = String(flat[i + 1]);
+    entries.push({ id: lastId, fields });
+  }
+  return { entries, gone, lastId };
+}
+
+/** The entries part of an XREADGROUP reply for one stream (RESP2: `[[stream, entries]]`; RESP3: `{ stream: entries }`; nil: none). */
+export function readGroupReply(reply: unknown): unknown {
+  if (reply === null || reply === undefined) return [];
+  if (Array.isArray(reply)) return asArray(reply[0])[1];
+  return Object.values(asRecord(reply))[0];
+}
