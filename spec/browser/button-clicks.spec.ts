@@ -6,27 +6,16 @@ import {
   disableButtonClickTracking,
   enableButtonClickTracking,
 } from '@snowplow/browser-plugin-button-click-tracking';
-import { newTracker } from '@snowplow/browser-tracker';
 import { expect } from 'chai';
 import { buttonClickTracking, createBrowserTracker, type BrowserTracker } from '../../src/browser/index.js';
 import type { Payload } from '../../src/index.js';
 import { decodePayload } from '../helpers/decode.js';
 import { ManualScheduler, RecordingSink } from './browser-support.js';
+import { received, sessionEndpoint, snowplowTracker } from './snowplow-support.js';
 
 const eventOf = (payload: Payload) => decodePayload(payload).unstructEvent?.data;
 /** Snowplow's requests (one per event) may arrive out of order: compare as sorted lists. */
 const sorted = (events: readonly unknown[]) => [...events].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
-
-/** What Snowplow's collector session received, waited for (a deadline, not a measurement). */
-async function received(endpoint: string, count: number): Promise<Payload[]> {
-  let events: Payload[] = [];
-  const deadline = Date.now() + 15_000;
-  while (events.length < count && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    events = ((await (await fetch(`${endpoint}/__received`)).json()) as { events: Payload[] }[]).flatMap((r) => r.events);
-  }
-  return events;
-}
 
 describe('rxplow/browser: buttonClickTracking(), differential against Snowplowâ€™s button click plugin', function () {
   this.timeout(20_000);
@@ -43,15 +32,9 @@ describe('rxplow/browser: buttonClickTracking(), differential against Snowplowâ€
   });
 
   function both(rxOptions: Parameters<typeof buttonClickTracking>[0], spOptions: Parameters<typeof enableButtonClickTracking>[0]) {
-    const endpoint = `${location.origin}/__rxplow/buttons-${Math.random().toString(36).slice(2)}`;
+    const endpoint = sessionEndpoint('buttons');
     const id = `sp-buttons-${Math.random().toString(36).slice(2)}`;
-    newTracker(id, endpoint, {
-      appId: 'sp',
-      eventMethod: 'post',
-      bufferSize: 1,
-      stateStorageStrategy: 'none',
-      plugins: [ButtonClickTrackingPlugin()],
-    });
+    snowplowTracker(id, endpoint, { plugins: [ButtonClickTrackingPlugin()] });
     enableButtonClickTracking(spOptions, [id]);
     const sink = new RecordingSink();
     trackers.push(

@@ -2,15 +2,14 @@
 // collector) and rxplow's clientHints() on the same page attach the same `http_client_hints` 1-0-0 data, with and
 // without the high-entropy hints.
 import { ClientHintsPlugin } from '@snowplow/browser-plugin-client-hints';
-import { newTracker } from '@snowplow/browser-tracker';
 import { expect } from 'chai';
 import { clientHints, createBrowserTracker } from '../../src/browser/index.js';
 import type { Payload } from '../../src/index.js';
-import { decodePayload } from '../helpers/decode.js';
 import { ManualScheduler, RecordingSink } from './browser-support.js';
+import { entityData, received, sessionEndpoint, snowplowTracker } from './snowplow-support.js';
 
 const SCHEMA = 'iglu:org.ietf/http_client_hints/jsonschema/1-0-0';
-const hintsOf = (payload: Payload) => decodePayload(payload).contexts?.data.find((c) => c.schema === SCHEMA)?.data;
+const hintsOf = (payload: Payload) => entityData(payload, SCHEMA);
 
 describe('rxplow/browser: clientHints(), differential against Snowplow’s plugin', function () {
   this.timeout(20_000);
@@ -20,14 +19,8 @@ describe('rxplow/browser: clientHints(), differential against Snowplow’s plugi
   {
     const includeHighEntropy = true;
     it('the same entity data as Snowplow’s, with and without the high-entropy hints', async () => {
-      const endpoint = `${location.origin}/__rxplow/client-hints-${Math.random().toString(36).slice(2)}`;
-      const sp = newTracker('sp-client-hints', endpoint, {
-        appId: 'sp',
-        eventMethod: 'post',
-        bufferSize: 1,
-        stateStorageStrategy: 'none',
-        plugins: [ClientHintsPlugin(includeHighEntropy)],
-      })!;
+      const endpoint = sessionEndpoint('client-hints');
+      const sp = snowplowTracker('sp-client-hints', endpoint, { plugins: [ClientHintsPlugin(includeHighEntropy)] });
       const tracker = createBrowserTracker({
         sinks: [new RecordingSink()],
         storage: 'none',
@@ -42,13 +35,8 @@ describe('rxplow/browser: clientHints(), differential against Snowplow’s plugi
       ).userAgentData.getHighEntropyValues(['platform']);
       sp.trackPageView();
       tracker.trackPageView();
-      let received: Payload[] = [];
-      const deadline = Date.now() + 15_000;
-      while (received.length < 1 && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        received = ((await (await fetch(`${endpoint}/__received`)).json()) as { events: Payload[] }[]).flatMap((r) => r.events);
-      }
-      const theirs = hintsOf(received[0]!) as Record<string, unknown>;
+      const [first] = await received(endpoint, 1);
+      const theirs = hintsOf(first!) as Record<string, unknown>;
       expect(theirs['brands']).to.be.an('array').that.is.not.empty;
       expect(theirs['platform'] !== undefined).to.equal(includeHighEntropy);
       expect(hintsOf(sink.payloads[0]!)).to.deep.equal(theirs);

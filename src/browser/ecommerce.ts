@@ -12,6 +12,7 @@ const schema = (name: string): string => `${VENDOR}/${name}/jsonschema/1-0-0`;
 
 /** What the ecommerce functions track through: `createBrowserTracker`'s tracker, `createTracker`'s, a view. */
 export interface EcommerceTracker {
+  /** Tracks one event with its options, as `tracker.track` does (throws `InvalidEventError` for an invalid one). */
   track(event: TrackerEvent, options?: TrackOptions): unknown;
 }
 
