@@ -2,10 +2,10 @@
 // scripted transport on the TestScheduler's clock). The first event of an idle period is requested at once, alone;
 // the events right after it wait for the batch timer and go together; after a quiet interval the next goes at once.
 import { expect } from 'chai';
-import { Subject } from 'rxjs';
+import { NEVER, Subject } from 'rxjs';
 import { isIdle, promptFirst } from '../../src/browser/prompt.js';
 import { Emitter } from '../../src/emitter/emitter.js';
-import type { Admission } from '../../src/emitter/sink.js';
+import type { Admission, Sink } from '../../src/emitter/sink.js';
 import { chaiTestScheduler, scriptedTransport } from '../support/transports.js';
 
 const event = (eid: string): Admission => ({ kind: 'event', payload: { e: 'se', eid, tv: 'test', p: 'web', se_ca: 'c', se_ac: 'a' } });
@@ -39,5 +39,34 @@ describe('rxplow/browser promptFirst (virtual time)', () => {
         [6500, ['e']],
       ]);
     });
+  });
+
+  it('before the outbox is ready (adopting earlier pages), the prompt flush waits for it; a failed adoption flushes too', async () => {
+    let flushes = 0;
+    const fake: Sink = {
+      name: 'fake',
+      outcomes: NEVER,
+      connect: (admissions) => admissions.subscribe(),
+      flush: () => {
+        flushes++;
+        return Promise.resolve();
+      },
+      shutdown: () => Promise.resolve({ sent: 0, failed: 0, dropped: 0, abandoned: 0 }),
+    };
+    for (const outcome of ['resolve', 'reject'] as const) {
+      flushes = 0;
+      let settle!: () => void;
+      const ready = new Promise<void>(
+        (resolve, reject) => (settle = outcome === 'resolve' ? resolve : () => reject(new Error('no storage'))),
+      );
+      const admissions = new Subject<Admission>();
+      promptFirst(fake, () => 0, 1000, ready).connect(admissions);
+      admissions.next(event('a'));
+      expect(flushes, 'not before ready').to.equal(0);
+      settle();
+      await ready.catch(() => undefined);
+      await Promise.resolve();
+      expect(flushes, `after ready ${outcome}d`).to.equal(1);
+    }
   });
 });

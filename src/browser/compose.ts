@@ -95,7 +95,7 @@ function compose(options: BrowserTrackerOptions, entry: Entry): BrowserTracker {
     const emitter: EmitterOptions = { scheduler, ...options.emitter };
     const sink = createSink({ ...options.outbox, endpoint: options.endpoint, emitter, scheduler }, () => tracker.anonymisingServer());
     const interval = emitter.flushIntervalMs ?? EMITTER_DEFAULTS.flushIntervalMs;
-    tracker.addEmitter(options.promptFirstEvent === false ? sink : promptFirst(sink, () => scheduler.now(), interval));
+    tracker.addEmitter(options.promptFirstEvent === false ? sink : promptFirst(sink, () => scheduler.now(), interval, sink.ready));
   }
   try {
     for (const plugin of o.plugins ?? []) tracker.use(plugin);

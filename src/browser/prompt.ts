@@ -9,10 +9,20 @@ export const isIdle = (sinceLastMs: number, intervalMs: number): boolean => sinc
 
 /**
  * `sink`, with a flush right after each event admitted while idle ({@link isIdle}): the batch holding that one event
- * is sent at once. The sink takes each admission synchronously (the outbox hands it to its emitter at once).
+ * is sent at once. The sink takes each admission synchronously (the outbox hands it to its emitter at once). Before
+ * `ready` (the outbox adopting what earlier pages left) the flush waits for it, so the first answer the collector
+ * gives comes after the adoption, which needs one to settle what was handed off at the last page hide.
  */
-export function promptFirst<S extends Sink>(sink: S, now: () => number, intervalMs: number): Sink {
+export function promptFirst<S extends Sink>(sink: S, now: () => number, intervalMs: number, ready?: Promise<void>): Sink {
   let last = -Infinity;
+  let isReady = ready === undefined;
+  const settle = (): void => void (isReady = true);
+  void ready?.then(settle, settle); // a failed adoption: the outbox works on, and so does this
+  const flushNow = (): void => void sink.flush();
+  const flush = (): void => {
+    if (isReady) flushNow();
+    else void ready!.then(flushNow, flushNow);
+  };
   return {
     name: sink.name,
     outcomes: sink.outcomes,
@@ -25,7 +35,7 @@ export function promptFirst<S extends Sink>(sink: S, now: () => number, interval
               const idle = admission.kind === 'event' && isIdle(at - last, intervalMs);
               if (admission.kind === 'event') last = at;
               subscriber.next(admission);
-              if (idle) void sink.flush();
+              if (idle) flush();
             },
             error: (error: unknown) => subscriber.error(error),
             complete: () => subscriber.complete(),
