@@ -70,5 +70,8 @@ for (const dir of ['collector', 'cli']) {
 const bin = join(root, 'dist/esm/cli/main.js');
 if (existsSync(bin)) chmodSync(bin, 0o755);
 
+// The script-tag build (one IIFE file, dist/rxplow.iife.js).
+await (await import('./build-script-tag.mjs')).buildScriptTag();
+
 // stderr, so that `npm pack --json` (which runs this as prepack) prints only JSON on stdout
-console.error('build: dist/esm + dist/cjs written');
+console.error('build: dist/esm + dist/cjs + dist/rxplow.iife.js written');

@@ -3,6 +3,9 @@
 // EXCLUDING spec/node/** (Node-only specs). spec/browser/** is browser-only
 // (mocha in Node ignores it, see .mocharc.json).
 //
+// `RXPLOW_BROWSER_SPECS=<regex>`: only the spec files whose path (from the repo root) matches, to iterate fast on a
+// few (`RXPLOW_BROWSER_SPECS=identity npm run test:browser`); unset, every spec.
+//
 // `--zone`: bundles spec/browser/zone/** alone, with zone.js loaded first, into .build/browser-zone/specs.js (zone.js
 // patches timers, fetch and listeners globally, so those specs never share a page with the others; the default
 // bundle leaves them out and stays zoneless).
@@ -44,6 +47,7 @@ const rel = (p) => relative(root, p).split(sep).join('/');
 const specs = walk(join(root, 'spec'))
   .filter((p) => !rel(p).startsWith('spec/node/'))
   .filter((p) => rel(p).startsWith('spec/browser/zone/') === zone)
+  .filter((p) => !process.env.RXPLOW_BROWSER_SPECS || new RegExp(process.env.RXPLOW_BROWSER_SPECS).test(rel(p)))
   .sort((a, b) => rel(a).localeCompare(rel(b)));
 
 mkdirSync(outDir, { recursive: true });

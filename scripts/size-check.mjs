@@ -84,6 +84,50 @@ createBrowserTracker({ endpoint: 'https://collector.example.com', appId: 'probe'
 `,
     budget: undefined,
   },
+  browserContinuity: {
+    label: 'C + snowplowCookies, crossDomainLanding, crossDomainLinker, consentSignals (issue 21)',
+    source: `import { createBrowserTracker, snowplowCookies, crossDomainLanding, crossDomainLinker, consentSignals } from 'rxplow/browser';
+createBrowserTracker({ endpoint: 'https://collector.example.com', appId: 'probe', inherit: [snowplowCookies({ write: true }), crossDomainLanding()],
+  consent: consentSignals({ respectDoNotTrack: true }), plugins: [crossDomainLinker({ filter: () => true })] }).trackPageView();
+`,
+    base: 'browser',
+    budget: undefined,
+  },
+  browserEcommerce: {
+    label: 'C + Snowplow ecommerce (trackProductView, trackAddToCart, trackTransaction)',
+    source: `import { createBrowserTracker, trackProductView, trackAddToCart, trackTransaction } from 'rxplow/browser';
+const t = createBrowserTracker({ endpoint: 'https://collector.example.com', appId: 'probe' });
+const p = { id: 'p', category: 'c', price: 1, currency: 'EUR' };
+trackProductView(t, p); trackAddToCart(t, { products: [p], total_value: 1, currency: 'EUR' });
+trackTransaction(t, { transaction_id: 't', revenue: 1, currency: 'EUR', payment_method: 'card', products: [p] });
+`,
+    base: 'browser',
+    budget: undefined,
+  },
+  browserPlugins: {
+    label: 'C + buttonClickTracking, browserContext, performanceNavigationTiming, clientHints',
+    source: `import { createBrowserTracker, buttonClickTracking, browserContext, performanceNavigationTiming, clientHints } from 'rxplow/browser';
+createBrowserTracker({ endpoint: 'https://collector.example.com', appId: 'probe', plugins: [buttonClickTracking()],
+  globalContexts: [browserContext(), performanceNavigationTiming(), clientHints()] }).trackPageView();
+`,
+    base: 'browser',
+    budget: undefined,
+  },
+  scriptTag: {
+    label: 'script tag: dist/rxplow.iife.js (createBrowserTracker + the four modules + the command queue)',
+    // The same entry as scripts/build-script-tag.mjs, from the built dist/esm (ESM here, IIFE there: same code).
+    source: `import { install } from '../../dist/esm/browser/script-tag.js';
+install(window);
+`,
+    budget: undefined,
+  },
+  snowplowScript: {
+    label: "Snowplow's script (the UMD bundle of @snowplow/browser-tracker 4.x, sp.js's core; reference)",
+    source: `import * as sp from '@snowplow/browser-tracker/dist/index.umd.min.js';
+globalThis.snowplow = sp;
+`,
+    budget: undefined,
+  },
   snowplow: {
     label: '@snowplow/browser-tracker newTracker + trackPageView',
     source: `import { newTracker, trackPageView } from '@snowplow/browser-tracker';
@@ -325,7 +369,9 @@ export const PARTS = [
   {
     part: 'browser layer',
     match: (m) => m.module.startsWith('rxplow/browser/') && !m.module.startsWith('rxplow/browser/outbox/'),
-    budget: 3.2 * KIB,
+    // Issue 21 (+1.1 KiB): stored ids checked on read, the host-only → Domain cookie migration, root-domain discovery,
+    // the prompt first event, `tracker.sessions`, and the `inherit`/`consent` seams (the modules behind them are optional).
+    budget: 4.2 * KIB,
   },
   { part: 'outbox', match: (m) => m.module.startsWith('rxplow/browser/outbox/'), budget: 5.8 * KIB },
 ];
@@ -357,6 +403,11 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       `size budgets (esbuild ${(await import('esbuild')).version}: bundle, minify, ESM, browser, ${results[0].target}; gzip level 9)\n`,
     );
     console.log(sizeTable(results));
+    const own = results.filter((r) => PROBES[r.probe].base !== undefined);
+    for (const r of own) {
+      const base = results.find((x) => x.probe === PROBES[r.probe].base && x.resolution === r.resolution);
+      if (base) console.log(`own cost (${r.resolution}): ${r.label}: +${kib(r.gzipBytes - base.gzipBytes)} KiB over C`);
+    }
     if (results.some((r) => r.probe === 'lean'))
       console.log(`\nprobe A by module (esbuild metafile; gzip estimated pro rata from minified bytes):\n`);
     if (results.some((r) => r.probe === 'lean')) console.log(breakdownTable(results, 'lean', { all: args.includes('--all') }));

@@ -34,6 +34,7 @@ describe('rxplow/angular in a zoneless app', function () {
           storage: 'none',
           outbox: { storage: 'memory' },
           emitter: { bufferSize: 10, flushIntervalMs: 60_000 },
+          promptFirstEvent: false,
         }),
       ],
     });

@@ -2,15 +2,19 @@
 // and plugins. A platform layer (rxplow/angular) composes the same parts through the seams below.
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { v4 as uuidv4 } from 'uuid';
-import type { EmitterOptions } from '../emitter/options.js';
+import { EMITTER_DEFAULTS, type EmitterOptions } from '../emitter/options.js';
 import { InvalidOptionsError } from '../errors.js';
 import * as c from '../payload/checks.js';
 import { createTracker } from '../tracker/core.js';
 import { SINKLESS } from '../tracker/options.js';
 import { pageEnricher, sessionEnricher, type PageState } from './enrichers.js';
-import { cookieStore, Identity, localStorageStore } from './identity.js';
+import { withConsent } from './consent.js';
+import { createIdentity } from './continuity.js';
+import type { IdInheritance } from './id-state.js';
+import type { Identity } from './identity.js';
 import { OPTION_CHECKS, pick, type BrowserTrackerOptions } from './options.js';
 import { deviceSubject, inBrowser } from './page.js';
+import { promptFirst } from './prompt.js';
 import { createSink } from './sink.js';
 import { BrowserTracker } from './tracker.js';
 
@@ -49,10 +53,18 @@ function compose(options: BrowserTrackerOptions, entry: Entry): BrowserTracker {
   const active = inBrowser();
   const scheduler = options.scheduler ?? asyncScheduler;
   const newId = typeof options.newId === 'function' ? options.newId : uuidv4;
-  const storage = o.storage ?? 'cookie';
-  const store = !active || storage === 'none' ? undefined : (storage === 'cookie' ? cookieStore : localStorageStore)(o.cookie);
   const anonymous = o.anonymous ?? false;
-  const ids = new Identity(store, o.sessionTimeoutMs ?? 1_800_000, () => scheduler.now(), anonymous && anonymous.mode);
+  const blocked = c.optional(c.func<() => boolean>)(options.consent, 'consent');
+  const ids = createIdentity({
+    active,
+    storage: o.storage ?? 'cookie',
+    cookie: o.cookie,
+    inherit: c.optional(c.arrayOf(c.func<IdInheritance>))(options.inherit, 'inherit'),
+    sessionTimeoutMs: o.sessionTimeoutMs ?? 1_800_000,
+    anonymous: anonymous && anonymous.mode,
+    now: () => scheduler.now(),
+    blocked,
+  });
   const page: PageState = { id: undefined, used: false, url: undefined, referrer: undefined };
   const contexts = options.contexts ?? {};
   const { userId, ...subject } = options.subject ?? {};
@@ -70,7 +82,7 @@ function compose(options: BrowserTrackerOptions, entry: Entry): BrowserTracker {
     appId: options.appId,
     encodeBase64: options.encodeBase64,
     events: options.events,
-    filter: options.filter,
+    filter: withConsent(options.filter, blocked),
     scheduler,
     newId: options.newId,
     subject: { ...(active ? deviceSubject() : { platform: 'web' }), ...subject },
@@ -84,9 +96,11 @@ function compose(options: BrowserTrackerOptions, entry: Entry): BrowserTracker {
   // plugin fails to start: a composition that throws leaves nothing running.
   if (options.endpoint !== undefined && active) {
     const emitter: EmitterOptions = { scheduler, ...options.emitter };
-    tracker.addEmitter(
-      createSink({ ...options.outbox, endpoint: options.endpoint, emitter, scheduler, newId }, () => tracker.anonymisingServer()),
+    const sink = createSink({ ...options.outbox, endpoint: options.endpoint, emitter, scheduler, newId }, () =>
+      tracker.anonymisingServer(),
     );
+    const interval = emitter.flushIntervalMs ?? EMITTER_DEFAULTS.flushIntervalMs;
+    tracker.addEmitter(options.promptFirstEvent === false ? sink : promptFirst(sink, () => scheduler.now(), interval, sink.ready));
   }
   try {
     for (const plugin of o.plugins ?? []) tracker.use(plugin);

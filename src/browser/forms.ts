@@ -7,8 +7,9 @@ import {
   type FormInputType,
   type FormNodeName,
 } from '../events/web.js';
-import type { BrowserPlugin } from './tracker.js';
+import { attributeOf, classesOf, formFields, guarded, isEvent } from './guard.js';
 import { accepts } from './link-clicks.js';
+import type { BrowserPlugin } from './tracker.js';
 
 /** A form field the form schemas describe: `<input>`, `<textarea>` or `<select>`. */
 export type FieldElement = HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement;
@@ -51,48 +52,53 @@ export function formTracking(options: FormTrackingOptions = {}): BrowserPlugin {
   };
   const listen = (name: 'focusin' | 'change', schema: 'focus_form' | 'change_form') =>
     fromEvent(document, name, { capture: true }).pipe(
-      map((event) => event.target),
-      filter((target): target is FieldElement => wanted.has(schema) && isField(target) && fieldOk(target)),
-      map((el) =>
-        formFocusOrChange({
-          schema,
-          formId: formIdOf(el.form),
-          elementId: el.id || el.name || '',
-          nodeName: el.nodeName as FormNodeName,
-          type: typeOf(el),
-          elementClasses: [...el.classList],
-          value: valueOf(el),
+      map(
+        guarded((event) => {
+          const el = event.target;
+          if (!wanted.has(schema) || !isField(el) || !fieldOk(el)) return undefined;
+          return formFocusOrChange({
+            schema,
+            formId: formIdOf(el.form),
+            elementId: el.id || el.name || '',
+            nodeName: el.nodeName as FormNodeName,
+            type: typeOf(el),
+            elementClasses: classesOf(el),
+            value: valueOf(el),
+          });
         }),
       ),
+      filter(isEvent),
     );
   // Built when the tracker starts the module (in a browser), never when the module is configured (maybe on a server).
+  // The form is read through the prototypes' methods: its fields can shadow its own properties (DOM clobbering).
   const submits = () =>
     fromEvent(document, 'submit', { capture: true }).pipe(
-      map((event) => event.target),
-      filter(
-        (form): form is HTMLFormElement => wanted.has('submit_form') && form instanceof HTMLFormElement && accepts(options.forms, form),
-      ),
-      map((form) =>
-        formSubmission({
-          formId: formIdOf(form),
-          formClasses: [...form.classList],
-          elements: [...form.elements]
-            .filter((el): el is FieldElement => isField(el) && (el.name !== '' || el.id !== '') && accepts(options.fields, el))
-            .map((el): FormElement => ({
-              name: el.name || el.id,
-              value: valueOf(el),
-              nodeName: el.nodeName as FormNodeName,
-              type: typeOf(el),
-            })),
+      map(
+        guarded((event) => {
+          const form = event.target;
+          if (!wanted.has('submit_form') || !(form instanceof HTMLFormElement) || !accepts(options.forms, form)) return undefined;
+          return formSubmission({
+            formId: formIdOf(form),
+            formClasses: classesOf(form),
+            elements: formFields(form)
+              .filter((el): el is FieldElement => isField(el) && (el.name !== '' || el.id !== '') && accepts(options.fields, el))
+              .map((el): FormElement => ({
+                name: el.name || el.id,
+                value: valueOf(el),
+                nodeName: el.nodeName as FormNodeName,
+                type: typeOf(el),
+              })),
+          });
         }),
       ),
+      filter(isEvent),
     );
   return (tracker) => merge(listen('focusin', 'focus_form'), listen('change', 'change_form'), submits()).subscribe(tracker.input);
 }
 
-/** A form's `id`, else its `name` attribute, else `''` (and `''` for fields outside a form). */
+/** A form's `id`, else its `name` attribute, else `''` (and `''` for fields outside a form); never the form's own properties. */
 function formIdOf(form: HTMLFormElement | null): string {
-  return form === null ? '' : form.id || form.getAttribute('name') || '';
+  return form === null ? '' : attributeOf(form, 'id') || attributeOf(form, 'name') || '';
 }
 
 /** An input's type when the schemas know it, else `null` (and `null` for textarea and select). */

@@ -1,4 +1,9 @@
+import { Subject, type Observable } from 'rxjs';
 import { v4 as uuid } from 'uuid';
+import { cookieValues, discoverRootDomain, writeCookie, type CookieAttributes } from './cookies.js';
+import { newest, parse, plausibleTime, serialise, type IdState, type InheritedIds, type SessionRecord } from './id-state.js';
+
+export type { IdState, InheritedIds, SessionRecord } from './id-state.js';
 
 /** Where the browser tracker keeps its ids (`duid`, `sid`, `vid`): first-party cookie, localStorage, or memory only. */
 export type StorageKind = 'cookie' | 'localStorage' | 'none';
@@ -7,7 +12,10 @@ export type StorageKind = 'cookie' | 'localStorage' | 'none';
 export interface CookieOptions {
   /** Prefix of the cookie (or localStorage key): the ids live in `<prefix>id`. @default '_rxp_' */
   readonly prefix?: string | undefined;
-  /** The cookie's `Domain` (e.g. `'.example.com'` to share ids with sub-domains). Default: none (a host-only cookie). */
+  /**
+   * The cookie's `Domain` (e.g. `'.example.com'` to share ids with sub-domains), or `'auto'`: the widest domain the
+   * browser accepts (`shop.example.com` → `example.com`, Snowplow's `discoverRootDomain`). Default: none (a host-only cookie).
+   */
   readonly domain?: string | undefined;
   /** The cookie's `Path`. @default '/' */
   readonly path?: string | undefined;
@@ -19,63 +27,52 @@ export interface CookieOptions {
   readonly lifetimeSeconds?: number | undefined;
 }
 
-/** The ids and session state, as stored (one entry, read and written on every event, so tabs share a session). */
-export interface IdState {
-  /** Domain user id (`duid`), a UUID. */
-  duid: string;
-  /** Session index (`vid`): 1 for the first session. */
-  vid: number;
-  /** Session id (`sid`), a UUID. */
-  sid: string;
-  /** When the last event was tracked, in ms since the epoch (on the tracker's scheduler clock). */
-  last: number;
-  /** The previous session's id, or `''`. */
-  prev: string;
-  /** The session's first event id, or `''` until it is known. */
-  firstId: string;
-  /** The session's first event time in ms, or 0. */
-  firstTs: number;
-  /** Events tracked in this session. */
-  index: number;
-}
-
 /** One key/value entry in a cookie or localStorage. Never throws. */
 export interface IdStore {
   /** `client_session`'s `storageMechanism`. */
   readonly mechanism: 'COOKIE_1' | 'LOCAL_STORAGE';
-  read(): string | undefined;
+  /** Every stored value (a host-only and a Domain cookie of the same name may both be there). */
+  read(): string[];
   write(value: string): void;
   clear(): void;
 }
 
-/** The cookie store of the id entry. */
-export function cookieStore(options: CookieOptions = {}): IdStore {
-  const name = `${options.prefix ?? '_rxp_'}id`;
-  const secure = options.secure ?? location.protocol === 'https:';
-  const attributes = (maxAge: number): string =>
-    `; Max-Age=${maxAge}; Path=${options.path ?? '/'}${options.domain ? `; Domain=${options.domain}` : ''}; SameSite=${options.sameSite ?? 'Lax'}${secure ? '; Secure' : ''}`;
-  const set = (cookie: string): void => {
-    try {
-      document.cookie = cookie;
-    } catch {
-      // A sandboxed document: the ids stay in memory.
-    }
+/** The id cookie's attributes from the options (`domain: 'auto'` resolved by `domain()`, called once, when first needed). */
+export function cookieAttributes(options: CookieOptions = {}): () => CookieAttributes {
+  let resolved: CookieAttributes | undefined;
+  return () => {
+    if (resolved) return resolved;
+    const base = {
+      path: options.path ?? '/',
+      sameSite: options.sameSite ?? 'Lax',
+      secure: options.secure ?? location.protocol === 'https:',
+    };
+    const domain = options.domain === 'auto' ? discoverRootDomain(location.hostname, base) : options.domain || undefined;
+    return (resolved = { ...base, domain });
   };
+}
+
+/**
+ * The cookie store of the id entry. With a cookie domain, a host-only cookie of the same name (left by a page that
+ * had no domain set) is deleted at the first write: the Domain cookie replaces it, and never hides behind it.
+ */
+export function cookieStore(options: CookieOptions = {}, attributes = cookieAttributes(options)): IdStore {
+  const name = `${options.prefix ?? '_rxp_'}id`;
+  let migrated = false;
   return {
     mechanism: 'COOKIE_1',
-    read: () => {
-      try {
-        for (const part of document.cookie.split(';')) {
-          const [key, value] = part.trim().split('=');
-          if (key === name && value) return value;
-        }
-      } catch {
-        // Cookies unreadable (sandboxed iframe): as if absent.
-      }
-      return undefined;
+    read: () => cookieValues(name),
+    write: (value) => {
+      const a = attributes();
+      if (a.domain && !migrated) writeCookie(name, '', 0, { ...a, domain: undefined });
+      migrated = true;
+      writeCookie(name, value, options.lifetimeSeconds ?? 63_072_000, a);
     },
-    write: (value) => set(`${name}=${value}${attributes(options.lifetimeSeconds ?? 63_072_000)}`),
-    clear: () => set(`${name}=${attributes(0)}`),
+    clear: () => {
+      const a = attributes();
+      writeCookie(name, '', 0, a);
+      if (a.domain) writeCookie(name, '', 0, { ...a, domain: undefined });
+    },
   };
 }
 
@@ -91,45 +88,46 @@ export function localStorageStore(options: CookieOptions = {}): IdStore {
   };
   return {
     mechanism: 'LOCAL_STORAGE',
-    read: () => attempt((s) => s.getItem(key) ?? undefined),
+    read: () => {
+      const value = attempt((s) => s.getItem(key));
+      return value ? [value] : [];
+    },
     write: (value) => attempt((s) => s.setItem(key, value)),
     clear: () => attempt((s) => s.removeItem(key)),
   };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-/** `duid.vid.sid.last.prev.firstId.firstTs.index` (UUIDs and integers: cookie-safe without encoding). */
-const serialise = (s: IdState): string => [s.duid, s.vid, s.sid, s.last, s.prev, s.firstId, s.firstTs, s.index].join('.');
-
-function parse(text: string | undefined): IdState | undefined {
-  const p = text?.split('.');
-  if (p?.length !== 8 || !UUID.test(p[0]!) || !UUID.test(p[2]!)) return undefined;
-  const [vid, last, firstTs, index] = [p[1], p[3], p[6], p[7]].map(Number) as [number, number, number, number];
-  if (![vid, last, firstTs, index].every(Number.isSafeInteger)) return undefined;
-  return { duid: p[0]!, vid, sid: p[2]!, last, prev: p[4]!, firstId: p[5]!, firstTs, index };
-}
-
 /** The anonymous-tracking modes: `'full'` (no ids at all) and `'session'` (session ids only, in memory). */
 export type AnonymousMode = 'full' | 'session';
+
+const EMPTY: IdState = { duid: '', vid: 0, sid: '', last: 0, prev: '', firstId: '', firstTs: 0, index: 0 };
 
 /**
  * Identity and sessions: the domain user id and the session (id, index, first event, event index) with an
  * inactivity timeout. Each event reads the stored entry (so several tabs share one session), updates it and writes
- * it back; memory holds a copy for when storage is unavailable. Nothing is stored before the first event.
+ * it back; memory holds a copy for when storage is unavailable. Nothing is stored before the first event. Every
+ * stored value is checked on read (id-state.ts): an absurd one is replaced, never sent.
  */
 export class Identity {
+  /** Every session started, as it starts (the event that starts it is being tracked). */
+  readonly sessions: Observable<SessionRecord>;
+  readonly #sessions = new Subject<SessionRecord>();
   #memory: IdState | undefined;
   #mode: AnonymousMode | false;
   #forceNew = false;
+  #adoptable: boolean;
 
   constructor(
     private readonly store: IdStore | undefined,
     private readonly timeoutMs: number,
     private readonly now: () => number,
     mode: AnonymousMode | false,
+    private readonly inherited?: InheritedIds,
+    private readonly blocked?: () => boolean,
   ) {
     this.#mode = mode;
+    this.#adoptable = inherited?.adopt !== undefined;
+    this.sessions = this.#sessions.asObservable();
   }
 
   /** Where the entry is kept now: nowhere in anonymous modes. */
@@ -148,24 +146,40 @@ export class Identity {
 
   /** The current state (not renewed); `undefined` before the first event, after `clear()`, in full anonymous mode. */
   current(): IdState | undefined {
+    const s = this.#read();
+    return s?.sid ? s : undefined;
+  }
+
+  /** The stored entry (the newest sane one), else Snowplow's ids once, else memory. */
+  #read(): IdState | undefined {
     if (this.#mode === 'full') return undefined;
-    return parse(this.#store?.read()) ?? this.#memory;
+    const store = this.#store;
+    const now = this.now();
+    const stored = store ? newest(store.read().map((v) => parse(v, now))) : undefined;
+    if (stored || !store || !this.#adoptable) return stored ?? this.#memory;
+    this.#adoptable = false;
+    return this.inherited!.adopt!(now) ?? this.#memory;
   }
 
   /** For one event: starts a session when there is none or it timed out, counts the event, stores the entry. */
   touch(): IdState | undefined {
     if (this.#mode === 'full') return undefined;
+    if (this.blocked?.()) {
+      this.clear(); // Do Not Track or the opt-out cookie: no id is kept (the event is dropped)
+      return undefined;
+    }
     const now = this.now();
-    const s: IdState = { ...(this.current() ?? { duid: '', vid: 0, sid: '', last: 0, prev: '', firstId: '', firstTs: 0, index: 0 }) };
+    const s: IdState = { ...(this.#read() ?? EMPTY) };
     if (!s.duid) s.duid = uuid();
     if (!s.sid || this.#forceNew || now - s.last > this.timeoutMs) {
-      s.prev = s.sid;
+      s.prev = s.sid || s.prev;
       s.sid = uuid();
       s.vid += 1;
       s.firstId = '';
       s.firstTs = 0;
       s.index = 0;
       this.#forceNew = false;
+      this.#announce(s, now);
     }
     s.last = now;
     s.index += 1;
@@ -173,11 +187,11 @@ export class Identity {
     return s;
   }
 
-  /** Records the session's first event (its `eid` and `dtm`) once. */
+  /** Records the session's first event (its `eid` and `dtm`) once; a time the entry could not hold is left out. */
   firstEvent(state: IdState, eventId: string, timestamp: number): void {
     if (state.firstId) return;
     state.firstId = eventId;
-    state.firstTs = timestamp;
+    state.firstTs = plausibleTime(timestamp, this.now()) ? timestamp : 0;
     this.#save(state);
   }
 
@@ -186,9 +200,11 @@ export class Identity {
     this.#forceNew = true;
   }
 
-  /** Forgets every id, in storage and in memory: the next event starts a new user and session. */
+  /** Forgets every id, in storage (Snowplow's cookies too) and in memory: the next event starts a new user and session. */
   clear(): void {
     this.store?.clear();
+    this.inherited?.clear();
+    this.#adoptable = false;
     this.#memory = undefined;
   }
 
@@ -205,12 +221,26 @@ export class Identity {
       if (this.#memory) this.#save(this.#memory);
       return;
     }
-    this.store?.clear();
+    this.clear();
     this.#memory = mode === 'session' && current ? { ...current, duid: '' } : undefined;
+  }
+
+  #announce(s: IdState, now: number): void {
+    const record: SessionRecord = {
+      sessionId: s.sid,
+      sessionIndex: s.vid,
+      previousSessionId: s.prev || undefined,
+      domainUserId: this.#mode ? undefined : s.duid,
+      timestamp: now,
+    };
+    this.#sessions.next(record);
   }
 
   #save(state: IdState): void {
     this.#memory = state;
-    this.#store?.write(serialise(state));
+    const store = this.#store;
+    if (!store) return;
+    store.write(serialise(state));
+    this.inherited?.write?.(state, this.timeoutMs);
   }
 }

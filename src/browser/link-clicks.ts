@@ -1,5 +1,6 @@
 import { filter, fromEvent, map, merge } from 'rxjs';
 import { linkClick } from '../events/web.js';
+import { guarded, isEvent } from './guard.js';
 import type { BrowserPlugin } from './tracker.js';
 
 /** Options of {@link linkClickTracking}. */
@@ -21,28 +22,24 @@ export function linkClickTracking(options: LinkClickTrackingOptions = {}): Brows
   return (tracker) =>
     merge(fromEvent<MouseEvent>(document, 'click', { capture: true }), fromEvent<MouseEvent>(document, 'auxclick', { capture: true }))
       .pipe(
-        filter((event) => event.button <= 1),
         map(
-          (event) =>
-            (event.target as Partial<Element> | null)?.closest?.('a[href],area[href]') as
-              HTMLAnchorElement | HTMLAreaElement | null | undefined,
-        ),
-        filter(
-          (link): link is HTMLAnchorElement | HTMLAreaElement =>
-            !!link && typeof link.href === 'string' && link.href !== '' && accepts(options.filter, link),
-        ),
-      )
-      .subscribe((link) =>
-        tracker.input.next(
-          linkClick({
-            targetUrl: link.href,
-            elementId: link.id || undefined,
-            elementClasses: link.classList.length > 0 ? [...link.classList] : undefined,
-            elementTarget: link.target || undefined,
-            elementContent: options.trackContent ? (link.textContent ?? '').trim().slice(0, 1000) || undefined : undefined,
+          guarded((event) => {
+            if (event.button > 1) return undefined;
+            const target = event.target as Partial<Element> | null;
+            const link = target?.closest?.('a[href],area[href]') as HTMLAnchorElement | HTMLAreaElement | null | undefined;
+            if (!link || typeof link.href !== 'string' || link.href === '' || !accepts(options.filter, link)) return undefined;
+            return linkClick({
+              targetUrl: link.href,
+              elementId: link.id || undefined,
+              elementClasses: link.classList.length > 0 ? [...link.classList] : undefined,
+              elementTarget: link.target || undefined,
+              elementContent: options.trackContent ? (link.textContent ?? '').trim().slice(0, 1000) || undefined : undefined,
+            });
           }),
         ),
-      );
+        filter(isEvent),
+      )
+      .subscribe(tracker.input);
 }
 
 /** A caller's filter, where a throw means "no" (a bad filter must not break the listener). */

@@ -1,4 +1,5 @@
 // The options of createBrowserTracker: their types, documentation and checks.
+import type { IdInheritance } from './id-state.js';
 import type { SchedulerLike, TeardownLogic } from 'rxjs';
 import type { EmitterOptions } from '../emitter/options.js';
 import type { Sink } from '../emitter/sink.js';
@@ -55,6 +56,11 @@ export interface BrowserTrackerOptions {
    * See "Delivery guarantees". Default: the outbox's defaults (localStorage, 1 000 events, 1 MB, 48 KiB keepalive).
    */
   readonly outbox?: BrowserOutboxOptions | undefined;
+  /**
+   * Send an event that finds the delivery idle (no event in the last `emitter.flushIntervalMs`) at once, without
+   * waiting for the batch timer; batching applies to the events after it. @default true
+   */
+  readonly promptFirstEvent?: boolean | undefined;
   /** More sinks that receive every event (another collector, a test recorder). @default [] */
   readonly sinks?: readonly Sink[] | undefined;
   /**
@@ -66,6 +72,17 @@ export interface BrowserTrackerOptions {
   readonly storage?: StorageKind | undefined;
   /** Name, domain, path, `SameSite`, `Secure` and lifetime of the id cookie (the prefix also names the localStorage key). */
   readonly cookie?: CookieOptions | undefined;
+  /**
+   * Ids from before rxplow, adopted on a first load with no rxplow id, in this order: `snowplowCookies()` (Snowplow's
+   * `_sp_id.*`/`_sp_ses.*`, optionally kept written), `crossDomainLanding()` (the `_sp` link parameter). Optional
+   * modules: a bundle without them carries none of their code. See docs/browser.md, "Migrating from Snowplow". @default []
+   */
+  readonly inherit?: readonly IdInheritance[] | undefined;
+  /**
+   * Whether tracking is forbidden now, asked at every event: `consentSignals({ respectDoNotTrack, optOutCookie })`.
+   * While it says so, events are `dropped` (`filtered`) and the stored ids deleted. Default: tracking is allowed.
+   */
+  readonly consent?: (() => boolean) | undefined;
   /** A session ends after this long without an event (ms); the next event starts a new one. @default 1_800_000 (30 minutes) */
   readonly sessionTimeoutMs?: number | undefined;
   /** Built-in entities: `webPage` (`web_page` 1-0-0, default `true`) and `session` (`client_session` 1-0-2, default `false`). */

@@ -15,6 +15,7 @@ import type { ShutdownReport } from '../tracker/sinks.js';
 import type { SubjectFields } from '../tracker/subject-fields.js';
 import type { BrowserParts } from './compose.js';
 import { isAnonymous, type AnonymousTracking, type BrowserPlugin, type PageViewRecord } from './options.js';
+import type { SessionRecord } from './identity.js';
 
 export type { AnonymousTracking, BrowserPlugin, BrowserTrackerOptions, PageViewRecord } from './options.js';
 
@@ -81,6 +82,11 @@ export class BrowserTracker {
   /** The current (or last) session index (`vid`); `undefined` before the first event and in full anonymous mode. */
   get sessionIndex(): number | undefined {
     return this.#parts.ids.current()?.vid;
+  }
+
+  /** Every session this tracker starts, as its first event is tracked (hot: no replay; see `sessionId` for the current one). */
+  get sessions(): Observable<SessionRecord> {
+    return this.#parts.ids.sessions;
   }
 
   /** The business user id set by `setUserId` (sent as `uid` unless anonymous). */

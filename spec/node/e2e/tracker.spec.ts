@@ -175,4 +175,19 @@ describe('e2e: createBrowserTracker on the wire (Chromium, rxplow collector)', f
     await allGood();
     await context.close();
   });
+
+  it('prompt first event: the page view arrives although the batch timer is a minute; the events after it wait for it', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(server.url({ collector: collector.url, flushIntervalMs: 60_000 }));
+    await pageReady(page);
+    await waitFor('pv', 1); // within until()'s deadline, far below the 60 s batch timer
+    await page.evaluate(() => (window as unknown as { rx: { track(n: number, action: string): string[] } }).rx.track(2, 'after'));
+    await collector.idle();
+    expect(await ofType('se'), 'batched behind the first event').to.have.length(0);
+    await page.evaluate(() => (window as unknown as { rx: { flush(): Promise<void> } }).rx.flush());
+    await waitFor('se', 2);
+    await allGood();
+    await context.close();
+  });
 });
