@@ -88,7 +88,7 @@ const WORKER_FLAGS: readonly FlagHelp[] = [
   ['--consumer-idle-ms N', 'remove other consumers idle this long with nothing pending', String(D.consumerIdleMs)],
   ['--connect-timeout-ms N', 'give up connecting to Redis at start after this long (exit 1)', String(D.connectTimeoutMs)],
   ['--log-interval-ms N', 'while the collector is down or letters are dead, one summary line this often', String(D.logIntervalMs)],
-  ['--verbose', 'also one line per delivered batch and per dead letter', 'off'],
+  ['--verbose', 'print every delivery outcome (a line per batch: sent, retrying, failed, dropped) and every dead letter', 'off'],
   ['--stop-timeout-ms N', 'on SIGTERM/SIGINT, finish in-flight deliveries for at most this long, then exit', String(D.stopTimeoutMs)],
   [
     '--metrics-interval-ms N',

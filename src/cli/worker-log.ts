@@ -1,6 +1,7 @@
 // `rxplow worker`'s log: a line per state change and, while something is wrong, one summary line per interval, never
 // a line per event (`--verbose` adds one per delivered batch and per dead letter).
 import { asyncScheduler, interval, Subscription, type SchedulerLike } from 'rxjs';
+import { formatOutcome } from '../debug.js';
 import type { RedisWorker, RedisWorkerStatus } from '../redis/index.js';
 
 /** Where the log goes and how often summaries come. */
@@ -73,12 +74,8 @@ export function logWorker(
   );
   if (o.verbose)
     subscription.add(
-      worker.outcomes.subscribe((x) => {
-        const what = x.kind === 'dropped' ? `dropped (${x.reason})` : x.kind;
-        const why =
-          x.kind === 'retrying' ? `: ${x.error.message}, again in ${x.delayMs} ms` : x.kind === 'failed' ? `: ${x.error.message}` : '';
-        o.write(`batch: ${count(x.events.length)} ${what}, attempt ${x.attempt}${why}`);
-      }),
+      // One line per batch outcome, with rxplow's debug printer (the demo's and `debugOutcomes`').
+      worker.outcomes.subscribe((x) => o.write(formatOutcome(x))),
     );
   subscription.add(
     interval(o.intervalMs, o.scheduler ?? asyncScheduler).subscribe(() => {

@@ -84,7 +84,8 @@ describe('--verbose', function () {
         );
         child.kill('SIGTERM');
         await exited;
-        expect(out).to.match(/^✔ POST http:\/\/\S+ sent +3 event\(s\) \[se,se,se\] status 200, attempt 1$/m);
+        // Each log line carries the worker's prefix (`rxplow worker <consumer>: `), then the debug printer's line.
+        expect(out).to.match(/^rxplow worker \S+: ✔ POST http:\/\/\S+ sent +3 event\(s\) \[se,se,se\] status 200, attempt 1$/m);
       } finally {
         redis.destroy();
         await collector.close();

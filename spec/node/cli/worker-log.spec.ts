@@ -58,7 +58,10 @@ describe('rxplow worker log (virtual time)', () => {
     } as DeliveryOutcome);
     worker.deadLetters.next({ id: '1-0', eid: 'e', kind: 'poison', reason: 'read 4 times', status: undefined });
     log.unsubscribe();
-    expect(lines).to.deep.equal(['batch: 2 sent, attempt 1', 'dead letter 1-0 (eid e, poison): read 4 times']);
+    expect(lines).to.deep.equal([
+      '✔ POST x   sent     2 event(s) [,] status 200, attempt 1',
+      'dead letter 1-0 (eid e, poison): read 4 times',
+    ]);
   });
 
   it('groups thousands with a space', () => {
