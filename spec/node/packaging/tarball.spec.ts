@@ -28,7 +28,8 @@ const entries = Object.keys(pkg.exports)
   .filter((key) => key !== './package.json')
   .map((key) => (key === '.' ? pkg.name : `${pkg.name}/${key.slice(2)}`));
 /** The entries for Node (CJS and ESM builds); rxplow/browser and rxplow/angular are ESM only, for browsers and bundlers. */
-const ESM_ONLY = ['./browser', './angular'];
+// ESM only by design: the browser and Angular entries (bundlers), and rxplow/generate (a Node build-time tool, ESM).
+const ESM_ONLY = ['./browser', './angular', './generate'];
 const rxjsVersion = versionOf('rxjs');
 /**
  * rxplow/angular's optional peers (and theirs), so that its entry loads too, on Node, as in SSR (no browser global at
@@ -134,7 +135,7 @@ describe('packaging (npm pack → install → use)', function () {
       run(process.execPath, [bin('@arethetypeswrong/cli', 'dist/index.js'), tarball, '--format', 'ascii', '--entrypoints', ...node], root),
       'attw',
     );
-    // rxplow/browser and rxplow/angular are ESM only (import(), bundlers): checked under the esm-only profile
+    // rxplow/browser, rxplow/angular and rxplow/generate are ESM only: checked under the esm-only profile
     ok(
       run(
         process.execPath,
