@@ -59,7 +59,15 @@ for (const step of steps) {
   }
   console.log(`\n=== ${step.name}`);
   const s0 = Date.now();
-  const r = spawnSync(process.execPath, step.cmd, { cwd: root, stdio: 'inherit', env: { ...process.env, ...step.env } });
+  // A step that hangs (a handle some spec left open) fails after 40 minutes instead of holding CI to its limit.
+  const r = spawnSync(process.execPath, step.cmd, {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, ...step.env },
+    timeout: 40 * 60 * 1000,
+    killSignal: 'SIGKILL',
+  });
+  if (r.error) console.log(`=== ${step.name}: ${r.error.message}`);
   let ok = r.status === 0;
   if (step.totals) {
     if (existsSync(step.totals)) {

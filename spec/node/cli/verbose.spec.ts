@@ -1,7 +1,7 @@
 // `--verbose` (issue 19): `rxplow collector --verbose` prints every error of a bad event (not "(+1 more)") and each good
 // event's fields; `rxplow worker --verbose` prints every delivery outcome with the debug printer (`debugOutcomes`).
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { parseCommandLine, USAGE } from '../../../src/cli/args.js';
 import { WORKER_USAGE } from '../../../src/cli/worker-args.js';
 import { createTracker, structEvent } from '../../../src/index.js';
@@ -67,26 +67,30 @@ describe('--verbose', function () {
       const server = await RedisServer.start();
       const collector = await LoopbackCollector.start();
       const redis = await client(server.url);
+      let child: ChildProcess | undefined;
       try {
         const tracker = createTracker(new RedisQueueEmitter({ redis, stream: 'verbose:events', maxLen: 10_000 }));
         for (let i = 0; i < 3; i++) tracker.track(structEvent({ category: 'cli', action: 'a', value: i }));
         await tracker.shutdown();
         const worker = ['worker', '--redis', server.url, '--stream', 'verbose:events', '--collector', collector.url, '--verbose'];
-        const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...worker, '--block-ms', '100'], {
+        const worker$ = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...worker, '--block-ms', '100'], {
           cwd: REPO_ROOT,
           stdio: ['ignore', 'pipe', 'pipe'],
         });
         let out = '';
-        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-        const exited = new Promise((resolve) => child.on('exit', resolve));
+        child = worker$;
+        worker$.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        const exited = new Promise((resolve) => worker$.on('exit', resolve));
         await waitFor(`a sent line (stdout: ${out})`, () =>
           /✔ POST http:\/\/127\.0\.0\.1:\d+\/com\.snowplowanalytics\.snowplow\/tp2 sent/.test(out),
         );
-        child.kill('SIGTERM');
+        worker$.kill('SIGTERM');
         await exited;
         // Each log line carries the worker's prefix (`rxplow worker <consumer>: `), then the debug printer's line.
         expect(out).to.match(/^rxplow worker \S+: ✔ POST http:\/\/\S+ sent +3 event\(s\) \[se,se,se\] status 200, attempt 1$/m);
       } finally {
+        // A failed wait must not leave the worker running (mocha would wait for it forever).
+        child?.kill('SIGKILL');
         redis.destroy();
         await collector.close();
         await server.stop();
