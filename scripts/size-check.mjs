@@ -49,7 +49,8 @@ createTracker(new Emitter('https://c.example.com'), { appId: 'a' }).track(pageVi
     target: { default: 14 * KIB, es2015: 14 * KIB },
     // Measured at the lean core's landing (after the size pass): 23.65 / 22.00 KiB (+1% headroom); i.e. no larger than the classic
     // Tracker was before this wave, although it now carries issue 9's hardening.
-    budget: { default: 24_400, es2015: 22_700 },
+    // Issue 20: ky loads on demand, so the ceiling is the first load, measured when that landed (20.78 / 19.10 KiB) + 3%.
+    budget: { default: 21_900, es2015: 20_150 },
   },
   classic: {
     label: 'B: new Tracker(...).trackPageView',
@@ -64,7 +65,8 @@ tracker.trackPageView({ pageUrl: location.href, pageTitle: document.title });
     target: { default: 24_620, es2015: 22_896 },
     // Measured at the lean core's landing: 26.63 / 24.82 KiB (+2.6 / +2.5 KiB: global contexts, views, filter and the
     // eventFields seam of issue 11, and issue 9's hardening: JSON walk, Unicode, header and duration checks).
-    budget: { default: 27_600, es2015: 25_800 },
+    // Issue 20: first load (ky deferred), measured when that landed (23.83 / 21.97 KiB) + 3%.
+    budget: { default: 25_150, es2015: 23_200 },
   },
   browser: {
     label: 'C: createBrowserTracker + trackPageView (rxplow/browser)',
