@@ -1,34 +1,22 @@
-import { map, type Observable, type SchedulerLike } from 'rxjs';
+import { map, type Observable } from 'rxjs';
 import type { Payload } from '../payload/payload.js';
-import { runAttempts, type Settlement } from './attempts.js';
+import { runAttempts, type AttemptEngine, type Settlement } from './attempts.js';
 import type { QueuedEvent } from './batch.js';
-import type { ResolvedRetryOptions } from './options.js';
 import { eventsAsSent, type CollectorRequest } from './request.js';
 import type { Transport } from './transport.js';
 
 export { unexpected, type Settlement } from './attempts.js';
 
-/** Everything the delivery of one batch over HTTP depends on: explicit inputs, no hidden state. */
-export interface DeliveryEnvironment {
-  /** The name outcomes carry. */
-  readonly name: string;
+/**
+ * Everything the delivery of one batch over HTTP depends on: explicit inputs, no hidden state. The attempt engine's
+ * settings (name, scheduler, `timeoutMs`, retry policy, `isSuccess`, jitter, `retryNow`), plus how an attempt is made.
+ */
+export interface DeliveryEnvironment extends Omit<AttemptEngine, 'attempt' | 'where'> {
   /** The collector URL, for errors. */
   readonly url: string;
   readonly transport: Transport;
   /** Builds an attempt's request from its queued events, the same events as sent (with `stm`), and `stm`. */
   readonly buildRequest: (items: readonly QueuedEvent[], events: readonly Payload[], sentAt: number) => CollectorRequest;
-  /** Every timer (attempt timeouts, retry delays) and clock reading (`stm`, elapsed time) goes through it. */
-  readonly scheduler: SchedulerLike;
-  /** Per-attempt timeout, in ms. */
-  readonly timeoutMs: number;
-  /** The retry policy. */
-  readonly retry: ResolvedRetryOptions;
-  /** Decides which HTTP statuses mean delivered. */
-  readonly isSuccess: (status: number) => boolean;
-  /** A number in [0, 1) for jitter. @default Math.random */
-  readonly random?: (() => number) | undefined;
-  /** Each emission ends every pending retry's backoff at once. Default: none. */
-  readonly retryNow?: Observable<unknown> | undefined;
 }
 
 /**

@@ -22,7 +22,8 @@ export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
     if (key === 'NODE_OPTIONS' || key.startsWith('npm_') || key === 'NODE_ENV') continue;
     env[key] = value;
   }
-  return { ...env, ...extra };
+  // No colours: runners that detect CI (CI=true) colour their summaries, which the specs read as plain text.
+  return { ...env, NO_COLOR: '1', FORCE_COLOR: '0', ...extra };
 }
 
 export function run(

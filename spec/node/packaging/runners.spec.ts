@@ -167,7 +167,8 @@ describe('packaging: the test runners and loaders of a Node project load every N
   }
 
   it('Vitest', () => {
-    expect(node(['node_modules/vitest/vitest.mjs', 'run', '--root', 'vitest'], 'vitest')).to.match(/Tests\s+1 passed \(1\)/);
+    const plain = node(['node_modules/vitest/vitest.mjs', 'run', '--root', 'vitest'], 'vitest').replace(/\u001b\[[0-9;]*m/g, '');
+    expect(plain).to.match(/Tests\s+1 passed \(1\)/);
   });
 
   it('node:test, CommonJS and ESM', () => {
