@@ -414,15 +414,21 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       console.log(`\nprobe A by module (esbuild metafile; gzip estimated pro rata from minified bytes):\n`);
     if (results.some((r) => r.probe === 'lean')) console.log(breakdownTable(results, 'lean', { all: args.includes('--all') }));
   }
-  const generated = await measureGeneratedEvent({ target: opt('target') ?? TARGET, root: opt('root') ?? ROOT });
+  // --root may be a checkout from before rxplow/generate: then probe G is not measured there.
+  const root = opt('root') ?? ROOT;
+  const generated = existsSync(join(root, 'dist/esm/generate/index.js'))
+    ? await measureGeneratedEvent({ target: opt('target') ?? TARGET, root })
+    : undefined;
   if (!args.includes('--json'))
     console.log(
-      `\n${generated.label}: +${generated.addedGzipBytes} B min+gzip (${generated.withGenerated} B with it, ${generated.byHand} B by hand; budget ${generated.budget} B): ${generated.ok ? 'ok' : 'OVER'}`,
+      generated === undefined
+        ? `\n${GENERATED_EVENT.label}: not measured (${root} has no rxplow/generate)`
+        : `\n${generated.label}: +${generated.addedGzipBytes} B min+gzip (${generated.withGenerated} B with it, ${generated.byHand} B by hand; budget ${generated.budget} B): ${generated.ok ? 'ok' : 'OVER'}`,
     );
   const parts = partsTable(results);
   if (parts.table && !args.includes('--json')) console.log(`\n${parts.table}`);
   const over = results.filter((r) => r.ok === false);
-  if (!generated.ok)
+  if (generated?.ok === false)
     over.push({ probe: 'generated', resolution: 'default', gzipBytes: generated.addedGzipBytes, budget: generated.budget });
   if (parts.over.length) console.error(`\nsize-check: part budget(s) exceeded: ${parts.over.map((x) => x.part).join('; ')}`);
   if (over.length || parts.over.length) {

@@ -1,5 +1,6 @@
 // The development-only runtime check of the constructors `rxplow generate` writes: a small interpreter of the JSON
 // Schema (draft-04) keywords Iglu schemas use. Pure; the collector's ajv stays the authority (formats are checked loosely).
+import { isDevelopment } from '../dev-mode.js';
 import { InvalidEventError } from '../errors.js';
 
 /** A JSON Schema (draft-04) as the generated module embeds it: the schema's own JSON, without descriptions. */
@@ -15,12 +16,13 @@ interface Problem {
 }
 
 /**
- * The runtime check for one schema (used by generated modules, only in development, see `isDevelopment`): the first
- * value that breaks the schema throws `InvalidEventError` with the value's path (`event.data.items[0].sku`) and the
- * schema path (`#/properties/items/items/properties/sku/maxLength`).
+ * The runtime check for one schema (used by generated modules): in development (`isDevelopment()`, asked on every
+ * call; elsewhere it does nothing) the first value that breaks the schema throws `InvalidEventError` with the value's
+ * path (`event.data.items[0].sku`) and the schema path (`#/properties/items/items/properties/sku/maxLength`).
  */
 export function schemaCheck(schema: JsonSchema, uri: string): DataCheck {
   return (data, field) => {
+    if (!isDevelopment()) return;
     const problem = problemOf(schema, data, '', '#');
     if (problem) throw new InvalidEventError(field + problem.path, `${problem.message} (${uri} ${problem.keyword})`);
   };

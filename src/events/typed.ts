@@ -1,6 +1,5 @@
 // The runtime half of `rxplow generate`: constructors for one Iglu schema, as a self-describing event and as an entity.
 // Generated modules call these (one call per schema version, marked pure, so a bundler keeps only what an app uses).
-import { isDevelopment } from '../dev-mode.js';
 import { DATA_CHECK, SelfDescribingJson } from '../payload/self-describing-json.js';
 import type { DataCheck } from './schema-check.js';
 import type { EventOf } from './definition.js';
@@ -37,9 +36,8 @@ export interface TypedEntityConstructor<T extends object, S extends string = str
 function checked<T extends object, S extends string>(schema: S, data: T, source: (() => DataCheck | undefined) | undefined) {
   const json = new SelfDescribingJson(schema, data) as TypedSelfDescribingJson<T, S>;
   const check = source?.();
-  // Run at tracking (checkSelfDescribing), in development only.
-  if (check !== undefined)
-    Object.defineProperty(json, DATA_CHECK, { value: (d: unknown, field: string) => isDevelopment() && check(d, field) });
+  // Run at tracking (checkSelfDescribing); the check itself does nothing outside development (schemaCheck).
+  if (check !== undefined) Object.defineProperty(json, DATA_CHECK, { value: check });
   return json;
 }
 
