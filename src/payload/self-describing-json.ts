@@ -50,7 +50,7 @@ export const DATA_CHECK: unique symbol = Symbol.for('rxplow.dataCheck') as never
 
 /**
  * Validates a `{schema, data}` value given by a caller (a class instance or plain data). A plain object's `schema` and
- * `data` are read once, into a new frozen object: what is checked is what is used later.
+ * `data` are read once, into a new object: what is checked is what is used later.
  */
 export function checkSelfDescribing(value: unknown, field: string): SelfDescribing {
   if (typeof value !== 'object' || value === null) throw new InvalidEventError(field, 'expected a SelfDescribingJson');
@@ -60,7 +60,7 @@ export function checkSelfDescribing(value: unknown, field: string): SelfDescribi
   const { schema, data } = value as Partial<SelfDescribing>;
   checkIgluUri(schema, `${field}.schema`);
   if (typeof data !== 'object' || data === null) throw new InvalidEventError(`${field}.data`, 'expected an object or array');
-  return Object.freeze({ schema: schema as string, data });
+  return { schema: schema as string, data };
 }
 
 /** An entity read once, at its check: its schema and its JSON text (`{"schema":…,"data":…}`), which is what is sent. */

@@ -1,7 +1,6 @@
 import { InvalidEventError, InvalidOptionsError } from '../errors.js';
-import { assertJsonData } from '../payload/json.js';
 import type { Payload } from '../payload/payload.js';
-import { checkSelfDescribing, snapshotEntity, type EntitySnapshot, type SelfDescribing } from '../payload/self-describing-json.js';
+import { snapshotEntity, type EntitySnapshot, type SelfDescribing } from '../payload/self-describing-json.js';
 
 /** What a global-context generator is told about the event it is called for. */
 export interface GlobalContextEvent {
@@ -35,7 +34,8 @@ export type GlobalContext = SelfDescribing | GlobalContextGenerator | Conditiona
 /** A global context, checked and normalised once, when it is added. */
 export interface GlobalContextRule {
   readonly entry: GlobalContext;
-  readonly context: readonly SelfDescribing[] | GlobalContextGenerator;
+  /** Entities snapshotted when the rule was added (their check), or a generator whose results are checked per event. */
+  readonly context: readonly EntitySnapshot[] | GlobalContextGenerator;
   readonly kinds: ReadonlySet<string> | undefined;
   readonly schemas: readonly RegExp[] | undefined;
 }
@@ -65,11 +65,8 @@ export function toGlobalContextRule(entry: GlobalContext, option: string): Globa
   }
 }
 
-function checkEntity(entity: unknown, field: string): SelfDescribing {
-  const checked = checkSelfDescribing(entity, field);
-  assertJsonData(checked.data, `${field}.data`);
-  return checked;
-}
+/** A fixed entity is checked, and so snapshotted, once: when it is added. */
+const checkEntity = (entity: unknown, field: string): EntitySnapshot => snapshotEntity(entity, field);
 
 function schemaPattern(glob: string): RegExp {
   const escaped = glob.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\/]/g, '\\$&'));
@@ -93,7 +90,7 @@ export function resolveGlobalContexts(
     if (rule.kinds !== undefined && !rule.kinds.has(kind)) continue;
     if (rule.schemas !== undefined && (schema === undefined || !rule.schemas.some((pattern) => pattern.test(schema)))) continue;
     if (typeof rule.context !== 'function') {
-      for (let j = 0; j < rule.context.length; j++) out.push(snapshotEntity(rule.context[j], `globalContexts[${i}]`));
+      out.push(...rule.context);
       continue;
     }
     const made = rule.context({ kind, payload, schema });
