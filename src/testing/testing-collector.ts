@@ -1,4 +1,5 @@
-import { eventNameOf, readRequestEvents, schemaMatches, unwrapEvent, type SelfDescribingData } from '../payload/decode.js';
+import { schemaMatches, type SelfDescribingData } from '../payload/decode.js';
+import { recordRequest } from './records.js';
 
 /** How the collector answers one request. A bare number is shorthand for `{ status }`. */
 export interface ResponseScript {
@@ -220,56 +221,6 @@ export function createTestingCollector(options: TestingCollectorOptions = {}): T
 
 function toScript(response: ScriptedResponse): ResponseScript {
   return typeof response === 'number' ? { status: response } : response;
-}
-
-function recordRequest(index: number, request: Request, body: string | undefined): CollectedRequest {
-  const method = request.method.toUpperCase() === 'GET' ? 'GET' : 'POST';
-  const read = readRequestEvents(method, request.url, body);
-  const errors = [...read.errors];
-  const events = read.events.map((raw, position): CollectedEvent => {
-    const event = decodeEvent(raw, method, index);
-    errors.push(...event.errors.map((error) => `event ${position}: ${error}`));
-    return event;
-  });
-  const headers: Record<string, string> = {};
-  request.headers.forEach((value, name) => {
-    headers[name] = value;
-  });
-  return {
-    index,
-    method: request.method,
-    url: request.url,
-    path: new URL(request.url).pathname,
-    headers,
-    body,
-    events,
-    errors,
-    outcome: 'pending',
-  };
-}
-
-function decodeEvent(raw: Readonly<Record<string, unknown>>, method: 'GET' | 'POST', requestIndex: number): CollectedEvent {
-  const errors: string[] = [];
-  const fields: Record<string, string> = {};
-  for (const [key, value] of Object.entries(raw)) {
-    if (typeof value !== 'string') errors.push(`field "${key}" is a ${value === null ? 'null' : typeof value}, not a string`);
-    fields[key] = typeof value === 'string' ? value : JSON.stringify(value);
-  }
-  const unwrapped = unwrapEvent(raw);
-  errors.push(...unwrapped.errors);
-  const eventType = fields['e'] ?? '';
-  return {
-    eventType,
-    eventName: eventNameOf(fields['e']),
-    eventId: fields['eid'],
-    schema: unwrapped.unstruct?.schema,
-    data: unwrapped.unstruct?.data,
-    contexts: unwrapped.contexts,
-    fields,
-    method,
-    requestIndex,
-    errors,
-  };
 }
 
 /** Resolves after `ms` (at once for 0); rejects with the signal's reason (an AbortError) if it aborts first, like fetch. */
