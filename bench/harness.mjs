@@ -62,10 +62,10 @@ function stop(child) {
 /**
  * One run: a fresh sink, a fresh driver, N events. Resolves to a result (never rejects for a tracker's failure:
  * timeouts, stalls and crashes are results).
- * @param {{driver: string, n: number, faultRate?: number, seed?: number, timeoutMs: number, execArgv?: string[], options?: object}} spec
+ * @param {{driver: string, file?: string, env?: Record<string, string>, n: number, faultRate?: number, seed?: number, timeoutMs: number, execArgv?: string[], options?: object}} spec
  */
 export async function runOne(spec) {
-  const { driver, n, faultRate = 0, seed = 42, timeoutMs, execArgv = [], options } = spec;
+  const { driver, n, faultRate = 0, seed = 42, timeoutMs, execArgv = [], options, env } = spec;
   const sink = fork(join(BENCH_DIR, 'sink.mjs'), [JSON.stringify({ n, faultRate, seed })], {
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
@@ -84,9 +84,10 @@ export async function runOne(spec) {
     };
 
     const started = process.hrtime.bigint();
-    child = fork(join(BENCH_DIR, 'drivers', `${driver}.mjs`), [JSON.stringify({ port, n, options })], {
+    child = fork(join(BENCH_DIR, 'drivers', `${spec.file ?? driver}.mjs`), [JSON.stringify({ port, n, options })], {
       stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
       execArgv,
+      env: env ? { ...process.env, ...env } : process.env,
       cwd: ROOT,
     });
     let stderr = '';

@@ -1,4 +1,6 @@
 // npm run bench [-- --quick] [-- --reps=N] [-- --no-1m] [-- --no-write] [-- --only=100k,d100k,redis,backlog,angular]
+// [-- --baseline=<checkout>]: also runs the rxplow driver on <checkout>/dist/esm (an older commit, built), interleaved,
+// and prints a before/after table (rxplow ÷ baseline per measure).
 // Side-by-side benchmark: rxplow vs @snowplow/node-tracker vs a plain-fetch floor, each run in a fresh driver
 // process against a fresh loopback sink (bench/sink.mjs). Prints a table of medians, ranges and ratios, checks the
 // targets of issues 6, 9 (defaults variant) and 11 (size budgets, scripts/size-check.mjs), and writes
@@ -7,7 +9,7 @@
 import { execSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, totalmem, availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { bundleMarkdown, measureBundles } from './bundle-size.mjs';
 import { BENCH_DIR, DRIVERS, ensureBuilt, ROOT, runOne } from './harness.mjs';
 import { runRedisBench } from './redis.mjs';
@@ -21,7 +23,12 @@ const quick = flag('quick');
 const reps = Number(value('reps') ?? (quick ? 1 : 3));
 const only = value('only')?.split(',');
 const with1M = !quick && !flag('no-1m');
-const write = flag('write') || (!quick && !only && !flag('no-write'));
+const baseline = value('baseline');
+const write = flag('write') || (!quick && !only && !baseline && !flag('no-write'));
+// The drivers of this run: the baseline (an older build of rxplow) runs right after rxplow in every repetition.
+const RUN_DRIVERS = baseline ? [...DRIVERS.slice(0, 2), 'baseline', ...DRIVERS.slice(2)] : DRIVERS;
+const driverSpec = (driver) =>
+  driver === 'baseline' ? { file: 'rxplow', env: { RXPLOW_BENCH_DIST: resolve(baseline, 'dist/esm/index.js') } } : {};
 
 const DEFAULTS = { variant: 'defaults' };
 const SCENARIOS = [
@@ -47,11 +54,11 @@ ensureBuilt();
 const results = [];
 for (let rep = 0; rep < reps; rep++) {
   for (const sc of SCENARIOS) {
-    for (const driver of DRIVERS) {
+    for (const driver of RUN_DRIVERS) {
       const custom = driver === 'snowplow' ? sc.snowplow : undefined;
       if (custom?.reps !== undefined && rep >= custom.reps) continue;
       const timeoutMs = custom?.timeoutMs ?? sc.timeoutMs;
-      const r = await runOne({ driver, n: sc.n, faultRate: sc.faultRate ?? 0, seed: 42 + rep, timeoutMs, options: sc.options });
+      const r = await runOne({ driver, ...driverSpec(driver), n: sc.n, faultRate: sc.faultRate ?? 0, seed: 42 + rep, timeoutMs, options: sc.options });
       r.scenario = sc.id;
       r.rep = rep;
       r.timeoutMs = timeoutMs;
@@ -349,8 +356,21 @@ functions to bench/PROFILE.md (\`--variant=defaults\`: the defaults variant, to 
 ${notes}
 `;
 
+// Before/after (--baseline): this build next to an older one, per scenario and measure, in the same run.
+function baselineTable() {
+  const head = ['| scenario | measure | baseline | rxplow | rxplow ÷ baseline | baseline ÷ floor | rxplow ÷ floor |', '|---|---|---|---|---|---|---|'];
+  const rows = SCENARIOS.flatMap((sc) =>
+    MEASURES.filter((m) => m.better).map((m) => {
+      const [f, x, b] = ['floor', 'rxplow', 'baseline'].map((d) => agg(sc.id, d, m.key));
+      return `| ${sc.id} | ${m.label} | ${cell(b, m.fmt)} | ${cell(x, m.fmt)} | ${fx(ratio(x, b))} | ${fx(ratio(b, f))} | ${fx(ratio(x, f))} |`;
+    }),
+  );
+  return `## Before/after: rxplow against the baseline build (${baseline})\n\n${[...head, ...rows].join('\n')}`;
+}
+
 console.log(
   '\n' +
+    (baseline ? baselineTable() + '\n\n' : '') +
     SCENARIOS.map(scenarioTable).join('\n\n') +
     '\n\n' +
     variantTable +

@@ -52,7 +52,10 @@ export class CoreTracker {
   readonly #sinks: SinkSet;
   /** The checked options (one field: each private field costs bytes where they are down-levelled). */
   readonly #o: ResolvedTrackerOptions;
+  /** The enrichers before global contexts (the `enrichers` option, then `eventFields`). */
   readonly #enrichers: readonly Enricher[];
+  /** The same, then global contexts: what runs while there is a rule (no step at all per event while there is none). */
+  readonly #withGlobal: readonly Enricher[];
   #rules: readonly GlobalContextRule[] = [];
   #subject: SubjectFields;
   #common: Readonly<Record<string, string>>;
@@ -68,11 +71,8 @@ export class CoreTracker {
     this.#subject = resolved.subject;
     this.#common = commonFields(this.#o, this.#subject);
     this.#rules = resolved.globalContexts.map((entry, i) => toGlobalContextRule(entry, `globalContexts[${i}]`));
-    this.#enrichers = [
-      ...resolved.enrichers,
-      ...(resolved.eventFields ? [eventFieldsEnricher(resolved.eventFields)] : []),
-      globalContextsEnricher(() => this.#rules),
-    ];
+    this.#enrichers = [...resolved.enrichers, ...(resolved.eventFields ? [eventFieldsEnricher(resolved.eventFields)] : [])];
+    this.#withGlobal = [...this.#enrichers, globalContextsEnricher(() => this.#rules)];
     this.payloads = this.#admissions.pipe(
       filter((a) => a.payload !== undefined),
       map((a) => a.payload!),
@@ -208,7 +208,7 @@ export class CoreTracker {
     const own = (checked.context ?? []) as readonly EntitySnapshot[];
     const context = scope.context.length === 0 ? own : [...own, ...scope.context];
     const failure: EnrichmentFailure = {};
-    const enrichers = this.#enrichers;
+    const enrichers = this.#rules.length === 0 ? this.#enrichers : this.#withGlobal;
     const payloads = assemblePayloads(wire, {
       eventId: checked.eventId ?? this.#o.newId(),
       newId: this.#o.newId,
@@ -217,7 +217,7 @@ export class CoreTracker {
       common: subject ? commonFields(this.#o, subject) : this.#common,
       context,
       encodeBase64: this.#o.encodeBase64,
-      enrich: (payload, w) => runEnrichers(enrichers, definition.kind, payload, w, failure),
+      enrich: enrichers.length === 0 ? undefined : (payload, w) => runEnrichers(enrichers, definition.kind, payload, w, failure),
     });
     if (failure.error) {
       // An enricher failed: the event was built without it and goes to no collector.
