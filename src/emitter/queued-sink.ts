@@ -245,7 +245,7 @@ export abstract class QueuedSink implements Sink {
   #publish({ outcome, items }: Settlement, single = false): void {
     if (outcome.kind === 'retrying') for (const item of items) this.#attempts.set(item.seq, outcome.attempt);
     else {
-      for (const item of items) this.#attempts.delete(item.seq);
+      if (this.#attempts.size > 0) for (const item of items) this.#attempts.delete(item.seq);
       const counted = outcome.kind === 'dropped' && outcome.reason === 'abandoned' ? 'abandoned' : outcome.kind;
       this.#counts[counted] += single ? 1 : outcome.events.length;
     }
