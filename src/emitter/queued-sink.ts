@@ -40,6 +40,11 @@ export interface RestoredEvent {
   readonly payload: Payload;
   /** Carried on the queued event (`QueuedEvent.ref`), so the store's settlements reach its own record directly. */
   readonly ref?: unknown;
+  /**
+   * `JSON.stringify(payload)` exactly, when the store keeps that text (a Redis entry): a POST emitter then measures
+   * and sends it as it is instead of serialising the payload again. It must not contain `stm`.
+   */
+  readonly json?: string | undefined;
 }
 
 /**
@@ -83,7 +88,7 @@ export abstract class QueuedSink implements Sink {
   }
 
   /** An accepted event's encoded form (if the sink keeps one) and what it costs a batch, in bytes. May throw. */
-  protected abstract measure(payload: Payload): { readonly encoded?: string | undefined; readonly bytes: number };
+  protected abstract measure(payload: Payload, json?: string): { readonly encoded?: string | undefined; readonly bytes: number };
 
   /** One batch's whole delivery, as settlements; it should never error (what it throws is settled as `error`). */
   protected abstract deliver(batch: readonly QueuedEvent[]): Observable<Settlement>;
@@ -109,13 +114,13 @@ export abstract class QueuedSink implements Sink {
    * each is settled `dropped` (`shutdown`), which a durable store takes as "keep it". Never throws.
    */
   restore(events: Iterable<RestoredEvent>): void {
-    for (const { payload, ref } of events) {
+    for (const { payload, ref, json } of events) {
       try {
         if (this.#closed) {
           this.#publish({ outcome: dropped(this.name, 'shutdown', [payload], undefined), items: [{ seq: -1, payload, bytes: 0, ref }] });
           continue;
         }
-        this.#enqueue(payload, ref);
+        this.#enqueue(payload, ref, false, json);
       } catch (error) {
         this.#publish(unexpected(this.name, [{ seq: -1, payload, bytes: 0, ref }], error, 'restoring an event'));
       }
@@ -224,9 +229,9 @@ export abstract class QueuedSink implements Sink {
   }
 
   /** Measures, asks the store (new events only), holds and queues one event. */
-  #enqueue(payload: Payload, ref: unknown, ask = false): void {
-    const { encoded, bytes } = this.measure(payload);
-    const candidate: QueuedEvent = { seq: this.#seq, payload, encoded, bytes, ref };
+  #enqueue(payload: Payload, ref: unknown, ask = false, json?: string): void {
+    const { encoded, bytes } = this.measure(payload, json);
+    const candidate: QueuedEvent = { seq: this.#seq, payload, encoded, bytes, ref, json };
     if (!fitsAlone(bytes, this.#config.limits)) return this.#drop('oversize', payload, candidate);
     const refused = ask ? this.#ledger.refuse?.(candidate) : undefined;
     if (refused !== undefined) return this.#drop(refused, payload);
