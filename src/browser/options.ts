@@ -110,6 +110,17 @@ export interface BrowserTrackerOptions {
   readonly scheduler?: SchedulerLike | undefined;
 }
 
+/** The anonymous-tracking state a tracker and its sink share (the tracker switches it, the sink reads it per request). */
+export interface Privacy {
+  anonymous: false | AnonymousTracking;
+  /** Flushes still running since server anonymisation was switched off: the header stays until they resolve. */
+  headerHolds: number;
+}
+
+/** Whether a request sent now carries `SP-Anonymous: *`. */
+export const anonymisingServer = (privacy: Privacy): boolean =>
+  (privacy.anonymous && privacy.anonymous.serverAnonymisation === true) || privacy.headerHolds > 0;
+
 export const isAnonymous = (value: unknown, field: string): false | AnonymousTracking => {
   if (value === false) return false;
   return c.objectOf<AnonymousTracking>({ mode: c.oneOf(['full', 'session']), serverAnonymisation: c.optional(c.boolean) })(value, field);
