@@ -9,7 +9,7 @@ import type { GlobalContext } from '../tracker/global-contexts.js';
 import type { TrackerOptions } from '../tracker/options.js';
 import type { SubjectFields } from '../tracker/subject-fields.js';
 import type { AnonymousMode, CookieOptions, StorageKind } from './identity.js';
-import type { BrowserOutboxOptions } from './sink.js';
+import type { BrowserOutboxOptions } from './outbox/options.js';
 import type { BrowserTracker } from './tracker.js';
 
 /** Anonymous tracking: what is left out. See docs/browser.md, "Privacy modes". */
