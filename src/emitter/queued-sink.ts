@@ -1,8 +1,9 @@
 import { filter, map, mergeMap, NEVER, Observable, race, Subject, take, timer, type SchedulerLike, type Subscription } from 'rxjs';
-import { AbortedError, InvalidOptionsError, type InvalidEventError, type UnexpectedError } from '../errors.js';
+import { AbortedError, InvalidOptionsError } from '../errors.js';
 import type { Payload } from '../payload/payload.js';
 import { batchEvents, fitsAlone, type BatchLimits, type QueuedEvent } from './batch.js';
 import { unexpected, type Settlement } from './attempts.js';
+import { abandonment, dropped } from './abandon.js';
 import { checkShutdownTimeout } from './durations.js';
 import { PendingLedger } from './ledger.js';
 import type { QueueStore } from './store.js';
@@ -184,25 +185,8 @@ export abstract class QueuedSink implements Sink {
           this.#pipeline?.unsubscribe();
           const left = this.#ledger.remaining();
           const error = new AbortedError(ending === 'deadline' ? `shutdown deadline of ${timeoutMs} ms reached` : 'shutdown');
-          // One outcome per number of attempts already made (0: never sent), so `attempt` says what happened.
-          const byAttempt = new Map<number, QueuedEvent[]>();
-          for (const item of left) {
-            const attempt = this.#attempts.get(item.seq) ?? 0;
-            const group = byAttempt.get(attempt);
-            if (group) group.push(item);
-            else byAttempt.set(attempt, [item]);
-          }
-          for (const [attempt, items] of byAttempt)
-            this.#publish({
-              outcome: dropped(
-                this.name,
-                'abandoned',
-                items.map((item) => item.payload),
-                error,
-                attempt,
-              ),
-              items,
-            });
+          for (const settlement of abandonment(this.name, left, (item) => this.#attempts.get(item.seq) ?? 0, error))
+            this.#publish(settlement);
           resolve({ ...this.#counts });
         });
     });
@@ -257,14 +241,4 @@ export abstract class QueuedSink implements Sink {
     if (items.length > 0 || outcome.kind !== 'retrying') this.#ledger.settle(items, outcome);
     this.#outcomes.next(outcome);
   }
-}
-
-function dropped(
-  emitter: string,
-  reason: DropReason,
-  events: readonly Payload[],
-  error: InvalidEventError | AbortedError | UnexpectedError | undefined,
-  attempt = 0,
-): DeliveryOutcome {
-  return { kind: 'dropped', emitter, events, attempt, willRetry: false, reason, error };
 }
