@@ -86,7 +86,7 @@ export { EMITTER_DEFAULTS } from './emitter/options.js';
 export { MAX_DURATION_MS } from './emitter/durations.js';
 export type { Sink, Admission, AcceptedEvent, RejectedEvent } from './emitter/sink.js';
 export type { Transport, TransportResponse, CollectorRequest } from './emitter/transport.js';
-export { createKyTransport } from './emitter/ky-transport.js';
+export { createKyTransport, type KyTransport } from './emitter/ky-transport.js';
 export type { KyTransportOptions } from './emitter/ky-transport.js';
 /** Turns an Observable (e.g. `tracker.outcomes`) into an async iterable for `for await` (from rxjs-for-await). */
 export { eachValueFrom } from 'rxjs-for-await';
