@@ -85,7 +85,8 @@ for (let rep = 0; rep < reps; rep++) {
 const redisBench = !only || only.includes('redis') ? await runRedisBench({ n: quick ? 20_000 : 100_000, reps }) : null;
 // The worker's memory while a 1M-entry backlog drains (issue 18, bench/redis-backlog.mjs); `--only=backlog`.
 const backlogBench = !only || only.includes('backlog') ? await runBacklogBench({ n: quick ? 100_000 : 1_000_000 }) : null;
-// The Angular example app's production build with rxplow and without it (issue 13, bench/angular-size.mjs); `--only=angular`.
+// The Angular example app's production build with rxplow, with Snowplow and without tracking (issues 13 and 20,
+// bench/angular-size.mjs); `--only=angular`.
 const angularSize = !only || only.includes('angular') ? await measureAngularSize() : null;
 const load1 = loadavg();
 writeFileSync(join(BENCH_DIR, '.out', 'last-run.json'), JSON.stringify(results, null, 2));
@@ -182,6 +183,14 @@ if (has('100k')) {
         : '';
     target(`N = 100k: ${label} ≤ ${limit === 1 ? 'the floor’s' : `${limit}× floor`}`, fx(r) + extra, r !== null && r <= limit);
   }
+}
+if (angularSize) {
+  const { rxplowShare: rx, snowplowShare: sp } = angularSize;
+  target(
+    "Angular example: rxplow's share of the initial chunks ≤ Snowplow's in the same app (issue 20)",
+    `${(rx.initial / 1024).toFixed(2)} vs ${(sp.initial / 1024).toFixed(2)} KiB gzip (${(rx.initial / sp.initial).toFixed(2)}×)`,
+    rx.initial <= sp.initial,
+  );
 }
 if (has('d100k')) {
   const r1 = ratio(agg('d100k', 'rxplow', 'eventsPerS'), agg('d100k', 'floor', 'eventsPerS'));
