@@ -20,23 +20,21 @@ function messageOf(error: unknown): string {
 }
 
 /** "expected X, got Y", or "required: expected X" for a missing value (`undefined`, `null`). */
-const expected =
-  (what: string) =>
-  (value?: unknown): string =>
-    value === undefined || value === null ? `required: expected ${what}` : `expected ${what}, got ${describe(value)}`;
+const expected = (what: string, value: unknown): string =>
+  value === undefined || value === null ? `required: expected ${what}` : `expected ${what}, got ${describe(value)}`;
 
 const show = (value: unknown): string => JSON.stringify(value) ?? String(value);
 
 /** Code → development text; the parameters are the dynamic details the call site passes. */
 export const DIAGNOSTIC_TEXTS = {
   // Field and option checks (payload/checks.ts).
-  101: expected('a string'),
-  102: expected('a finite number'),
-  103: expected('a boolean'),
-  104: expected('an array'),
-  105: expected('an object'),
-  106: expected('a function'),
-  107: (allowed: readonly string[], value: unknown) => expected(`one of ${allowed.join(', ')}`)(value),
+  101: (value: unknown) => expected('a string', value),
+  102: (value: unknown) => expected('a finite number', value),
+  103: (value: unknown) => expected('a boolean', value),
+  104: (value: unknown) => expected('an array', value),
+  105: (value: unknown) => expected('an object', value),
+  106: (value: unknown) => expected('a function', value),
+  107: (allowed: readonly string[], value: unknown) => expected(`one of ${allowed.join(', ')}`, value),
   108: () => 'required, got an empty string',
   109: (value: unknown) => `expected an integer, got ${String(value)}`,
   110: (min: number, value: unknown) => `expected an integer ≥ ${min}, got ${String(value)}`,
@@ -44,16 +42,16 @@ export const DIAGNOSTIC_TEXTS = {
   112: () => 'unknown field',
   113: (error: unknown) => `reading it threw: ${messageOf(error)}`,
   114: (max: number, length: number) => `at most ${max} characters allowed, got ${length}`,
-  115: (value: unknown) => expected('a path starting with "/"')(value),
-  116: (value: unknown) => expected('letters, digits, "_", "-", "."')(value),
-  117: expected('an RxJS scheduler'),
-  118: expected('a QueueStore'),
-  119: expected('an Observable'),
-  120: expected('an array of sinks'),
-  121: (value: unknown) => expected('a cookie name (letters, digits, "_", "-", ".")')(value),
-  122: (value: unknown) => expected('an ISO 8601 date-time such as 2026-12-31T23:59:59Z')(value),
-  123: (value: unknown) => expected('"<width>x<height>", e.g. "1920x1080"')(value),
-  124: (value: unknown) => expected('0, $ or a stream id')(value),
+  115: (value: unknown) => expected('a path starting with "/"', value),
+  116: (value: unknown) => expected('letters, digits, "_", "-", "."', value),
+  117: (value: unknown) => expected('an RxJS scheduler', value),
+  118: (value: unknown) => expected('a QueueStore', value),
+  119: (value: unknown) => expected('an Observable', value),
+  120: (value: unknown) => expected('an array of sinks', value),
+  121: (value: unknown) => expected('a cookie name (letters, digits, "_", "-", ".")', value),
+  122: (value: unknown) => expected('an ISO 8601 date-time such as 2026-12-31T23:59:59Z', value),
+  123: (value: unknown) => expected('"<width>x<height>", e.g. "1920x1080"', value),
+  124: (value: unknown) => expected('0, $ or a stream id', value),
   // JSON data (payload/json.ts, payload/self-describing-json.ts).
   201: (error: unknown) => `cannot be serialised: ${messageOf(error)}`,
   202: () => 'serialises to nothing',
@@ -90,10 +88,8 @@ export const DIAGNOSTIC_TEXTS = {
   412: (max: number, value: unknown) => `expected an integer in [0, ${max}] ms, or Infinity for no deadline; got ${String(value)}`,
   413: (name: string) => `the emitter "${name}" is already connected to a tracker; give each tracker its own emitters`,
   // The browser tracker and its outbox.
-  501: () => 'expected an object',
   502: () => 'required (a collector host or URL), unless `sinks` is given',
   503: (min: number, value: unknown) => `expected a whole number of seconds ≥ ${min}, got ${String(value)}`,
-  504: (value: unknown) => `expected a positive integer, got ${String(value)}`,
   // Event rules beyond a field's type.
   601: (value: unknown) => `expected a number ≥ 0, got ${String(value)}`,
   602: () => "required when cost is given: 'cpa', 'cpc' or 'cpm'",
