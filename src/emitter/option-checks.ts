@@ -34,29 +34,12 @@ const orInfinity =
   (value, field) =>
     value === Infinity ? Infinity : check(value, field);
 
-/** Headers the runtime sets itself: fetch refuses or silently drops them, so they could never be sent. */
-const FORBIDDEN_HEADERS = new Set([
-  'accept-charset',
-  'accept-encoding',
-  'access-control-request-headers',
-  'access-control-request-method',
-  'connection',
-  'content-length',
-  'cookie2',
-  'date',
-  'dnt',
-  'expect',
-  'host',
-  'keep-alive',
-  'origin',
-  'referer',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'via',
-  'content-type',
-]);
+/**
+ * Headers the runtime sets itself (fetch's forbidden request headers, `Proxy-*` and `Sec-*` included): fetch refuses or
+ * silently drops them, so they could never be sent; and Content-Type, which rxplow sets.
+ */
+const FORBIDDEN_HEADER =
+  /^(?:accept-(?:charset|encoding)|access-control-request-(?:headers|method)|connection|content-(?:length|type)|cookie2|date|dnt|expect|host|keep-alive|origin|referer|te|trailer|transfer-encoding|upgrade|via|proxy-.*|sec-.*)$/i;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** Latin-1 without NUL, CR or LF, no leading or trailing whitespace (fetch would strip it). */
 const HEADER_VALUE = /^(?:[^\0\r\n\t \u0100-\uffff](?:[^\0\r\n\u0100-\uffff]*[^\0\r\n\t \u0100-\uffff])?)?$/;
@@ -65,10 +48,7 @@ const checkHeaders: c.Check<Record<string, string> | undefined> = c.optional((va
   const headers = c.jsonObject(value, field);
   for (const name in headers) {
     if (!HEADER_NAME.test(name)) c.fail(`${field} name`, 402, name);
-    const lower = name.toLowerCase();
-    if (FORBIDDEN_HEADERS.has(lower) || lower.startsWith('proxy-') || lower.startsWith('sec-')) {
-      c.fail(`${field}.${name}`, 403);
-    }
+    if (FORBIDDEN_HEADER.test(name)) c.fail(`${field}.${name}`, 403);
     const text = c.string(headers[name], `${field}.${name}`);
     if (!HEADER_VALUE.test(text)) c.fail(`${field}.${name}`, 404);
   }
@@ -127,33 +107,30 @@ const isDefaultSuccess = (status: number): boolean => status >= 200 && status < 
 /** Validates and resolves emitter options into a new frozen object. @throws {InvalidOptionsError} */
 export function resolveEmitterOptions(endpoint: string, options: EmitterOptions = {}): ResolvedEmitterOptions {
   const o = c.checkOptions(EMITTER_CHECKS, options);
-  const method = o.method ?? EMITTER_DEFAULTS.method;
+  const d = EMITTER_DEFAULTS;
+  const method = o.method ?? d.method;
   const baseUrl = toBaseUrl(endpoint, o.protocol, o.port);
-  const url = baseUrl + (method === 'get' ? GET_PATH : (o.postPath ?? EMITTER_DEFAULTS.postPath));
+  const url = baseUrl + (method === 'get' ? GET_PATH : (o.postPath ?? d.postPath));
   const retry = typeof o.retry === 'number' ? { limit: o.retry } : (o.retry ?? {});
   const headers: Record<string, string> = { ...o.headers };
   if (o.anonymous) headers['SP-Anonymous'] = '*';
+  // The defaults, each option given over its own, then what is derived from them.
   return Object.freeze({
+    ...d,
+    bufferSize: d.bufferSize[method],
+    isSuccess: isDefaultSuccess,
+    name: `${method.toUpperCase()} ${url}`,
+    scheduler: asyncScheduler,
+    fetch: undefined,
+    transport: undefined,
+    store: undefined,
+    retryNow: undefined,
+    ...dropUndefined(o),
     method,
     baseUrl,
     url,
-    bufferSize: o.bufferSize ?? EMITTER_DEFAULTS.bufferSize[method],
-    flushIntervalMs: o.flushIntervalMs ?? EMITTER_DEFAULTS.flushIntervalMs,
-    maxPostBytes: o.maxPostBytes ?? EMITTER_DEFAULTS.maxPostBytes,
-    maxGetBytes: o.maxGetBytes ?? EMITTER_DEFAULTS.maxGetBytes,
-    concurrency: o.concurrency ?? EMITTER_DEFAULTS.concurrency,
-    timeoutMs: o.timeoutMs ?? EMITTER_DEFAULTS.timeoutMs,
-    retry: Object.freeze({ ...EMITTER_DEFAULTS.retry, ...dropUndefined(retry) }) as ResolvedRetryOptions,
-    isSuccess: o.isSuccess ?? isDefaultSuccess,
+    retry: Object.freeze({ ...d.retry, ...dropUndefined(retry) }),
     headers: Object.freeze(headers),
-    fetch: o.fetch,
-    transport: o.transport,
-    credentials: o.credentials ?? EMITTER_DEFAULTS.credentials,
-    maxQueueSize: o.maxQueueSize ?? EMITTER_DEFAULTS.maxQueueSize,
-    name: o.name ?? `${method.toUpperCase()} ${url}`,
-    scheduler: o.scheduler ?? asyncScheduler,
-    store: o.store,
-    retryNow: o.retryNow,
   });
 }
 
@@ -189,8 +166,9 @@ function contradicts(option: string, given: unknown, endpoint: string): never {
   throw new InvalidOptionsError(option, diagnostic(411, option, given, endpoint));
 }
 
-function dropUndefined<T extends object>(value: T): Partial<T> {
+/** The fields of `value` that are given (not `undefined`). */
+function dropUndefined<T extends object>(value: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
   const out: Partial<T> = {};
   for (const key in value) if (value[key] !== undefined) out[key] = value[key];
-  return out;
+  return out as { [K in keyof T]?: Exclude<T[K], undefined> };
 }

@@ -33,7 +33,22 @@ describe('headers and endpoints that can never be sent are refused at constructi
     }
   }
 
-  const FORBIDDEN = ['Content-Length', 'content-length', 'Host', 'HOST', 'Transfer-Encoding', 'Connection'];
+  const FORBIDDEN = [
+    'Content-Length',
+    'content-length',
+    'Host',
+    'HOST',
+    'Transfer-Encoding',
+    'Connection',
+    'Content-Type',
+    'Accept-Encoding',
+    'Access-Control-Request-Method',
+    'Keep-Alive',
+    'DNT',
+    'TE',
+    'Proxy-Authorization',
+    'Sec-Fetch-Mode',
+  ];
   for (const name of FORBIDDEN) {
     it(`a header named ${name} → InvalidOptionsError naming it`, () => {
       expectInvalidOptions(
@@ -51,6 +66,11 @@ describe('headers and endpoints that can never be sent are refused at constructi
       );
     });
   }
+
+  it('headers that only resemble those of the runtime are accepted (X-Host, Accept, Dated, Tea, X-Sec-Token)', () => {
+    for (const name of ['X-Host', 'Accept', 'Dated', 'Tea', 'X-Sec-Token', 'Proxy'])
+      expect(() => new Emitter(ENDPOINT, { headers: { [name]: '1' } }), name).not.to.throw();
+  });
 
   it('a header value that is not a string → InvalidOptionsError', () => {
     expectInvalidOptions(
