@@ -125,11 +125,11 @@ export function resolveEmitterOptions(endpoint: string, options: EmitterOptions 
     transport: undefined,
     store: undefined,
     retryNow: undefined,
-    ...dropUndefined(o),
+    ...c.given(o),
     method,
     baseUrl,
     url,
-    retry: Object.freeze({ ...d.retry, ...dropUndefined(retry) }),
+    retry: Object.freeze({ ...d.retry, ...c.given(retry) }),
     headers: Object.freeze(headers),
   });
 }
@@ -164,11 +164,4 @@ function toBaseUrl(endpoint: unknown, protocol: string | undefined, port: number
 
 function contradicts(option: string, given: unknown, endpoint: string): never {
   throw new InvalidOptionsError(option, diagnostic(411, option, given, endpoint));
-}
-
-/** The fields of `value` that are given (not `undefined`). */
-function dropUndefined<T extends object>(value: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
-  const out: Partial<T> = {};
-  for (const key in value) if (value[key] !== undefined) out[key] = value[key];
-  return out as { [K in keyof T]?: Exclude<T[K], undefined> };
 }

@@ -179,6 +179,13 @@ export const reject = (field: string, problem: string): never => {
 export const withMethod = <T>(name: string, code: 117 | 118 | 119): Check<T | undefined> =>
   optional(is((value) => typeof (value as Record<string, unknown> | null)?.[name] === 'function', code));
 
+/** The fields of `value` that are given (not `undefined`): to spread checked options over their defaults. */
+export function given<T extends object>(value: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  const out: Partial<T> = {};
+  for (const key in value) if (value[key] !== undefined) out[key] = value[key];
+  return out as { [K in keyof T]?: Exclude<T[K], undefined> };
+}
+
 /** A string of at most `max` characters (Iglu schemas' `maxLength`). */
 export const stringUpTo =
   (max: number, base: Check<string> = string): Check<string> =>

@@ -189,22 +189,18 @@ const OUTBOX_CHECKS: c.Checks<
 
 /** @throws {InvalidOptionsError} for an unusable outbox option (the emitter checks its own). */
 export function resolveOutboxOptions(options: OutboxSinkOptions): ResolvedOutboxOptions {
-  const o = c.checkOptions(OUTBOX_CHECKS, options, false);
-  const storage = o.storage ?? OUTBOX_DEFAULTS.storage;
+  const o = c.given(c.checkOptions(OUTBOX_CHECKS, options, false));
   const emitter = options.emitter ?? {};
   const retry = typeof emitter.retry === 'object' && emitter.retry !== null ? emitter.retry : {};
+  // The defaults with the checked options over them, then the others (which the emitter checks, or nothing reads).
+  const { keepaliveHandoff, staleAfterMs: _, ...defaults } = { ...OUTBOX_DEFAULTS, ...o };
   return {
+    ...defaults,
     endpoint: options.endpoint,
     emitter,
-    storage,
     storageKey: options.storageKey,
-    maxEvents: o.maxEvents ?? OUTBOX_DEFAULTS.maxEvents,
-    maxBytes: o.maxBytes ?? OUTBOX_DEFAULTS.maxBytes,
-    keepaliveBudgetBytes: o.keepaliveBudgetBytes ?? OUTBOX_DEFAULTS.keepaliveBudgetBytes,
     retainFailed: options.retainFailed ?? OUTBOX_DEFAULTS.retainFailed,
-    trustKeepalive: (o.keepaliveHandoff ?? OUTBOX_DEFAULTS.keepaliveHandoff) === 'trust-when-healthy',
-    maxAgeMs: o.maxAgeMs ?? OUTBOX_DEFAULTS.maxAgeMs,
-    maxCrashes: o.maxCrashes ?? OUTBOX_DEFAULTS.maxCrashes,
+    trustKeepalive: keepaliveHandoff === 'trust-when-healthy',
     retryDelayMs: typeof retry.maxDelayMs === 'number' ? retry.maxDelayMs : EMITTER_DEFAULTS.retry.maxDelayMs,
     mapRequest: options.mapRequest,
     scheduler: emitter.scheduler ?? options.scheduler ?? asyncScheduler,
