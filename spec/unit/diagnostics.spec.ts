@@ -6,21 +6,13 @@ import { InvalidEventError, InvalidOptionsError } from '../../src/errors.js';
 import { Emitter } from '../../src/emitter/emitter.js';
 import { pageView } from '../../src/events/web.js';
 import { createCapturingTracker } from '../helpers/capture.js';
+import { thrownBy } from '../support/hardening.js';
 
 const production = process.env['NODE_ENV'] === 'production';
 
 /** What `diagnostic(code, …)` gives in the mode this run is in. */
 const expected = (code: number, text: string): string =>
   production ? `RXP0${code}` : `${text} (RXP0${code}, see docs/errors.md#rxp0${code})`;
-
-function thrown(call: () => unknown): unknown {
-  try {
-    call();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to throw');
-}
 
 describe(`diagnostics (${production ? 'production' : 'development'} mode)`, () => {
   afterEach(() => delete (globalThis as { RXPLOW_DEV?: boolean }).RXPLOW_DEV);
@@ -50,11 +42,11 @@ describe(`diagnostics (${production ? 'production' : 'development'} mode)`, () =
 
   it('keeps the error classes and their fields: only the message text differs between the modes', () => {
     const { tracker } = createCapturingTracker();
-    const event = thrown(() => tracker.track(pageView({ pageUrl: 5 as unknown as string })));
+    const event = thrownBy(() => tracker.track(pageView({ pageUrl: 5 as unknown as string })));
     expect(event).to.be.instanceOf(InvalidEventError);
     expect(event).to.include({ name: 'InvalidEventError', code: 'invalid-event', field: 'pageUrl' });
     expect((event as InvalidEventError).message).to.equal(`pageUrl: ${expected(101, 'expected a string, got number 5')}`);
-    const options = thrown(() => new Emitter('https://c.example.com', { bufferSize: 0 }));
+    const options = thrownBy(() => new Emitter('https://c.example.com', { bufferSize: 0 }));
     expect(options).to.be.instanceOf(InvalidOptionsError);
     expect(options).to.include({ name: 'InvalidOptionsError', code: 'invalid-options', option: 'bufferSize' });
     expect((options as Error).message).to.equal(`bufferSize: ${expected(110, 'expected an integer ≥ 1, got 0')}`);
