@@ -64,6 +64,7 @@ const LEAN_CORE_EVENTS = {
   group: [
     '../events/registry.js',
     '../events/web.js',
+    '../events/forms.js',
     '../events/structured.js',
     '../events/screen.js',
     '../events/ecommerce.js',

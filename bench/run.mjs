@@ -58,7 +58,15 @@ for (let rep = 0; rep < reps; rep++) {
       const custom = driver === 'snowplow' ? sc.snowplow : undefined;
       if (custom?.reps !== undefined && rep >= custom.reps) continue;
       const timeoutMs = custom?.timeoutMs ?? sc.timeoutMs;
-      const r = await runOne({ driver, ...driverSpec(driver), n: sc.n, faultRate: sc.faultRate ?? 0, seed: 42 + rep, timeoutMs, options: sc.options });
+      const r = await runOne({
+        driver,
+        ...driverSpec(driver),
+        n: sc.n,
+        faultRate: sc.faultRate ?? 0,
+        seed: 42 + rep,
+        timeoutMs,
+        options: sc.options,
+      });
       r.scenario = sc.id;
       r.rep = rep;
       r.timeoutMs = timeoutMs;
@@ -358,7 +366,10 @@ ${notes}
 
 // Before/after (--baseline): this build next to an older one, per scenario and measure, in the same run.
 function baselineTable() {
-  const head = ['| scenario | measure | baseline | rxplow | rxplow ÷ baseline | baseline ÷ floor | rxplow ÷ floor |', '|---|---|---|---|---|---|---|'];
+  const head = [
+    '| scenario | measure | baseline | rxplow | rxplow ÷ baseline | baseline ÷ floor | rxplow ÷ floor |',
+    '|---|---|---|---|---|---|---|',
+  ];
   const rows = SCENARIOS.flatMap((sc) =>
     MEASURES.filter((m) => m.better).map((m) => {
       const [f, x, b] = ['floor', 'rxplow', 'baseline'].map((d) => agg(sc.id, d, m.key));

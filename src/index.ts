@@ -57,22 +57,13 @@ export {
   applicationError,
 } from './events/index.js';
 export type { TrackerEvent, EventKind, EventFields, EventRegistry } from './events/index.js';
-export { FORM_NODE_NAMES, FORM_INPUT_TYPES } from './events/web.js';
+export { FORM_NODE_NAMES, FORM_INPUT_TYPES } from './events/forms.js';
 export { PROGRAMMING_LANGUAGES } from './events/engagement.js';
 export { PLATFORMS } from './tracker/subject-fields.js';
 export type { Checks, Check } from './payload/checks.js';
 export type { ResolvedRetryOptions } from './emitter/options.js';
-export type {
-  PageViewFields,
-  PagePingFields,
-  LinkClickFields,
-  FormFocusOrChangeFields,
-  FormSubmissionFields,
-  FormElement,
-  FormNodeName,
-  FormInputType,
-  SiteSearchFields,
-} from './events/web.js';
+export type { PageViewFields, PagePingFields, LinkClickFields, SiteSearchFields } from './events/web.js';
+export type { FormFocusOrChangeFields, FormSubmissionFields, FormElement, FormNodeName, FormInputType } from './events/forms.js';
 export type { StructEventFields, SelfDescribingEventFields } from './events/structured.js';
 export type { ScreenViewFields, MobileScreenViewFields } from './events/screen.js';
 export type { EcommerceTransactionFields, TransactionItem, CartFields } from './events/ecommerce.js';
@@ -95,7 +86,7 @@ export { EMITTER_DEFAULTS } from './emitter/options.js';
 export { MAX_DURATION_MS } from './emitter/durations.js';
 export type { Sink, Admission, AcceptedEvent, RejectedEvent } from './emitter/sink.js';
 export type { Transport, TransportResponse, CollectorRequest } from './emitter/transport.js';
-export { createKyTransport } from './emitter/ky-transport.js';
+export { createKyTransport, type KyTransport } from './emitter/ky-transport.js';
 export type { KyTransportOptions } from './emitter/ky-transport.js';
 /** Turns an Observable (e.g. `tracker.outcomes`) into an async iterable for `for await` (from rxjs-for-await). */
 export { eachValueFrom } from 'rxjs-for-await';

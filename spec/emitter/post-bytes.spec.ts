@@ -73,4 +73,32 @@ describe('POST bytes', () => {
       { numRuns: 300 },
     );
   });
+
+  it('a stored JSON text (restored by a durable store) is measured and sent as it is: the same bytes as serialising the payload', () => {
+    fc.assert(
+      // A stored text never carries `stm` (the store's contract; the Redis worker checks it).
+      fc.property(
+        fc.array(
+          payloadArb.filter((p) => !Object.hasOwn(p, 'stm')),
+          { minLength: 1, maxLength: 30 },
+        ),
+        (payloads) => {
+          const fresh: QueuedEvent[] = payloads.map((payload, seq) => ({ seq, payload, ...measureForPost(payload) }));
+          const stored: QueuedEvent[] = payloads.map((payload, seq) => {
+            const json = JSON.stringify(payload);
+            return { seq, payload, json, ...measureForPost(payload, json) };
+          });
+          expect(stored.map((item) => item.bytes)).to.deep.equal(fresh.map((item) => item.bytes));
+          const events = eventsAsSent(fresh, STM);
+          const built = buildPostRequest('http://c.test/tp2', {}, events).body!;
+          expect(buildPostRequest('http://c.test/tp2', {}, events, { items: stored, sentAt: STM }).body).to.equal(built);
+          // One event without a stored text: the whole body is serialised from the payloads.
+          const mixed = [...stored.slice(1), fresh[0]!];
+          const body = buildPostRequest('http://c.test/tp2', {}, eventsAsSent(mixed, STM), { items: mixed, sentAt: STM }).body!;
+          expect(JSON.parse(body).data).to.deep.equal(mixed.map((item) => ({ ...item.payload, stm: String(STM) })));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
 });

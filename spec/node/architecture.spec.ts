@@ -15,6 +15,7 @@ const CASES: readonly { readonly file: string; readonly code: string; readonly a
   { file: 'src/tracker/core.ts', code: "import { checkShutdownTimeout } from '../emitter/durations.js';", allowed: true },
   { file: 'src/tracker/core.ts', code: "import { PAGE_VIEW } from '../events/web.js';", allowed: false },
   { file: 'src/tracker/tracker.ts', code: "import { PAGE_VIEW } from '../events/web.js';", allowed: true },
+  { file: 'src/tracker/core.ts', code: "import { FORM_SUBMISSION } from '../events/forms.js';", allowed: false },
   { file: 'src/testing/x.ts', code: "import { createServer } from 'node:http';", allowed: false },
   { file: 'src/browser/x.ts', code: "import { startCollector } from '../collector/index.js';", allowed: false },
   { file: 'src/cli/x.ts', code: "import { createTestingCollector } from '../testing/index.js';", allowed: false },

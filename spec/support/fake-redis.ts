@@ -3,7 +3,7 @@
 // (down: every command fails; lose(): FLUSHALL). Not a Redis: only what the worker and the queue emitter use.
 import type { SchedulerLike, Subscription } from 'rxjs';
 import type { RedisClient } from '../../src/redis/client.js';
-import { BOUNDED_APPEND, DEAD_LETTER_APPEND } from '../../src/redis/scripts.js';
+import { ACKNOWLEDGE, BOUNDED_APPEND, DEAD_LETTER_APPEND, PAYLOAD_SEPARATOR } from '../../src/redis/scripts.js';
 
 interface Entry {
   readonly id: string;
@@ -155,12 +155,23 @@ export class FakeRedis {
   }
 
   #eval(name: string, a: string[]): unknown {
-    const body = name === 'EVAL' ? a[0]! : [BOUNDED_APPEND, DEAD_LETTER_APPEND].find((s) => s.sha === a[0])?.source;
+    const body = name === 'EVAL' ? a[0]! : [BOUNDED_APPEND, DEAD_LETTER_APPEND, ACKNOWLEDGE].find((s) => s.sha === a[0])?.source;
     if (name === 'EVALSHA' && (body === undefined || !this.#scripts.has(body))) throw err('NOSCRIPT No matching script.');
     this.#scripts.add(body!);
+    if (body === ACKNOWLEDGE.source) {
+      const [key, group, del, ids] = [a[2]!, a[3]!, a[4], a[5]!.split(' ').filter(Boolean)];
+      const acked = this.#run('XACK', [key, group, ...ids], undefined) as number;
+      if (del === '1') this.#run('XDEL', [key, ...ids], undefined);
+      return acked;
+    }
     const [key, bound, ...args] = [a[2]!, Number(a[3]), ...a.slice(4)];
     const length = this.streams.get(key)?.entries.size ?? 0;
-    if (body === BOUNDED_APPEND.source) return args.map((p, i) => (i < bound - length ? this.#xadd(key, ['p', p]) : null));
+    if (body === BOUNDED_APPEND.source) {
+      const payloads = args[0]!.split(PAYLOAD_SEPARATOR);
+      const added = Math.max(0, Math.min(payloads.length, bound - length));
+      for (const p of payloads.slice(0, added)) this.#xadd(key, ['p', p]);
+      return added;
+    }
     if (body !== DEAD_LETTER_APPEND.source) throw err('ERR fake redis: unknown script');
     const trimmed = Math.max(0, length - (bound - 1));
     const entries = this.streams.get(key)?.entries;

@@ -13,7 +13,7 @@ import { withConsent } from './consent.js';
 import { createIdentity } from './continuity.js';
 import type { IdInheritance } from './id-state.js';
 import type { Identity } from './identity.js';
-import { OPTION_CHECKS, type BrowserTrackerOptions } from './options.js';
+import { anonymisingServer, OPTION_CHECKS, type BrowserTrackerOptions, type Privacy } from './options.js';
 import { deviceSubject, inBrowser } from './page.js';
 import { promptFirst } from './prompt.js';
 import { createSink } from './sink.js';
@@ -39,6 +39,8 @@ export interface BrowserParts {
   readonly page: PageState;
   readonly newId: () => string;
   readonly entry: Entry;
+  /** The anonymous-tracking state, shared with the tracker's own sink (the outbox's `SP-Anonymous` header). */
+  readonly privacy: Privacy;
 }
 
 const direct: Entry = (work) => work();
@@ -90,15 +92,14 @@ function compose(options: BrowserTrackerOptions, entry: Entry): BrowserTracker {
     eventFields: options.eventFields,
     globalContexts: options.globalContexts,
   });
-  const tracker = new BrowserTracker(core, { active, scheduler, ids, page, newId, entry }, anonymous);
+  const privacy: Privacy = { anonymous, headerHolds: 0 };
+  const tracker = new BrowserTracker(core, { active, scheduler, ids, page, newId, entry, privacy });
   if (userId !== undefined) tracker.setUserId(userId);
   // The outbox (storage, listeners) is created only once every other option was accepted, and stopped again when a
   // plugin fails to start: a composition that throws leaves nothing running.
   if (options.endpoint !== undefined && active) {
     const emitter: EmitterOptions = { scheduler, ...options.emitter };
-    const sink = createSink({ ...options.outbox, endpoint: options.endpoint, emitter, scheduler, newId }, () =>
-      tracker.anonymisingServer(),
-    );
+    const sink = createSink({ ...options.outbox, endpoint: options.endpoint, emitter, scheduler, newId }, () => anonymisingServer(privacy));
     const interval = emitter.flushIntervalMs ?? EMITTER_DEFAULTS.flushIntervalMs;
     tracker.addEmitter(options.promptFirstEvent === false ? sink : promptFirst(sink, () => scheduler.now(), interval, sink.ready));
   }

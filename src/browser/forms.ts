@@ -6,7 +6,7 @@ import {
   type FormElement,
   type FormInputType,
   type FormNodeName,
-} from '../events/web.js';
+} from '../events/forms.js';
 import { attributeOf, classesOf, formFields, guarded, isEvent } from './guard.js';
 import { accepts } from './link-clicks.js';
 import type { BrowserPlugin } from './tracker.js';

@@ -13,7 +13,7 @@ export { consentSignals } from './consent.js';
 export type { ConsentSignalOptions } from './consent.js';
 export { crossDomainLanding, crossDomainLinker } from './cross-domain.js';
 export type { CrossDomainLandingOptions, CrossDomainLinkerOptions } from './cross-domain.js';
-export type { BrowserOutboxOptions } from './sink.js';
+export type { BrowserOutboxOptions } from './outbox/options.js';
 export { activityTracking } from './activity.js';
 export type { ActivityTrackingOptions } from './activity.js';
 export { linkClickTracking } from './link-clicks.js';

@@ -8,7 +8,7 @@ import type { GlobalContext } from '../tracker/global-contexts.js';
 import type { TrackerOptions } from '../tracker/options.js';
 import type { SubjectFields } from '../tracker/subject-fields.js';
 import type { AnonymousMode, CookieOptions, StorageKind } from './identity.js';
-import type { BrowserOutboxOptions } from './sink.js';
+import type { BrowserOutboxOptions } from './outbox/options.js';
 import type { BrowserTracker } from './tracker.js';
 
 /** Anonymous tracking: what is left out. See docs/browser.md, "Privacy modes". */
@@ -108,6 +108,17 @@ export interface BrowserTrackerOptions {
    */
   readonly scheduler?: SchedulerLike | undefined;
 }
+
+/** The anonymous-tracking state a tracker and its sink share (the tracker switches it, the sink reads it per request). */
+export interface Privacy {
+  anonymous: false | AnonymousTracking;
+  /** Flushes still running since server anonymisation was switched off: the header stays until they resolve. */
+  headerHolds: number;
+}
+
+/** Whether a request sent now carries `SP-Anonymous: *`. */
+export const anonymisingServer = (privacy: Privacy): boolean =>
+  (privacy.anonymous && privacy.anonymous.serverAnonymisation === true) || privacy.headerHolds > 0;
 
 export const isAnonymous = (value: unknown, field: string): false | AnonymousTracking => {
   if (value === false) return false;

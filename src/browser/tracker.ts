@@ -14,7 +14,7 @@ import type { TrackerScope, TrackerView } from '../tracker/scope.js';
 import type { ShutdownReport } from '../tracker/sinks.js';
 import type { SubjectFields } from '../tracker/subject-fields.js';
 import type { BrowserParts } from './compose.js';
-import { isAnonymous, type AnonymousTracking, type BrowserPlugin, type PageViewRecord } from './options.js';
+import { anonymisingServer, isAnonymous, type AnonymousTracking, type BrowserPlugin, type PageViewRecord } from './options.js';
 import type { SessionRecord } from './identity.js';
 
 export type { AnonymousTracking, BrowserPlugin, BrowserTrackerOptions, PageViewRecord } from './options.js';
@@ -47,15 +47,12 @@ export class BrowserTracker {
   readonly #parts: BrowserParts;
   readonly #pageViews = new ReplaySubject<PageViewRecord>(1);
   readonly #plugins = new Subscription();
-  #anonymous: false | AnonymousTracking;
   #userId: string | undefined;
-  #headerHolds = 0;
 
   /** Made by `createBrowserTracker` only. @internal */
-  constructor(core: CoreTracker, parts: BrowserParts, anonymous: false | AnonymousTracking) {
+  constructor(core: CoreTracker, parts: BrowserParts) {
     this.#core = core;
     this.#parts = parts;
-    this.#anonymous = anonymous;
     this.active = parts.active;
     this.scheduler = parts.scheduler;
     this.pageViews = this.#pageViews.asObservable();
@@ -96,7 +93,7 @@ export class BrowserTracker {
 
   /** The anonymous-tracking mode in force. */
   get anonymousTracking(): false | AnonymousTracking {
-    return this.#anonymous;
+    return this.#parts.privacy.anonymous;
   }
 
   /** As `createTracker`'s: tracks an event. @throws {InvalidEventError} when the event or options are invalid. */
@@ -154,7 +151,7 @@ export class BrowserTracker {
   /** Sets (or with `undefined`/`null`, removes) the business user id, sent as `uid` on later events unless anonymous. */
   setUserId(userId: string | null | undefined): this {
     this.#userId = userId ?? undefined;
-    this.#core.setSubject({ userId: this.#anonymous ? undefined : this.#userId });
+    this.#core.setSubject({ userId: this.#parts.privacy.anonymous ? undefined : this.#userId });
     return this;
   }
 
@@ -199,12 +196,13 @@ export class BrowserTracker {
    */
   setAnonymousTracking(mode: false | AnonymousTracking): this {
     const checked = c.checkOptions({ anonymous: isAnonymous }, { anonymous: mode }).anonymous;
-    const wasServer = this.anonymisingServer();
-    this.#anonymous = checked;
+    const privacy = this.#parts.privacy;
+    const wasServer = anonymisingServer(privacy);
+    privacy.anonymous = checked;
     this.#parts.ids.setMode(checked && checked.mode);
     if (wasServer && !(checked && checked.serverAnonymisation)) {
-      this.#headerHolds++;
-      void this.flush().then(() => this.#headerHolds--);
+      privacy.headerHolds++;
+      void this.flush().then(() => privacy.headerHolds--);
     }
     return this.setUserId(this.#userId);
   }
@@ -233,11 +231,6 @@ export class BrowserTracker {
       this.#pageViews.complete();
       return this.#core.shutdown(options);
     });
-  }
-
-  /** Whether a request sent now carries `SP-Anonymous: *`. @internal */
-  anonymisingServer(): boolean {
-    return (this.#anonymous && this.#anonymous.serverAnonymisation === true) || this.#headerHolds > 0;
   }
 }
 

@@ -11,6 +11,11 @@ export interface QueuedEvent {
   readonly bytes: number;
   /** What the store that restored it knows it by (a stream entry id, a storage record); absent for accepted events. */
   readonly ref?: unknown;
+  /**
+   * POST: the payload's JSON text as its store keeps it (`JSON.stringify(payload)`, no `stm`), when a store restored it
+   * with one: measured and sent as it is, not serialised again.
+   */
+  readonly json?: string | undefined;
 }
 
 /** When a batch is due by count and bytes, and the cost of an empty request. */

@@ -45,7 +45,7 @@ export class Emitter extends QueuedSink {
       transport: o.transport ?? createKyTransport({ fetch: o.fetch, credentials: o.credentials }),
       buildRequest:
         o.method === 'post'
-          ? (items, events) => ({ ...buildPostRequest(o.url, o.headers, events), items })
+          ? (items, events, sentAt) => ({ ...buildPostRequest(o.url, o.headers, events, { items, sentAt }), items })
           : (items, _events, sentAt) => ({ ...buildGetRequest(o.url, o.headers, items[0]!, sentAt), items }),
       scheduler: o.scheduler,
       timeoutMs: o.timeoutMs,
@@ -56,8 +56,8 @@ export class Emitter extends QueuedSink {
     };
   }
 
-  protected measure(payload: Payload): { readonly encoded?: string | undefined; readonly bytes: number } {
-    if (this.#options.method === 'post') return measureForPost(payload);
+  protected measure(payload: Payload, json?: string): { readonly encoded?: string | undefined; readonly bytes: number } {
+    if (this.#options.method === 'post') return measureForPost(payload, json);
     const encoded = encodeForGet(payload);
     return { encoded, bytes: encoded.length };
   }

@@ -1,7 +1,7 @@
 import type { KyInstance } from 'ky';
 import { Observable } from 'rxjs';
 import { AbortedError, NetworkError } from '../errors.js';
-import type { Transport, TransportResponse } from './transport.js';
+import type { CollectorRequest, Transport, TransportResponse } from './transport.js';
 
 const UTF8 = new TextEncoder();
 
@@ -15,6 +15,15 @@ export interface KyTransportOptions {
   readonly keepalive?: boolean | undefined;
 }
 
+/** rxplow's default transport: a {@link Transport} that can say whether ky has arrived. */
+export interface KyTransport extends Transport {
+  /**
+   * Whether ky has been loaded: until then a request waits for it. At a page's unload nothing can wait, so the
+   * browser outbox sends nothing then (the events stay stored for the next load).
+   */
+  readonly arrived: () => boolean;
+}
+
 /**
  * The default transport, and the only module that knows ky. ky is loaded on demand (`import('ky')`): bundlers put
  * it in a chunk of its own, off the page's first load, and the load starts when the transport is created (with the
@@ -25,11 +34,13 @@ export interface KyTransportOptions {
  * response body is never read: it is cancelled as soon as the status is known, so a trickling or huge answer costs
  * nothing and keeps nothing alive.
  */
-export function createKyTransport(options: KyTransportOptions = {}): Transport {
+export function createKyTransport(options: KyTransportOptions = {}): KyTransport {
   let loaded: Promise<KyInstance> | undefined;
+  let arrived = false;
   const load = (): Promise<KyInstance> =>
-    (loaded ??= import('ky').then(({ default: ky }) =>
-      ky.create({
+    (loaded ??= import('ky').then(({ default: ky }) => {
+      arrived = true;
+      return ky.create({
         retry: 0,
         timeout: false,
         throwHttpErrors: false,
@@ -37,11 +48,11 @@ export function createKyTransport(options: KyTransportOptions = {}): Transport {
         credentials: options.credentials ?? 'include',
         ...(options.keepalive ? { keepalive: true } : {}),
         ...(options.fetch ? { fetch: options.fetch } : {}),
-      }),
-    ));
+      });
+    }));
   // Prefetched now; a failed load is reported per attempt (and tried again then), never as an unhandled rejection.
   load().catch(() => (loaded = undefined));
-  return (request) =>
+  const transport = (request: CollectorRequest): Observable<TransportResponse> =>
     new Observable<TransportResponse>((subscriber) => {
       const controller = new AbortController();
       let settled = false;
@@ -79,6 +90,7 @@ export function createKyTransport(options: KyTransportOptions = {}): Transport {
         if (!settled) controller.abort();
       };
     });
+  return Object.assign(transport, { arrived: () => arrived });
 }
 
 /** Cancels a response body nobody will read; a body that cannot be cancelled (already used, locked) is left alone. */

@@ -1,9 +1,10 @@
 import { diagnostic } from '../diagnostics.js';
 import { filter, map, mergeMap, NEVER, Observable, race, Subject, take, timer, type SchedulerLike, type Subscription } from 'rxjs';
-import { AbortedError, InvalidOptionsError, type InvalidEventError, type UnexpectedError } from '../errors.js';
+import { AbortedError, InvalidOptionsError } from '../errors.js';
 import type { Payload } from '../payload/payload.js';
 import { batchEvents, fitsAlone, type BatchLimits, type QueuedEvent } from './batch.js';
 import { unexpected, type Settlement } from './attempts.js';
+import { abandonment, dropped } from './abandon.js';
 import { checkShutdownTimeout } from './durations.js';
 import { PendingLedger } from './ledger.js';
 import type { QueueStore } from './store.js';
@@ -41,6 +42,11 @@ export interface RestoredEvent {
   readonly payload: Payload;
   /** Carried on the queued event (`QueuedEvent.ref`), so the store's settlements reach its own record directly. */
   readonly ref?: unknown;
+  /**
+   * `JSON.stringify(payload)` exactly, when the store keeps that text (a Redis entry): a POST emitter then measures
+   * and sends it as it is instead of serialising the payload again. It must not contain `stm`.
+   */
+  readonly json?: string | undefined;
 }
 
 /**
@@ -84,7 +90,7 @@ export abstract class QueuedSink implements Sink {
   }
 
   /** An accepted event's encoded form (if the sink keeps one) and what it costs a batch, in bytes. May throw. */
-  protected abstract measure(payload: Payload): { readonly encoded?: string | undefined; readonly bytes: number };
+  protected abstract measure(payload: Payload, json?: string): { readonly encoded?: string | undefined; readonly bytes: number };
 
   /** One batch's whole delivery, as settlements; it should never error (what it throws is settled as `error`). */
   protected abstract deliver(batch: readonly QueuedEvent[]): Observable<Settlement>;
@@ -106,13 +112,13 @@ export abstract class QueuedSink implements Sink {
    * each is settled `dropped` (`shutdown`), which a durable store takes as "keep it". Never throws.
    */
   restore(events: Iterable<RestoredEvent>): void {
-    for (const { payload, ref } of events) {
+    for (const { payload, ref, json } of events) {
       try {
         if (this.#closed) {
           this.#publish({ outcome: dropped(this.name, 'shutdown', [payload], undefined), items: [{ seq: -1, payload, bytes: 0, ref }] });
           continue;
         }
-        this.#enqueue(payload, ref);
+        this.#enqueue(payload, ref, false, json);
       } catch (error) {
         this.#publish(unexpected(this.name, [{ seq: -1, payload, bytes: 0, ref }], error, 'restoring an event'));
       }
@@ -176,25 +182,8 @@ export abstract class QueuedSink implements Sink {
           this.#pipeline?.unsubscribe();
           const left = this.#ledger.remaining();
           const error = new AbortedError(ending === 'deadline' ? `shutdown deadline of ${timeoutMs} ms reached` : 'shutdown');
-          // One outcome per number of attempts already made (0: never sent), so `attempt` says what happened.
-          const byAttempt = new Map<number, QueuedEvent[]>();
-          for (const item of left) {
-            const attempt = this.#attempts.get(item.seq) ?? 0;
-            const group = byAttempt.get(attempt);
-            if (group) group.push(item);
-            else byAttempt.set(attempt, [item]);
-          }
-          for (const [attempt, items] of byAttempt)
-            this.#publish({
-              outcome: dropped(
-                this.name,
-                'abandoned',
-                items.map((item) => item.payload),
-                error,
-                attempt,
-              ),
-              items,
-            });
+          for (const settlement of abandonment(this.name, left, (item) => this.#attempts.get(item.seq) ?? 0, error))
+            this.#publish(settlement);
           resolve({ ...this.#counts });
         });
     });
@@ -221,9 +210,9 @@ export abstract class QueuedSink implements Sink {
   }
 
   /** Measures, asks the store (new events only), holds and queues one event. */
-  #enqueue(payload: Payload, ref: unknown, ask = false): void {
-    const { encoded, bytes } = this.measure(payload);
-    const candidate: QueuedEvent = { seq: this.#seq, payload, encoded, bytes, ref };
+  #enqueue(payload: Payload, ref: unknown, ask = false, json?: string): void {
+    const { encoded, bytes } = this.measure(payload, json);
+    const candidate: QueuedEvent = { seq: this.#seq, payload, encoded, bytes, ref, json };
     if (!fitsAlone(bytes, this.#config.limits)) return this.#drop('oversize', payload, candidate);
     const refused = ask ? this.#ledger.refuse?.(candidate) : undefined;
     if (refused !== undefined) return this.#drop(refused, payload);
@@ -242,21 +231,11 @@ export abstract class QueuedSink implements Sink {
   #publish({ outcome, items }: Settlement, single = false): void {
     if (outcome.kind === 'retrying') for (const item of items) this.#attempts.set(item.seq, outcome.attempt);
     else {
-      for (const item of items) this.#attempts.delete(item.seq);
+      if (this.#attempts.size > 0) for (const item of items) this.#attempts.delete(item.seq);
       const counted = outcome.kind === 'dropped' && outcome.reason === 'abandoned' ? 'abandoned' : outcome.kind;
       this.#counts[counted] += single ? 1 : outcome.events.length;
     }
     if (items.length > 0 || outcome.kind !== 'retrying') this.#ledger.settle(items, outcome);
     this.#outcomes.next(outcome);
   }
-}
-
-function dropped(
-  emitter: string,
-  reason: DropReason,
-  events: readonly Payload[],
-  error: InvalidEventError | AbortedError | UnexpectedError | undefined,
-  attempt = 0,
-): DeliveryOutcome {
-  return { kind: 'dropped', emitter, events, attempt, willRetry: false, reason, error };
 }

@@ -54,8 +54,8 @@ export function postJsonBytes(payload: Payload): number {
  * and the comma between events), so batches are packed by bytes and a body is never built larger than
  * `maxPostBytes`. Nothing is kept but the count: the event is serialised once per attempt, with its batch.
  */
-export function measureForPost(payload: Payload): { readonly encoded: undefined; readonly bytes: number } {
-  return { encoded: undefined, bytes: postJsonBytes(payload) + STM_BYTES + 1 };
+export function measureForPost(payload: Payload, json?: string): { readonly encoded: undefined; readonly bytes: number } {
+  return { encoded: undefined, bytes: (json === undefined ? postJsonBytes(payload) : utf8ByteLength(json)) + STM_BYTES + 1 };
 }
 
 /**
@@ -75,12 +75,36 @@ export function encodeForGet(payload: Payload): string {
 
 /**
  * A POST of `events` (each carrying this attempt's `stm`) in one `payload_data` envelope. One JSON.stringify over the
- * envelope: V8's fast path for arrays of like-shaped objects beats encoding events one by one.
+ * envelope: V8's fast path for arrays of like-shaped objects beats encoding events one by one. Events restored with
+ * their stored JSON (`stored`, every one of them) are sent as that text instead.
  */
-export function buildPostRequest(url: string, headers: Readonly<Record<string, string>>, events: readonly Payload[]): CollectorRequest {
-  const body = JSON.stringify({ schema: PAYLOAD_DATA_SCHEMA, data: events });
+export function buildPostRequest(
+  url: string,
+  headers: Readonly<Record<string, string>>,
+  events: readonly Payload[],
+  stored?: { readonly items: readonly QueuedEvent[]; readonly sentAt: number },
+): CollectorRequest {
+  const body = (stored && postBodyFromStored(stored.items, stored.sentAt)) ?? JSON.stringify({ schema: PAYLOAD_DATA_SCHEMA, data: events });
   return { url, method: 'POST', headers: { ...headers, 'Content-Type': CONTENT_TYPE }, body };
 }
+
+/**
+ * The same POST from the events' stored JSON texts (`QueuedEvent.json`, restored by a durable store), each with this
+ * attempt's `stm` put before its closing brace: the text the store kept is sent, not serialised again. `undefined`
+ * unless every event has one.
+ */
+function postBodyFromStored(items: readonly QueuedEvent[], sentAt: number): string | undefined {
+  const stm = `"stm":"${sentAt}"}`;
+  let body = POST_PREFIX;
+  for (let i = 0; i < items.length; i++) {
+    const json = items[i]!.json;
+    if (json === undefined) return undefined;
+    body += (i === 0 ? '' : ',') + (json === '{}' ? `{${stm}` : `${json.slice(0, -1)},${stm}`);
+  }
+  return body + ']}';
+}
+
+const POST_PREFIX = `{"schema":"${PAYLOAD_DATA_SCHEMA}","data":[`;
 
 export function buildGetRequest(
   url: string,

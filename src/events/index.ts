@@ -1,5 +1,6 @@
 // Event constructors and types. No registry here: each constructor carries its own definition (see registry.ts).
-export { pageView, pagePing, linkClick, formFocusOrChange, formSubmission, siteSearch } from './web.js';
+export { pageView, pagePing, linkClick, siteSearch } from './web.js';
+export { formFocusOrChange, formSubmission } from './forms.js';
 export { structEvent, selfDescribingEvent } from './structured.js';
 export { screenView, mobileScreenView } from './screen.js';
 export { ecommerceTransaction, addToCart, removeFromCart } from './ecommerce.js';

@@ -5,7 +5,8 @@ import { ADD_TO_CART, ECOMMERCE_TRANSACTION, REMOVE_FROM_CART } from './ecommerc
 import { APPLICATION_ERROR, SOCIAL_INTERACTION, TIMING } from './engagement.js';
 import { MOBILE_SCREEN_VIEW, SCREEN_VIEW } from './screen.js';
 import { SELF_DESCRIBING, STRUCT_EVENT } from './structured.js';
-import { FORM_FOCUS_OR_CHANGE, FORM_SUBMISSION, LINK_CLICK, PAGE_PING, PAGE_VIEW, SITE_SEARCH } from './web.js';
+import { FORM_FOCUS_OR_CHANGE, FORM_SUBMISSION } from './forms.js';
+import { LINK_CLICK, PAGE_PING, PAGE_VIEW, SITE_SEARCH } from './web.js';
 
 /**
  * Every event kind rxplow can track, by its `kind` tag, with each definition's type (`rxplow/extend`; the same object

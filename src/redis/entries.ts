@@ -9,7 +9,7 @@ export type DeadLetterKind = 'refused' | 'dropped' | 'malformed' | 'poison' | 'e
 
 /** What to do with an entry just read. */
 export type EntryDecision =
-  | { readonly kind: 'deliver'; readonly payload: Payload }
+  | { readonly kind: 'deliver'; readonly payload: Payload; readonly json: string | undefined }
   | { readonly kind: 'dead'; readonly dead: DeadLetterKind; readonly reason: string; readonly eid: string | undefined };
 
 /** The limits an entry is checked against when read. */
@@ -22,7 +22,8 @@ export interface EntryLimits {
 
 /** Decides an entry's fate when read: a dead letter when malformed, read too often (poison) or too old; else deliver. */
 export function decideEntry(entry: StreamEntry, deliveries: number, now: number, limits: EntryLimits): EntryDecision {
-  const payload = parsePayload(entry.fields[PAYLOAD_FIELD]);
+  const raw = entry.fields[PAYLOAD_FIELD];
+  const payload = parsePayload(raw);
   if (payload === undefined)
     return { kind: 'dead', dead: 'malformed', reason: `no tracker payload with an eid in field "${PAYLOAD_FIELD}"`, eid: undefined };
   const eid = payload['eid'];
@@ -35,8 +36,16 @@ export function decideEntry(entry: StreamEntry, deliveries: number, now: number,
     };
   const age = now - entryTime(entry.id);
   if (age > limits.maxAgeMs) return { kind: 'dead', dead: 'expired', reason: `${age} ms old (maxAgeMs ${limits.maxAgeMs})`, eid };
-  return { kind: 'deliver', payload };
+  return { kind: 'deliver', payload, json: sendableAsStored(raw!, payload) };
 }
+
+/**
+ * The entry's text itself, when the worker's POST can carry it as it is (with `stm` put before its closing brace):
+ * a JSON object (it parsed as the payload) that ends with its brace and has no `stm` of its own. Otherwise
+ * `undefined`, and the payload is serialised again.
+ */
+export const sendableAsStored = (raw: string, payload: Payload): string | undefined =>
+  raw.charCodeAt(raw.length - 1) === 0x7d && !Object.prototype.hasOwnProperty.call(payload, 'stm') ? raw : undefined;
 
 /** What an outcome means for the entries it concerns. */
 export type Verdict =

@@ -100,7 +100,7 @@ export class Holder {
       if (alone) waits.push(new Promise((resolve) => (held.done = resolve)));
       const decision = decideEntry(entry, deliveries, now, this.config);
       if (decision.kind === 'deliver') {
-        restore.push({ payload: decision.payload, ref: entry.id });
+        restore.push({ payload: decision.payload, ref: entry.id, json: decision.json });
       } else {
         const letter = { id: entry.id, eid: decision.eid, kind: decision.dead, reason: decision.reason, status: undefined };
         dead.push({ id: entry.id, dead: { letter, raw: entry.fields['p'] ?? JSON.stringify(entry.fields) } });
@@ -231,4 +231,5 @@ export class Holder {
   }
 }
 
-const restoredOf = (items: readonly QueuedEvent[]): RestoredEvent[] => items.map((item) => ({ payload: item.payload, ref: item.ref }));
+const restoredOf = (items: readonly QueuedEvent[]): RestoredEvent[] =>
+  items.map((item) => ({ payload: item.payload, ref: item.ref, json: item.json }));

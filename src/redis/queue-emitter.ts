@@ -7,9 +7,9 @@ import { QueuedSink } from '../emitter/queued-sink.js';
 import type { Payload } from '../payload/payload.js';
 import { NetworkError } from '../errors.js';
 import * as c from '../payload/checks.js';
-import { asArray, type RedisClient } from './client.js';
+import { asNumber, type RedisClient } from './client.js';
 import * as o from './options.js';
-import { BOUNDED_APPEND, runScript } from './scripts.js';
+import { BOUNDED_APPEND, PAYLOAD_SEPARATOR, runScript } from './scripts.js';
 
 /** Options of `new RedisQueueEmitter(options)`. */
 export interface RedisQueueEmitterOptions {
@@ -149,7 +149,9 @@ export class RedisQueueEmitter extends QueuedSink {
     const answer = new Observable<readonly AttemptPart[]>((subscriber) => {
       let sent: Promise<unknown>;
       try {
-        const args = [this.#maxLenArg, ...items.map((item) => JSON.stringify(item.payload))];
+        let joined = '';
+        for (let i = 0; i < items.length; i++) joined += (i === 0 ? '' : PAYLOAD_SEPARATOR) + JSON.stringify(items[i]!.payload);
+        const args = [this.#maxLenArg, joined];
         // No abortSignal: node-redis 5.12's queue loses its head when an aborted command is removed from it (its linked
         // list keeps a stale `previous`), after which the client writes nothing ever again. A timed-out append may
         // still run later: its events are then queued twice (same eid), never lost.
@@ -159,9 +161,11 @@ export class RedisQueueEmitter extends QueuedSink {
       }
       sent
         .then((reply) => {
-          const ids = asArray(reply);
-          if (ids.length !== items.length) throw new Error(`unexpected reply to the bounded append: ${String(reply)}`);
-          return ids.map((id) => (id === null || id === undefined || id === false ? FULL : true));
+          // How many were appended: the first ones; the stream was full for the rest.
+          const added = asNumber(reply) ?? -1;
+          if (!Number.isInteger(added) || added < 0 || added > items.length)
+            throw new Error(`unexpected reply to the bounded append: ${String(reply)}`);
+          return items.map((_, i) => (i < added ? true : FULL));
         })
         .then(
           (results) => this.#parts(items, results),

@@ -12,18 +12,42 @@ export interface Script {
 
 const script = (source: string): Script => Object.freeze({ source, sha: createHash('sha1').update(source).digest('hex') });
 
+/** What separates the payload JSONs in a bounded append's one argument: `JSON.stringify` never writes a raw newline. */
+export const PAYLOAD_SEPARATOR = '\n';
+
 /**
- * KEYS[1] the stream, ARGV[1] its bound, ARGV[2..] payload JSONs: appends `p <payload>` for each, in order, while the
- * stream holds fewer than `bound` entries, and returns an array with the new id of each, or nil for those refused
- * because the stream was full (nothing is ever trimmed). One call per batch: atomic, and one script call's overhead.
+ * KEYS[1] the stream, ARGV[1] its bound, ARGV[2] the payload JSONs joined by {@link PAYLOAD_SEPARATOR}: appends
+ * `p <payload>` for each, in order, while the stream holds fewer than `bound` entries, and returns how many it appended
+ * (the first ones; the rest were refused because the stream was full; nothing is ever trimmed). One call and one
+ * argument per batch: atomic, and the client writes one string, not one per event.
  */
 export const BOUNDED_APPEND = script(
   "local room = tonumber(ARGV[1]) - redis.call('XLEN', KEYS[1])\n" +
-    'local ids = {}\n' +
-    'for i = 2, #ARGV do\n' +
-    "  if i - 1 <= room then ids[i - 1] = redis.call('XADD', KEYS[1], '*', 'p', ARGV[i]) else ids[i - 1] = false end\n" +
+    'local text, at, added = ARGV[2], 1, 0\n' +
+    'while at <= #text + 1 do\n' +
+    "  local stop = string.find(text, '\\n', at, true) or (#text + 1)\n" +
+    '  if added >= room then break end\n' +
+    "  redis.call('XADD', KEYS[1], '*', 'p', string.sub(text, at, stop - 1))\n" +
+    '  added = added + 1\n' +
+    '  at = stop + 1\n' +
     'end\n' +
-    'return ids',
+    'return added',
+);
+
+/**
+ * KEYS[1] the stream, ARGV[1] the group, ARGV[2] `1` to delete the entries too, ARGV[3] their ids joined by spaces:
+ * `XACK` (then `XDEL`) in one call, in slices that `unpack` can take. Returns how many were acknowledged.
+ */
+export const ACKNOWLEDGE = script(
+  'local ids = {}\n' +
+    "for id in string.gmatch(ARGV[3], '%S+') do ids[#ids + 1] = id end\n" +
+    'local acked = 0\n' +
+    'for i = 1, #ids, 1000 do\n' +
+    '  local slice = {unpack(ids, i, math.min(i + 999, #ids))}\n' +
+    "  acked = acked + redis.call('XACK', KEYS[1], ARGV[1], unpack(slice))\n" +
+    "  if ARGV[2] == '1' then redis.call('XDEL', KEYS[1], unpack(slice)) end\n" +
+    'end\n' +
+    'return acked',
 );
 
 /**

@@ -1,11 +1,11 @@
 // The settler: writes what the worker decided about its entries back to Redis. Dead letters first (a Lua append
-// that trims the oldest dead letters, counted), then XACK (+ XDEL) for the lot, pipelined; what fails is retried with
+// that trims the oldest dead letters, counted), then XACK (+ XDEL) for the lot in one script call; what fails is retried with
 // backoff on the scheduler until it is written or the worker's stop abandons it (the entries then stay pending).
 import type { SchedulerLike } from 'rxjs';
 import { asNumber, type RedisClient } from './client.js';
 import type { DeadLetterKind } from './entries.js';
 import { PAYLOAD_FIELD } from './queue-emitter.js';
-import { DEAD_LETTER_APPEND, runScript } from './scripts.js';
+import { ACKNOWLEDGE, DEAD_LETTER_APPEND, runScript } from './scripts.js';
 import { Alarm, commandBackoff } from './timing.js';
 
 /** An event the worker moved to the dead-letter stream. */
@@ -131,9 +131,8 @@ export class Settler {
     if (ready.length > 0) {
       const ids = ready.map((s) => s.id);
       try {
-        const commands = [c.redis.sendCommand(['XACK', c.stream, c.group, ...ids])];
-        if (c.deleteAcked) commands.push(c.redis.sendCommand(['XDEL', c.stream, ...ids]));
-        await Promise.all(commands);
+        // One script call with one argument for the ids: the client writes a few strings, not two per entry.
+        await runScript(c.redis, ACKNOWLEDGE, [c.stream], [c.group, c.deleteAcked ? '1' : '0', ids.join(' ')]);
         c.written(ready);
       } catch (error) {
         c.report(error);

@@ -1,5 +1,6 @@
 // rxplow/testing: an in-process collector for tests, in Node and in browsers.
-export { createTestingCollector, describeEvent } from './testing-collector.js';
+export { createTestingCollector } from './testing-collector.js';
+export { describeEvent } from './waiting.js';
 export type {
   TestingCollector,
   TestingCollectorOptions,

@@ -1,5 +1,9 @@
+// rxplow/testing's collector: its public types and `createTestingCollector`, which records each request (records.ts),
+// answers as scripted (responses.ts) and wakes the waits for events (waiting.ts).
 import { schemaMatches, type SelfDescribingData } from '../payload/decode.js';
 import { recordRequest } from './records.js';
+import { delay, responseOf, toScript } from './responses.js';
+import { EventWaits } from './waiting.js';
 
 /** How the collector answers one request. A bare number is shorthand for `{ status }`. */
 export interface ResponseScript {
@@ -110,12 +114,7 @@ export interface TestingCollector {
 
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
-interface Waiter {
-  check(): void;
-}
-
 const DEFAULTS = { url: 'https://collector.test', defaultResponse: 200, waitTimeoutMs: 2_000 } as const;
-const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
 /**
  * Creates an in-process collector for tests, in Node and in browsers: hand its `fetch` to an Emitter, then assert on
@@ -130,12 +129,11 @@ const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
  */
 export function createTestingCollector(options: TestingCollectorOptions = {}): TestingCollector {
   const url = (options.url ?? DEFAULTS.url).replace(/\/+$/, '');
-  const waitTimeoutMs = options.waitTimeoutMs ?? DEFAULTS.waitTimeoutMs;
   let defaultResponse: ScriptedResponse = options.defaultResponse ?? DEFAULTS.defaultResponse;
   const queue: ScriptedResponse[] = [];
   const requests: CollectedRequest[] = [];
   const events: CollectedEvent[] = [];
-  const waiters = new Set<Waiter>();
+  const waits = new EventWaits(events, requests, options.waitTimeoutMs ?? DEFAULTS.waitTimeoutMs);
   let resets = 0;
 
   const fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
@@ -162,11 +160,9 @@ export function createTestingCollector(options: TestingCollectorOptions = {}): T
     settle(status);
     if (status >= 200 && status < 300 && generation === resets) {
       events.push(...record.events);
-      for (const waiter of waiters) waiter.check();
+      waits.check();
     }
-    const headers = new Headers(script.headers);
-    if (script.retryAfter !== undefined) headers.set('Retry-After', String(script.retryAfter));
-    return new Response(NULL_BODY_STATUSES.has(status) ? null : '', { status, headers });
+    return responseOf(script, status);
   };
 
   const filter = (predicate: (event: CollectedEvent) => boolean) => events.filter(predicate);
@@ -184,28 +180,7 @@ export function createTestingCollector(options: TestingCollectorOptions = {}): T
       defaultResponse = response;
       return this;
     },
-    waitForEvents(wait = {}) {
-      const count = wait.count ?? 1;
-      const predicate = wait.predicate ?? (() => true);
-      const timeoutMs = wait.timeoutMs ?? waitTimeoutMs;
-      return new Promise<CollectedEvent[]>((resolve, reject) => {
-        const waiter: Waiter = {
-          check() {
-            const matching = events.filter(predicate);
-            if (matching.length < count) return;
-            waiters.delete(waiter);
-            clearTimeout(timer);
-            resolve(matching);
-          },
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(waiter);
-          reject(new Error(describeTimeout(count, timeoutMs, events.filter(predicate).length, events, requests)));
-        }, timeoutMs);
-        waiters.add(waiter);
-        waiter.check();
-      });
-    },
+    waitForEvents: (wait = {}) => waits.wait(wait),
     eventsOfType: (type) => filter((e) => e.eventType === type || e.eventName === type),
     eventsWithSchema: (pattern) => filter((e) => schemaMatches(e.schema, pattern)),
     eventsWithContext: (pattern) => filter((e) => e.contexts.some((entity) => schemaMatches(entity.schema, pattern))),
@@ -217,50 +192,4 @@ export function createTestingCollector(options: TestingCollectorOptions = {}): T
     },
   };
   return collector;
-}
-
-function toScript(response: ScriptedResponse): ResponseScript {
-  return typeof response === 'number' ? { status: response } : response;
-}
-
-/** Resolves after `ms` (at once for 0); rejects with the signal's reason (an AbortError) if it aborts first, like fetch. */
-function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const abortError = () => (signal.reason as unknown) ?? new DOMException('This operation was aborted', 'AbortError');
-    if (signal.aborted) return reject(abortError());
-    if (ms <= 0) return resolve();
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortError());
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-/** One line per accepted event, for error messages: `pv page_view eid=…` or `ue iglu:… eid=…`. */
-export function describeEvent(event: CollectedEvent): string {
-  const what = event.schema ?? event.eventName;
-  return `${event.eventType || '(no e)'} ${what} eid=${event.eventId ?? '(none)'}`;
-}
-
-function describeTimeout(
-  count: number,
-  timeoutMs: number,
-  matching: number,
-  events: readonly CollectedEvent[],
-  requests: readonly CollectedRequest[],
-): string {
-  const lines = events.map((event) => `  - ${describeEvent(event)}`);
-  const failed = requests.filter((r) => r.outcome !== 'pending' && !(typeof r.outcome === 'number' && r.outcome >= 200 && r.outcome < 300));
-  const problems = requests.flatMap((r) => r.errors.map((error) => `  - request ${r.index}: ${error}`));
-  return [
-    `waitForEvents: timed out after ${timeoutMs} ms waiting for ${count} matching event(s); ${matching} matched, ` +
-      `${events.length} accepted in ${requests.length} request(s) (${failed.length} not answered 2xx)${events.length ? ':' : '.'}`,
-    ...lines,
-    ...(problems.length ? ['decoding problems:', ...problems] : []),
-  ].join('\n');
 }

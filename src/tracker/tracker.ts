@@ -6,7 +6,8 @@ import { ADD_TO_CART, ECOMMERCE_TRANSACTION, REMOVE_FROM_CART } from '../events/
 import { APPLICATION_ERROR, SOCIAL_INTERACTION, TIMING } from '../events/engagement.js';
 import { MOBILE_SCREEN_VIEW, SCREEN_VIEW } from '../events/screen.js';
 import { SELF_DESCRIBING, STRUCT_EVENT } from '../events/structured.js';
-import { FORM_FOCUS_OR_CHANGE, FORM_SUBMISSION, LINK_CLICK, PAGE_PING, PAGE_VIEW, SITE_SEARCH } from '../events/web.js';
+import { FORM_FOCUS_OR_CHANGE, FORM_SUBMISSION } from '../events/forms.js';
+import { LINK_CLICK, PAGE_PING, PAGE_VIEW, SITE_SEARCH } from '../events/web.js';
 import type { Sink } from '../emitter/sink.js';
 import type { SelfDescribing } from '../payload/self-describing-json.js';
 import { CoreTracker } from './core.js';

@@ -59,13 +59,18 @@ export interface UnloadTransportOptions {
  */
 export function createUnloadTransport(options: UnloadTransportOptions): Transport {
   const plain = options.transport ?? createKyTransport({ fetch: options.fetch, credentials: options.credentials });
-  const keepalive = options.transport ?? createKyTransport({ fetch: options.fetch, credentials: options.credentials, keepalive: true });
+  const ky = options.transport ? undefined : createKyTransport({ fetch: options.fetch, credentials: options.credentials, keepalive: true });
+  const keepalive = options.transport ?? ky!;
   const { ledger, budgetBytes } = options;
   const mapRequest = options.mapRequest ?? ((request: CollectorRequest) => request);
   return (original): Observable<TransportResponse> =>
     defer(() => {
       const request = mapRequest(original);
       if (!options.unloading()) return plain(request);
+      // ky has not arrived (it loads on demand): a request now would wait past the page's end, so none is made and
+      // nothing is handed off; the events stay stored for the next load.
+      if (ky !== undefined && !ky.arrived())
+        return throwError(() => new NetworkError(request.url, { cause: new Error('the page is going and ky has not arrived') }));
       const bytes = request.body === undefined ? 0 : UTF8.encode(request.body).length;
       if (ledger.inFlight + bytes > budgetBytes) {
         const cause = new Error(`keepalive budget exhausted (${ledger.inFlight} of ${budgetBytes} bytes in flight, ${bytes} more needed)`);

@@ -38,16 +38,11 @@ export interface OutboxWindow {
   removeEventListener: EventTarget['removeEventListener'];
 }
 
-/** Options of {@link createOutboxSink}. */
-export interface OutboxSinkOptions {
-  /** The collector: a host or an http(s) URL, as for `new Emitter(endpoint)`. Required. */
-  readonly endpoint: string;
-  /**
-   * Options of the inner HTTP emitter (batching, retries, headers, `anonymous`, `fetch`, …). Its `transport`, when
-   * given, is wrapped (the keepalive budget still gates requests at unload, but keepalive itself is then up to it).
-   * Its `store` is the outbox's own (ignored here). @default {}
-   */
-  readonly emitter?: EmitterOptions | undefined;
+/**
+ * The outbox options `createBrowserTracker` passes through (its `outbox` option): where the outbox lives, its bounds,
+ * and what it does with failed and unloaded events. See docs/browser.md, "Delivery guarantees".
+ */
+export interface BrowserOutboxOptions {
   /** Where the outbox lives: `'localStorage'` (memory only when it is unavailable), or `'memory'` (nothing kept across loads). @default 'localStorage' */
   readonly storage?: 'localStorage' | 'memory' | undefined;
   /**
@@ -101,6 +96,18 @@ export interface OutboxSinkOptions {
    * page adopts it. Outages do not count. @default 3
    */
   readonly maxCrashes?: number | undefined;
+}
+
+/** Options of {@link createOutboxSink}. */
+export interface OutboxSinkOptions extends BrowserOutboxOptions {
+  /** The collector: a host or an http(s) URL, as for `new Emitter(endpoint)`. Required. */
+  readonly endpoint: string;
+  /**
+   * Options of the inner HTTP emitter (batching, retries, headers, `anonymous`, `fetch`, …). Its `transport`, when
+   * given, is wrapped (the keepalive budget still gates requests at unload, but keepalive itself is then up to it).
+   * Its `store` is the outbox's own (ignored here). @default {}
+   */
+  readonly emitter?: EmitterOptions | undefined;
   /**
    * Rewrites each request just before it is sent, decided per request: how `createBrowserTracker` switches the
    * `SP-Anonymous` header at runtime without giving up keepalive (a custom `emitter.transport` would). Default: none.
