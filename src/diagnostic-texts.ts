@@ -101,3 +101,9 @@ export const DIAGNOSTIC_TEXTS = {
 
 /** A diagnostic code. */
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_TEXTS;
+
+/** The development message of `code`: its text, then the code and where it is documented. May throw (a hostile detail). */
+export function developmentMessage(code: DiagnosticCode, details: readonly unknown[]): string {
+  const id = `rxp0${code}`;
+  return `${(DIAGNOSTIC_TEXTS[code] as (...args: unknown[]) => string)(...details)} (${id.toUpperCase()}, see docs/errors.md#${id})`;
+}
