@@ -18,10 +18,12 @@ export interface KyTransportOptions {
 /** rxplow's default transport: a {@link Transport} that can say whether ky has arrived. */
 export interface KyTransport extends Transport {
   /**
-   * Whether ky has been loaded: until then a request waits for it. At a page's unload nothing can wait, so the
-   * browser outbox sends nothing then (the events stay stored for the next load).
+   * Whether ky has been loaded: until then a request waits for it (the browser outbox hands a keepalive request's
+   * events off only once it is really made).
    */
   readonly arrived: () => boolean;
+  /** Resolves once ky has arrived; rejects if it cannot be loaded (a later call tries again). */
+  readonly ready: () => Promise<void>;
 }
 
 /**
@@ -90,7 +92,10 @@ export function createKyTransport(options: KyTransportOptions = {}): KyTransport
         if (!settled) controller.abort();
       };
     });
-  return Object.assign(transport, { arrived: () => arrived });
+  return Object.assign(transport, {
+    arrived: () => arrived,
+    ready: () => load().then(() => undefined),
+  });
 }
 
 /** Cancels a response body nobody will read; a body that cannot be cancelled (already used, locked) is left alone. */

@@ -16,24 +16,27 @@ export const MAX_JSON_DEPTH = 256;
  * properties are left out, as JSON.stringify does; `undefined` in an array is an error (it would become `null`).
  * Lone surrogates in strings become U+FFFD (see `well-formed.ts`).
  */
-export function toJson(value: unknown, path: string): string {
-  assertJsonData(value, path);
+export function toJson(value: unknown, path: string, suffix = ''): string {
+  assertJsonData(value, path, suffix);
   let json: string | undefined;
   try {
     json = JSON.stringify(value) as string | undefined;
   } catch (error) {
     // Only a value that changes between two reads (a stateful getter, toJSON or Proxy) gets here.
-    throw new InvalidEventError(path, diagnostic(201, error));
+    throw new InvalidEventError(path + suffix, diagnostic(201, error));
   }
-  if (json === undefined) throw new InvalidEventError(path, diagnostic(202));
+  if (json === undefined) throw new InvalidEventError(path + suffix, diagnostic(202));
   return wellFormedJson(json);
 }
 
-/** Throws an InvalidEventError unless `value` serialises to JSON faithfully (see {@link toJson}). */
-export function assertJsonData(value: unknown, path: string): void {
+/**
+ * Throws an InvalidEventError unless `value` serialises to JSON faithfully (see {@link toJson}). The error names
+ * `path` + `suffix` (joined only when there is an error to report: no string is built per call).
+ */
+export function assertJsonData(value: unknown, path: string, suffix = ''): void {
   // Primitives at the top need no walk (and no state).
-  if (typeof value !== 'object' || value === null) return checkPrimitive(value, path);
-  const walk: Walk = { base: path, ancestors: [], keys: [] };
+  if (typeof value !== 'object' || value === null) return checkPrimitive(value, path + suffix);
+  const walk: Walk = { base: path, suffix, ancestors: [], keys: [] };
   try {
     assertJson(value, walk);
   } catch (error) {
@@ -46,12 +49,13 @@ export function assertJsonData(value: unknown, path: string): void {
 /** The walk's state: the objects above the current one (for cycles) and the keys to it, turned into a path only on error. */
 interface Walk {
   readonly base: string;
+  readonly suffix: string;
   readonly ancestors: object[];
   readonly keys: (string | number)[];
 }
 
 const pathOf = (walk: Walk): string =>
-  walk.keys.reduce<string>((path, key) => (typeof key === 'number' ? `${path}[${key}]` : `${path}.${key}`), walk.base);
+  walk.keys.reduce<string>((path, key) => (typeof key === 'number' ? `${path}[${key}]` : `${path}.${key}`), walk.base + walk.suffix);
 
 const pathAt = (at: string | Walk): string => (typeof at === 'string' ? at : pathOf(at));
 

@@ -76,5 +76,5 @@ export interface EntitySnapshot extends SelfDescribing {
  */
 export function snapshotEntity(value: unknown, field: string): EntitySnapshot {
   const { schema, data } = checkSelfDescribing(value, field);
-  return { schema, data, json: `{"schema":"${schema}","data":${toJson(data, `${field}.data`)}}` };
+  return { schema, data, json: `{"schema":"${schema}","data":${toJson(data, field, '.data')}}` };
 }

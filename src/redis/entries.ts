@@ -92,7 +92,7 @@ export function parsePayload(raw: string | undefined): Payload | undefined {
   try {
     const value = JSON.parse(raw) as unknown;
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-    for (const v of Object.values(value)) if (typeof v !== 'string') return undefined;
+    for (const key in value) if (typeof (value as Record<string, unknown>)[key] !== 'string') return undefined;
     const payload = value as Payload;
     return typeof payload['eid'] === 'string' && payload['eid'] !== '' ? Object.freeze(payload) : undefined;
   } catch {

@@ -6,35 +6,22 @@ import { expect } from 'chai';
 import * as esbuild from 'esbuild';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { arrivals, launchChromium, pageReady, quietCollector, until, type Browser, type Rx, type RunningCollector } from './support.js';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
+import {
+  arrivals,
+  launchChromium,
+  PAGE_BUILD,
+  pageReady,
+  quietCollector,
+  until,
+  type Browser,
+  type Rx,
+  type RunningCollector,
+} from './support.js';
 
 /** The fixture page split into an entry and chunks, as a bundler ships it; `ky` names the chunk that holds ky. */
 async function splitPage(): Promise<{ files: Map<string, string>; ky: string }> {
-  const result = await esbuild.build({
-    entryPoints: { page: join(root, 'spec/fixtures/e2e/page.ts') },
-    bundle: true,
-    splitting: true,
-    write: false,
-    outdir: '/out',
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    conditions: ['browser'],
-    logLevel: 'warning',
-    plugins: [
-      {
-        name: 'rxplow-browser-from-source',
-        setup(build) {
-          build.onResolve({ filter: /^rxplow\/browser$/ }, () => ({ path: join(root, 'src/browser/index.ts') }));
-        },
-      },
-    ],
-  });
-  const files = new Map(result.outputFiles.map((file) => [file.path.replace('/out', ''), file.text]));
+  const result = await esbuild.build({ ...PAGE_BUILD, splitting: true, outdir: '/out' });
+  const files = new Map(result.outputFiles!.map((file) => [file.path.replace('/out', ''), file.text]));
   const ky = [...files].filter(([, text]) => text.includes('node_modules/ky/')).map(([path]) => path);
   expect(ky, 'exactly one chunk holds ky').to.have.length(1);
   expect(files.get('/page.js'), 'the entry does not hold ky').not.to.include('node_modules/ky/');
@@ -102,45 +89,49 @@ describe('e2e: ky in a deferred chunk (Chromium, a split bundle, rxplow collecto
   const url = (origin: string) =>
     `${origin}/shop?config=${encodeURIComponent(JSON.stringify({ collector: collector.url, flushIntervalMs: 20 }))}`;
 
+  /** A page at `server` in a new context: its page view and `n` events tracked at once (while ky is held back). */
+  async function openAndTrack(server: SplitServer, n: number, action: string) {
+    const context = await browser.newContext();
+    const tab = await context.newPage();
+    await tab.goto(url(server.origin));
+    await pageReady(tab);
+    const eids = [
+      ...(await tab.evaluate(() => (window as unknown as { rx: Rx }).rx.tracked.slice())),
+      ...(await tab.evaluate(({ n, action }) => (window as unknown as { rx: Rx }).rx.track(n, action), { n, action })),
+    ];
+    expect(eids).to.have.length(n + 1);
+    return { context, tab, eids };
+  }
+
+  /** Waits until each eid has arrived, then expects each exactly once. */
+  async function deliveredOnce(eids: readonly string[], what: string): Promise<void> {
+    await until(async () => [...(await arrivals(collector, eids)).values()].every((n) => n > 0), what);
+    const counts = await arrivals(collector, eids);
+    expect(
+      [...counts].filter(([, n]) => n !== 1),
+      `${what}: eids not delivered exactly once`,
+    ).to.deep.equal([]);
+  }
+
   it('the first event and every event tracked before ky arrives are delivered once it has, each exactly once', async () => {
     const server = await serveSplit(page.files, page.ky);
-    const context = await browser.newContext();
+    // The page view and 3 events, tracked while the ky chunk is still held back by the server.
+    const { context, tab, eids } = await openAndTrack(server, 3, 'before-ky');
     try {
-      const tab = await context.newPage();
-      await tab.goto(url(server.origin));
-      await pageReady(tab);
-      // The page view and 3 events, tracked while the ky chunk is still held back by the server.
-      const eids = [
-        ...(await tab.evaluate(() => (window as unknown as { rx: Rx }).rx.tracked.slice())),
-        ...(await tab.evaluate(() => (window as unknown as { rx: Rx }).rx.track(3, 'before-ky'))),
-      ];
-      expect(eids).to.have.length(4);
       await until(() => server.requested.includes(page.ky), 'the page to ask for the ky chunk (prefetched when the tracker is created)');
       expect(server.requested.indexOf(page.ky), 'ky is fetched after the entry').to.be.above(server.requested.indexOf('/page.js'));
       await new Promise((resolve) => setTimeout(resolve, 300));
       await collector.idle();
       expect(collector.good(), 'nothing can be sent before ky arrives').to.have.length(0);
-      expect(
-        await tab.evaluate(() => (window as unknown as { rx: Rx }).rx.outcomes.filter((o) => o.kind !== 'retrying')),
-        'and nothing is final yet',
-      ).to.deep.equal([]);
+      const final = () => (window as unknown as { rx: Rx }).rx.outcomes.filter((o) => o.kind !== 'retrying');
+      expect(await tab.evaluate(final), 'and nothing is final yet').to.deep.equal([]);
 
       server.releaseKy();
-      await until(async () => [...(await arrivals(collector, eids)).values()].every((n) => n > 0), 'the events tracked before ky arrived');
+      await deliveredOnce(eids, 'the events tracked before ky arrived');
       const later = await tab.evaluate(() => (window as unknown as { rx: Rx }).rx.track(1, 'after-ky'));
-      await until(async () => (await arrivals(collector, later)).get(later[0]!) === 1, 'an event tracked after ky arrived');
-      const counts = await arrivals(collector, [...eids, ...later]);
-      expect(
-        [...counts].filter(([, n]) => n !== 1),
-        'eids not delivered exactly once',
-      ).to.deep.equal([]);
-      await until(
-        () =>
-          tab.evaluate(
-            () => (window as unknown as { rx: Rx }).rx.outcomes.filter((o) => o.kind === 'sent').flatMap((o) => o.eids).length === 5,
-          ),
-        'five sent outcomes',
-      );
+      await deliveredOnce([...eids, ...later], 'an event tracked after ky arrived');
+      const sent = () => (window as unknown as { rx: Rx }).rx.outcomes.filter((o) => o.kind === 'sent').flatMap((o) => o.eids);
+      await until(async () => (await tab.evaluate(sent)).length === 5, 'five sent outcomes');
       expect(collector.bad()).to.deep.equal([]);
     } finally {
       await context.close();
@@ -149,16 +140,9 @@ describe('e2e: ky in a deferred chunk (Chromium, a split bundle, rxplow collecto
   });
 
   it('a page closed before ky ever arrives keeps its events in storage; the next load sends them (same eids, once)', async () => {
-    const held = await serveSplit(page.files, page.ky);
-    const context = await browser.newContext();
+    const server = await serveSplit(page.files, page.ky);
+    const { context, tab, eids } = await openAndTrack(server, 2, 'closed-before-ky');
     try {
-      const tab = await context.newPage();
-      await tab.goto(url(held.origin));
-      await pageReady(tab);
-      const eids = [
-        ...(await tab.evaluate(() => (window as unknown as { rx: Rx }).rx.tracked.slice())),
-        ...(await tab.evaluate(() => (window as unknown as { rx: Rx }).rx.track(2, 'closed-before-ky'))),
-      ];
       await until(
         () => tab.evaluate(() => (window as unknown as { rx: Rx }).rx.outboxSize() === 3),
         'the three events in the stored outbox',
@@ -171,25 +155,16 @@ describe('e2e: ky in a deferred chunk (Chromium, a split bundle, rxplow collecto
       expect(collector.good(), 'nothing was sent: ky never arrived').to.have.length(0);
 
       // The next load, at the same origin (the same storage), with ky served at once.
-      held.releaseKy();
+      server.releaseKy();
       const next = await context.newPage();
-      await next.goto(url(held.origin));
+      await next.goto(url(server.origin));
       await pageReady(next);
       const nextView = (await next.evaluate(() => (window as unknown as { rx: Rx }).rx.tracked.slice()))[0]!;
-      await until(
-        async () => [...(await arrivals(collector, [...eids, nextView])).values()].every((n) => n > 0),
-        async () =>
-          `the kept events ${JSON.stringify([...eids, nextView])} ${JSON.stringify([...(await arrivals(collector, [...eids, nextView]))])} and the new view: ${JSON.stringify(await next.evaluate(() => (window as unknown as { rx: Rx }).rx.outcomes))} outbox ${await next.evaluate(() => (window as unknown as { rx: Rx }).rx.outboxSize())}`,
-      );
-      const counts = await arrivals(collector, [...eids, nextView]);
-      expect(
-        [...counts].filter(([, n]) => n !== 1),
-        'eids not delivered exactly once',
-      ).to.deep.equal([]);
+      await deliveredOnce([...eids, nextView], 'the kept events and the new page view');
       await until(() => next.evaluate(() => (window as unknown as { rx: Rx }).rx.outboxSize() === 0), 'an empty outbox');
     } finally {
       await context.close();
-      await held.close();
+      await server.close();
     }
   });
 });

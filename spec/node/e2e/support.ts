@@ -13,29 +13,30 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 export const CHROME_ARGS = ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking'];
 
+/** How the fixture page script is bundled (in memory, `rxplow/browser` from source), for a browser. */
+export const PAGE_BUILD: esbuild.BuildOptions = {
+  entryPoints: { page: join(root, 'spec/fixtures/e2e/page.ts') },
+  bundle: true,
+  write: false,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  conditions: ['browser'],
+  logLevel: 'warning',
+  plugins: [
+    {
+      name: 'rxplow-browser-from-source',
+      setup(build) {
+        build.onResolve({ filter: /^rxplow\/browser$/ }, () => ({ path: join(root, 'src/browser/index.ts') }));
+      },
+    },
+  ],
+};
+
 /** Bundles the fixture page script once per process. */
 let bundled: Promise<string> | undefined;
 export function pageScript(): Promise<string> {
-  bundled ??= esbuild
-    .build({
-      entryPoints: [join(root, 'spec/fixtures/e2e/page.ts')],
-      bundle: true,
-      write: false,
-      format: 'esm',
-      platform: 'browser',
-      target: 'es2022',
-      conditions: ['browser'],
-      logLevel: 'warning',
-      plugins: [
-        {
-          name: 'rxplow-browser-from-source',
-          setup(build) {
-            build.onResolve({ filter: /^rxplow\/browser$/ }, () => ({ path: join(root, 'src/browser/index.ts') }));
-          },
-        },
-      ],
-    })
-    .then((result) => result.outputFiles[0]!.text);
+  bundled ??= esbuild.build(PAGE_BUILD).then((result) => result.outputFiles![0]!.text);
   return bundled;
 }
 

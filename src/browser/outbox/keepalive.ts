@@ -1,6 +1,6 @@
 // The unload transport: ordinary requests while the page is in use; `keepalive` requests, within a byte budget
 // shared by every rxplow sink of the page, once it is being hidden or unloaded.
-import { defer, finalize, throwError, type Observable } from 'rxjs';
+import { catchError, defer, finalize, from, switchMap, throwError, type Observable } from 'rxjs';
 import { createKyTransport } from '../../emitter/ky-transport.js';
 import type { CollectorRequest, Transport, TransportResponse } from '../../emitter/transport.js';
 import { NetworkError } from '../../errors.js';
@@ -63,14 +63,10 @@ export function createUnloadTransport(options: UnloadTransportOptions): Transpor
   const keepalive = options.transport ?? ky!;
   const { ledger, budgetBytes } = options;
   const mapRequest = options.mapRequest ?? ((request: CollectorRequest) => request);
-  return (original): Observable<TransportResponse> =>
+  const send = (original: CollectorRequest): Observable<TransportResponse> =>
     defer(() => {
       const request = mapRequest(original);
       if (!options.unloading()) return plain(request);
-      // ky has not arrived (it loads on demand): a request now would wait past the page's end, so none is made and
-      // nothing is handed off; the events stay stored for the next load.
-      if (ky !== undefined && !ky.arrived())
-        return throwError(() => new NetworkError(request.url, { cause: new Error('the page is going and ky has not arrived') }));
       const bytes = request.body === undefined ? 0 : UTF8.encode(request.body).length;
       if (ledger.inFlight + bytes > budgetBytes) {
         const cause = new Error(`keepalive budget exhausted (${ledger.inFlight} of ${budgetBytes} bytes in flight, ${bytes} more needed)`);
@@ -87,4 +83,13 @@ export function createUnloadTransport(options: UnloadTransportOptions): Transpor
         }),
       );
     });
+  // ky loads on demand: a keepalive request waits for it and is handed off only when it is really made, so a page that
+  // is gone before ky arrives has handed nothing off (its events stay stored, unmarked, for the next load).
+  return (original) =>
+    ky === undefined || ky.arrived() || !options.unloading()
+      ? send(original)
+      : from(ky.ready()).pipe(
+          catchError((cause: unknown) => throwError(() => new NetworkError(original.url, { cause }))),
+          switchMap(() => send(original)),
+        );
 }

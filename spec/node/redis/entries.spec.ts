@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { decideEntry, sendableAsStored } from '../../src/redis/entries.js';
+import { decideEntry, sendableAsStored } from '../../../src/redis/entries.js';
 
 const LIMITS = { maxDeliveries: 5, maxAgeMs: 60_000 };
 const entry = (p: string) => ({ id: '1000-0', fields: { p } });
