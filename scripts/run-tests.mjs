@@ -1,5 +1,5 @@
-// npm test: build, typecheck, lint, Node specs (mocha), browser specs (Karma +
-// Chromium). Every step runs even if an earlier one failed; the last line is
+// npm test: build, typecheck, lint, Node specs (mocha; the hardening specs a second time in production mode),
+// browser specs (Karma + Chromium). Every step runs even if an earlier one failed; the last line is
 //   N passed, N failed, N skipped
 // aggregated over the Node and browser runs (a failed non-test step, or a test
 // run that produced no totals, counts as 1 failed). Exit code 1 on any failure.
@@ -14,6 +14,7 @@ const require = createRequire(import.meta.url);
 const bin = (pkg, file) => join(dirname(require.resolve(`${pkg}/package.json`)), file);
 
 const mochaTotals = join(root, '.build/mocha-totals.json');
+const mochaProductionTotals = join(root, '.build/mocha-production-totals.json');
 const karmaTotals = join(root, '.build/karma-totals.json');
 const karmaZoneTotals = join(root, '.build/karma-zone-totals.json');
 
@@ -31,6 +32,20 @@ const steps = [
     name: 'test:node',
     cmd: [bin('mocha', 'bin/mocha.js'), '--reporter', 'scripts/mocha-totals-reporter.cjs', '--reporter-option', `out=${mochaTotals}`],
     totals: mochaTotals,
+  },
+  // Issue 20: the hardening specs again in production mode (coded diagnostics; .mocharc.production.json sets NODE_ENV).
+  {
+    name: 'test:production (hardening specs in production mode)',
+    cmd: [
+      bin('mocha', 'bin/mocha.js'),
+      '--config',
+      '.mocharc.production.json',
+      '--reporter',
+      'scripts/mocha-totals-reporter.cjs',
+      '--reporter-option',
+      `out=${mochaProductionTotals}`,
+    ],
+    totals: mochaProductionTotals,
   },
   { name: 'bundle browser specs', cmd: ['scripts/bundle-browser-specs.mjs'] },
   { name: 'test:browser', cmd: [bin('karma', 'bin/karma'), 'start', 'karma.conf.js'], totals: karmaTotals, needs: 'bundle browser specs' },

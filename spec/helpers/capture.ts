@@ -13,8 +13,9 @@ export interface CapturingTracker {
 }
 
 export function createCapturingTracker(overrides: TrackerOptions = {}): CapturingTracker {
-  // a sink that only records, because a tracker with no sink refuses track calls in development
-  const tracker = new Tracker([createRecordingEmitter().emitter], { namespace: 'cf', appId: 'app', ...overrides });
+  // a sink that only records, because a tracker with no sink refuses track calls in development; invalid events
+  // throw at the call in both modes (the specs run in production mode too: npm run test:production)
+  const tracker = new Tracker([createRecordingEmitter().emitter], { namespace: 'cf', appId: 'app', invalidEvents: 'throw', ...overrides });
   const payloads: Payload[] = [];
   tracker.payloads.subscribe((p) => payloads.push(p));
   return { tracker, payloads };

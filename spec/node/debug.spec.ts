@@ -57,7 +57,7 @@ describe('debug switch: debugOutcomes(tracker)', () => {
     expect(lines).to.have.length(4);
     expect(lines).to.include.members([
       'warn [rxplow] ✘ POST test dropped  1 event(s) [ue]: filtered',
-      'warn [rxplow] ✘ POST test dropped  1 event(s) [-]: invalid: action: required: expected a string',
+      'warn [rxplow] ✘ POST test dropped  1 event(s) [-]: invalid: action: required: expected a string (RXP0101, see docs/errors.md#rxp0101)',
     ]);
     expect(lines.find((l) => l.includes('↻'))).to.match(
       /^warn \[rxplow\] ↻ POST test retrying 2 event\(s\) in \d+ ms: collector answered 503 .*\(attempt 1\) \[pv,se\]$/,

@@ -88,14 +88,14 @@ describe('invalid events from track calls (development vs production)', () => {
     });
   });
 
-  it('globalThis.RXPLOW_DEV = false (a browser bundle without process) drops instead of throwing', async () => {
+  it('globalThis.RXPLOW_DEV = false (a browser bundle without process) drops instead of throwing, with coded messages', async () => {
     globals.RXPLOW_DEV = false;
     const { tracker, outcomes } = trackerWithCollector();
     expect(() => tracker.trackStructEvent({ category: 'c' } as never)).not.to.throw();
     await tracker.flush();
     expect(outcomes.map((o) => (o.kind === 'dropped' ? `${o.reason}: ${o.error?.message}` : o.kind))).to.deep.equal([
-      'invalid: action: required: expected a string',
-      'invalid: action: required: expected a string',
+      'invalid: action: RXP0101',
+      'invalid: action: RXP0101',
     ]);
   });
 

@@ -91,7 +91,7 @@ describe('tracker seams: one enrichment step', () => {
     tracker.track(structEvent({ category: 'c', action: 'a' }));
     expect(sink.admissions.map((a) => (a.kind === 'rejected' ? `${a.reason}:${a.error?.message}` : a.kind))).to.deep.equal([
       'error:an enricher threw: boom',
-      'invalid:enrichers[0].entities[0].schema: not an Iglu URI (iglu:vendor/name/format/M-R-A): "nope"',
+      'invalid:enrichers[0].entities[0].schema: not an Iglu URI (iglu:vendor/name/format/M-R-A): "nope" (RXP0213, see docs/errors.md#rxp0213)',
       'event',
     ]);
   });

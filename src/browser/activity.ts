@@ -1,4 +1,5 @@
 import { exhaustMap, filter, fromEvent, map, merge, switchMap, takeUntil, tap, timer, type Observable } from 'rxjs';
+import { diagnostic } from '../diagnostics.js';
 import { InvalidOptionsError } from '../errors.js';
 import { pagePing } from '../events/web.js';
 import { pageHidden, scrollOffsets } from './page.js';
@@ -91,7 +92,6 @@ export function activityTracking(options: ActivityTrackingOptions = {}): Browser
 
 function seconds(value: number | undefined, fallback: number, min: number, name: string): number {
   if (value === undefined) return fallback * 1000;
-  if (!Number.isInteger(value) || value < min || value > 2_147_483)
-    throw new InvalidOptionsError(name, `expected a whole number of seconds ≥ ${min}, got ${String(value)}`);
+  if (!Number.isInteger(value) || value < min || value > 2_147_483) throw new InvalidOptionsError(name, diagnostic(503, min, value));
   return value * 1000;
 }

@@ -3,6 +3,7 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { v4 as uuidv4 } from 'uuid';
 import { EMITTER_DEFAULTS, type EmitterOptions } from '../emitter/options.js';
+import { diagnostic } from '../diagnostics.js';
 import { InvalidOptionsError } from '../errors.js';
 import * as c from '../payload/checks.js';
 import { createTracker } from '../tracker/core.js';
@@ -12,7 +13,7 @@ import { withConsent } from './consent.js';
 import { createIdentity } from './continuity.js';
 import type { IdInheritance } from './id-state.js';
 import type { Identity } from './identity.js';
-import { anonymisingServer, OPTION_CHECKS, pick, type BrowserTrackerOptions, type Privacy } from './options.js';
+import { anonymisingServer, OPTION_CHECKS, type BrowserTrackerOptions, type Privacy } from './options.js';
 import { deviceSubject, inBrowser } from './page.js';
 import { promptFirst } from './prompt.js';
 import { createSink } from './sink.js';
@@ -51,7 +52,7 @@ export function composeBrowserTracker(options: BrowserTrackerOptions, seams: Bro
 }
 
 function compose(options: BrowserTrackerOptions, entry: Entry): BrowserTracker {
-  const o = c.checkOptions(OPTION_CHECKS, pick(options, OPTION_CHECKS));
+  const o = c.checkOptions(OPTION_CHECKS, options, false);
   const active = inBrowser();
   const scheduler = options.scheduler ?? asyncScheduler;
   const newId = typeof options.newId === 'function' ? options.newId : uuidv4;
@@ -71,8 +72,7 @@ function compose(options: BrowserTrackerOptions, entry: Entry): BrowserTracker {
   const contexts = options.contexts ?? {};
   const { userId, ...subject } = options.subject ?? {};
   const sinks = [...(o.sinks ?? [])];
-  if (options.endpoint === undefined && sinks.length === 0)
-    throw new InvalidOptionsError('endpoint', 'required (a collector host or URL), unless `sinks` is given');
+  if (options.endpoint === undefined && sinks.length === 0) throw new InvalidOptionsError('endpoint', diagnostic(502));
   const enrichers = [
     pageEnricher(page, { active, fixedViewport: subject.viewport !== undefined, entity: contexts.webPage !== false, newId }),
   ];

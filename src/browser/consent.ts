@@ -21,7 +21,7 @@ function doNotTrack(): boolean {
 
 const CHECKS: c.Checks<ConsentSignalOptions> = {
   respectDoNotTrack: c.optional(c.boolean),
-  optOutCookie: c.optional(c.matching(/^[\w.-]+$/, 'a cookie name (letters, digits, "_", "-", ".")')),
+  optOutCookie: c.optional(c.matching(/^[\w.-]+$/, 121)),
 };
 
 /**

@@ -3,7 +3,6 @@ import type { IdInheritance } from './id-state.js';
 import type { SchedulerLike, TeardownLogic } from 'rxjs';
 import type { EmitterOptions } from '../emitter/options.js';
 import type { Sink } from '../emitter/sink.js';
-import { InvalidOptionsError } from '../errors.js';
 import * as c from '../payload/checks.js';
 import type { GlobalContext } from '../tracker/global-contexts.js';
 import type { TrackerOptions } from '../tracker/options.js';
@@ -133,22 +132,15 @@ export const OPTION_CHECKS: c.Checks<
   sessionTimeoutMs: c.optional(c.nonNegativeInteger),
   anonymous: c.optional(isAnonymous),
   plugins: c.optional(c.arrayOf(c.func<BrowserPlugin>)),
-  sinks: c.optional((value, field) => (Array.isArray(value) ? (value as readonly Sink[]) : c.reject(field, 'expected an array of sinks'))),
+  sinks: c.optional(c.is(Array.isArray, 120)),
   cookie: c.optional(
     c.objectOf<CookieOptions>({
-      prefix: c.optional(c.matching(/^[\w.-]*$/, 'letters, digits, "_", "-", "."')),
+      prefix: c.optional(c.matching(/^[\w.-]*$/, 116)),
       domain: c.optional(c.string),
-      path: c.optional(c.matching(/^\/[^;\s]*$/, 'a path starting with "/"')),
+      path: c.optional(c.matching(/^\/[^;\s]*$/, 115)),
       sameSite: c.optional(c.oneOf(['Strict', 'Lax', 'None'])),
       secure: c.optional(c.boolean),
       lifetimeSeconds: c.optional(c.nonNegativeInteger),
     }),
   ),
 };
-
-export function pick<T extends object>(options: unknown, keys: T): Partial<Record<keyof T, unknown>> {
-  if (typeof options !== 'object' || options === null) throw new InvalidOptionsError('options', 'expected an object');
-  const out: Partial<Record<keyof T, unknown>> = {};
-  for (const key in keys) out[key] = (options as Record<string, unknown>)[key];
-  return out;
-}

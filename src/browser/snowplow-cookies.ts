@@ -108,7 +108,7 @@ export function snowplowIds(options: SnowplowCookieOptions, attributes: () => Co
 const CHECKS: c.Checks<SnowplowCookieOptions> = {
   adopt: c.optional(c.boolean),
   write: c.optional(c.boolean),
-  prefix: c.optional(c.matching(/^[\w.-]*$/, 'letters, digits, "_", "-", "."')),
+  prefix: c.optional(c.matching(/^[\w.-]*$/, 116)),
 };
 
 /**

@@ -1,3 +1,4 @@
+import { diagnostic } from '../diagnostics.js';
 import { InvalidOptionsError } from '../errors.js';
 
 /** The longest delay a JS timer can wait (2^31 − 1 ms, about 24.8 days); longer ones fire at once. */
@@ -11,8 +12,5 @@ export function checkShutdownTimeout(timeoutMs: unknown): number {
   if (timeoutMs === undefined) return DEFAULT_SHUTDOWN_TIMEOUT_MS;
   if (timeoutMs === Infinity) return Infinity;
   if (typeof timeoutMs === 'number' && Number.isInteger(timeoutMs) && timeoutMs >= 0 && timeoutMs <= MAX_DURATION_MS) return timeoutMs;
-  throw new InvalidOptionsError(
-    'timeoutMs',
-    `expected an integer in [0, ${MAX_DURATION_MS}] ms, or Infinity for no deadline; got ${String(timeoutMs)}`,
-  );
+  throw new InvalidOptionsError('timeoutMs', diagnostic(412, MAX_DURATION_MS, timeoutMs));
 }

@@ -1,6 +1,7 @@
 // The emitter's option checks and their resolution into `ResolvedEmitterOptions`: the one validator (payload/checks.ts)
 // over a table per option, and the endpoint's resolution (scheme, port, loopback over http).
 import { asyncScheduler, type Observable, type SchedulerLike } from 'rxjs';
+import { diagnostic } from '../diagnostics.js';
 import { InvalidOptionsError } from '../errors.js';
 import * as c from '../payload/checks.js';
 import { GET_PATH } from '../payload/paths.js';
@@ -22,34 +23,23 @@ const statusList = c.optional(c.arrayOf(c.integer));
 export const duration = (min: number): c.Check<number | undefined> =>
   c.optional((value, field) => {
     const ms = c.integer(value, field);
-    return ms >= min && ms <= MAX_DURATION_MS
-      ? ms
-      : c.reject(field, `expected a duration in ms between ${min} and ${MAX_DURATION_MS}, got ${ms}`);
+    return ms >= min && ms <= MAX_DURATION_MS ? ms : c.fail(field, 401, min, MAX_DURATION_MS, ms);
   });
 
-/** Headers the runtime sets itself: fetch refuses or silently drops them, so they could never be sent. */
-const FORBIDDEN_HEADERS = new Set([
-  'accept-charset',
-  'accept-encoding',
-  'access-control-request-headers',
-  'access-control-request-method',
-  'connection',
-  'content-length',
-  'cookie2',
-  'date',
-  'dnt',
-  'expect',
-  'host',
-  'keep-alive',
-  'origin',
-  'referer',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'via',
-  'content-type',
-]);
+const anyDuration = duration(0);
+
+/** `check`, or `Infinity` (for no limit). */
+const orInfinity =
+  <T>(check: c.Check<T>): c.Check<T | number | undefined> =>
+  (value, field) =>
+    value === Infinity ? Infinity : check(value, field);
+
+/**
+ * Headers the runtime sets itself (fetch's forbidden request headers, `Proxy-*` and `Sec-*` included): fetch refuses or
+ * silently drops them, so they could never be sent; and Content-Type, which rxplow sets.
+ */
+const FORBIDDEN_HEADER =
+  /^(?:accept-(?:charset|encoding)|access-control-request-(?:headers|method)|connection|content-(?:length|type)|cookie2|date|dnt|expect|host|keep-alive|origin|referer|te|trailer|transfer-encoding|upgrade|via|proxy-.*|sec-.*)$/i;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** Latin-1 without NUL, CR or LF, no leading or trailing whitespace (fetch would strip it). */
 const HEADER_VALUE = /^(?:[^\0\r\n\t \u0100-\uffff](?:[^\0\r\n\u0100-\uffff]*[^\0\r\n\t \u0100-\uffff])?)?$/;
@@ -57,23 +47,19 @@ const HEADER_VALUE = /^(?:[^\0\r\n\t \u0100-\uffff](?:[^\0\r\n\u0100-\uffff]*[^\
 const checkHeaders: c.Check<Record<string, string> | undefined> = c.optional((value, field) => {
   const headers = c.jsonObject(value, field);
   for (const name in headers) {
-    if (!HEADER_NAME.test(name)) c.reject(`${field} name`, `not a valid header name: ${JSON.stringify(name)}`);
-    const lower = name.toLowerCase();
-    if (FORBIDDEN_HEADERS.has(lower) || lower.startsWith('proxy-') || lower.startsWith('sec-')) {
-      c.reject(`${field}.${name}`, 'set by the runtime (or by rxplow, for Content-Type): it cannot be sent');
-    }
+    if (!HEADER_NAME.test(name)) c.fail(`${field} name`, 402, name);
+    if (FORBIDDEN_HEADER.test(name)) c.fail(`${field}.${name}`, 403);
     const text = c.string(headers[name], `${field}.${name}`);
-    if (!HEADER_VALUE.test(text))
-      c.reject(`${field}.${name}`, 'a header value must be Latin-1 without NUL, line breaks, or surrounding spaces');
+    if (!HEADER_VALUE.test(text)) c.fail(`${field}.${name}`, 404);
   }
   return headers as Record<string, string>;
 });
 
 const RETRY_CHECKS: c.Checks<RetryOptions> = {
-  limit: c.optional((value, field) => (value === Infinity ? Infinity : c.nonNegativeInteger(value, field))),
-  baseDelayMs: duration(0),
-  maxDelayMs: duration(0),
-  maxAgeMs: c.optional((value, field) => (value === Infinity ? Infinity : (duration(0)(value, field) as number))),
+  limit: c.optional(orInfinity(c.nonNegativeInteger)),
+  baseDelayMs: anyDuration,
+  maxDelayMs: anyDuration,
+  maxAgeMs: orInfinity(anyDuration),
   retryStatusCodes: statusList,
   dontRetryStatusCodes: statusList,
   jitter: c.optional((value, field) => (typeof value === 'function' ? (value as () => number) : c.boolean(value, field))),
@@ -85,11 +71,7 @@ export const retryOption: c.Check<number | RetryOptions | undefined> = c.optiona
 );
 
 /** A `scheduler` option: anything with `schedule` (an RxJS scheduler). */
-export const schedulerOption: c.Check<SchedulerLike | undefined> = c.optional((value, field) =>
-  typeof (value as Partial<SchedulerLike> | null)?.schedule === 'function'
-    ? (value as SchedulerLike)
-    : c.reject(field, 'expected an RxJS scheduler'),
-);
+export const schedulerOption = c.withMethod<SchedulerLike>('schedule', 117);
 
 /** The random source of a retry policy's `jitter`: `Math.random`, none (the full delay), or the caller's. */
 export const jitterRandom = (retry: ResolvedRetryOptions): (() => number) =>
@@ -98,12 +80,10 @@ export const jitterRandom = (retry: ResolvedRetryOptions): (() => number) =>
 const EMITTER_CHECKS: c.Checks<EmitterOptions> = {
   method: c.optional(c.oneOf(['post', 'get'])),
   protocol: c.optional(c.oneOf(['http', 'https'])),
-  port: c.optional((value, field) =>
-    c.positiveInteger(value, field) <= 65_535 ? (value as number) : c.reject(field, 'expected a port ≤ 65535'),
-  ),
-  postPath: c.optional(c.matching(/^\/\S*$/, 'a path starting with "/"')),
+  port: c.optional((value, field) => (c.positiveInteger(value, field) <= 65_535 ? (value as number) : c.fail(field, 405))),
+  postPath: c.optional(c.matching(/^\/\S*$/, 115)),
   bufferSize: positiveInteger,
-  flushIntervalMs: duration(0),
+  flushIntervalMs: anyDuration,
   maxPostBytes: positiveInteger,
   maxGetBytes: positiveInteger,
   concurrency: positiveInteger,
@@ -115,17 +95,11 @@ const EMITTER_CHECKS: c.Checks<EmitterOptions> = {
   transport: c.optional(c.func<Transport>),
   credentials: c.optional(c.oneOf(['omit', 'same-origin', 'include'])),
   anonymous: c.optional(c.boolean),
-  maxQueueSize: c.optional((value, field) => (value === Infinity ? Infinity : c.positiveInteger(value, field))),
+  maxQueueSize: c.optional(orInfinity(c.positiveInteger)),
   name: c.optional(c.nonEmptyString),
   scheduler: schedulerOption,
-  store: c.optional((value, field) =>
-    typeof (value as Partial<QueueStore> | null)?.settle === 'function' ? (value as QueueStore) : c.reject(field, 'expected a QueueStore'),
-  ),
-  retryNow: c.optional((value, field) =>
-    typeof (value as Partial<Observable<unknown>> | null)?.subscribe === 'function'
-      ? (value as Observable<unknown>)
-      : c.reject(field, 'expected an Observable'),
-  ),
+  store: c.withMethod<QueueStore>('settle', 118),
+  retryNow: c.withMethod<Observable<unknown>>('subscribe', 119),
 };
 
 const isDefaultSuccess = (status: number): boolean => status >= 200 && status < 400;
@@ -133,33 +107,30 @@ const isDefaultSuccess = (status: number): boolean => status >= 200 && status < 
 /** Validates and resolves emitter options into a new frozen object. @throws {InvalidOptionsError} */
 export function resolveEmitterOptions(endpoint: string, options: EmitterOptions = {}): ResolvedEmitterOptions {
   const o = c.checkOptions(EMITTER_CHECKS, options);
-  const method = o.method ?? EMITTER_DEFAULTS.method;
+  const d = EMITTER_DEFAULTS;
+  const method = o.method ?? d.method;
   const baseUrl = toBaseUrl(endpoint, o.protocol, o.port);
-  const url = baseUrl + (method === 'get' ? GET_PATH : (o.postPath ?? EMITTER_DEFAULTS.postPath));
+  const url = baseUrl + (method === 'get' ? GET_PATH : (o.postPath ?? d.postPath));
   const retry = typeof o.retry === 'number' ? { limit: o.retry } : (o.retry ?? {});
   const headers: Record<string, string> = { ...o.headers };
   if (o.anonymous) headers['SP-Anonymous'] = '*';
+  // The defaults, each option given over its own, then what is derived from them.
   return Object.freeze({
+    ...d,
+    bufferSize: d.bufferSize[method],
+    isSuccess: isDefaultSuccess,
+    name: `${method.toUpperCase()} ${url}`,
+    scheduler: asyncScheduler,
+    fetch: undefined,
+    transport: undefined,
+    store: undefined,
+    retryNow: undefined,
+    ...c.given(o),
     method,
     baseUrl,
     url,
-    bufferSize: o.bufferSize ?? EMITTER_DEFAULTS.bufferSize[method],
-    flushIntervalMs: o.flushIntervalMs ?? EMITTER_DEFAULTS.flushIntervalMs,
-    maxPostBytes: o.maxPostBytes ?? EMITTER_DEFAULTS.maxPostBytes,
-    maxGetBytes: o.maxGetBytes ?? EMITTER_DEFAULTS.maxGetBytes,
-    concurrency: o.concurrency ?? EMITTER_DEFAULTS.concurrency,
-    timeoutMs: o.timeoutMs ?? EMITTER_DEFAULTS.timeoutMs,
-    retry: Object.freeze({ ...EMITTER_DEFAULTS.retry, ...dropUndefined(retry) }) as ResolvedRetryOptions,
-    isSuccess: o.isSuccess ?? isDefaultSuccess,
+    retry: Object.freeze({ ...d.retry, ...c.given(retry) }),
     headers: Object.freeze(headers),
-    fetch: o.fetch,
-    transport: o.transport,
-    credentials: o.credentials ?? EMITTER_DEFAULTS.credentials,
-    maxQueueSize: o.maxQueueSize ?? EMITTER_DEFAULTS.maxQueueSize,
-    name: o.name ?? `${method.toUpperCase()} ${url}`,
-    scheduler: o.scheduler ?? asyncScheduler,
-    store: o.store,
-    retryNow: o.retryNow,
   });
 }
 
@@ -167,27 +138,20 @@ export function resolveEmitterOptions(endpoint: string, options: EmitterOptions 
 const LOOPBACK = /^(?:(?:[^/:]+\.)?localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d*)?(?:\/|$)/i;
 
 function toBaseUrl(endpoint: unknown, protocol: string | undefined, port: number | undefined): string {
-  if (typeof endpoint !== 'string' || endpoint.trim() === '')
-    throw new InvalidOptionsError('endpoint', 'required: a collector host or http(s) URL');
+  if (typeof endpoint !== 'string' || endpoint.trim() === '') throw new InvalidOptionsError('endpoint', diagnostic(406));
   // Browsers' URL parsers percent-encode some characters Node's rejects: refuse whitespace everywhere alike.
-  if (/\s/.test(endpoint)) throw new InvalidOptionsError('endpoint', `not a valid host or URL: "${endpoint}"`);
+  if (/\s/.test(endpoint)) throw new InvalidOptionsError('endpoint', diagnostic(407, endpoint));
   const bare = !endpoint.includes('://');
   const text = bare ? `${protocol ?? (LOOPBACK.test(endpoint) ? 'http' : EMITTER_DEFAULTS.protocol)}://${endpoint}` : endpoint;
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    throw new InvalidOptionsError('endpoint', `not a valid host or URL: "${endpoint}"`);
+    throw new InvalidOptionsError('endpoint', diagnostic(407, endpoint));
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new InvalidOptionsError('endpoint', `only http and https are supported, got "${url.protocol}"`);
-  if (url.username || url.password) {
-    throw new InvalidOptionsError(
-      'endpoint',
-      'may not carry credentials (user:password@): fetch cannot send them; use the `headers` option (e.g. Authorization)',
-    );
-  }
-  if (url.search || url.hash) throw new InvalidOptionsError('endpoint', 'may not have a query string or fragment');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidOptionsError('endpoint', diagnostic(408, url.protocol));
+  if (url.username || url.password) throw new InvalidOptionsError('endpoint', diagnostic(409));
+  if (url.search || url.hash) throw new InvalidOptionsError('endpoint', diagnostic(410));
   // An option the endpoint contradicts is refused, not ignored.
   const scheme = url.protocol.slice(0, -1);
   if (!bare && protocol !== undefined && scheme !== protocol) contradicts('protocol', protocol, scheme);
@@ -199,11 +163,5 @@ function toBaseUrl(endpoint: unknown, protocol: string | undefined, port: number
 }
 
 function contradicts(option: string, given: unknown, endpoint: string): never {
-  throw new InvalidOptionsError(option, `${given} contradicts the endpoint's ${option} (${endpoint})`);
-}
-
-function dropUndefined<T extends object>(value: T): Partial<T> {
-  const out: Partial<T> = {};
-  for (const key in value) if (value[key] !== undefined) out[key] = value[key];
-  return out;
+  throw new InvalidOptionsError(option, diagnostic(411, option, given, endpoint));
 }

@@ -1,3 +1,4 @@
+import { diagnostic } from '../diagnostics.js';
 import { filter, map, mergeMap, NEVER, Observable, race, Subject, take, timer, type SchedulerLike, type Subscription } from 'rxjs';
 import { AbortedError, InvalidOptionsError } from '../errors.js';
 import type { Payload } from '../payload/payload.js';
@@ -99,11 +100,7 @@ export abstract class QueuedSink implements Sink {
    * @throws {InvalidOptionsError} when it is already connected.
    */
   connect(admissions: Observable<Admission>): Subscription {
-    if (this.#connected)
-      throw new InvalidOptionsError(
-        'emitters',
-        `the emitter "${this.name}" is already connected to a tracker; give each tracker its own emitters`,
-      );
+    if (this.#connected) throw new InvalidOptionsError('emitters', diagnostic(413, this.name));
     this.#connected = true;
     return admissions.subscribe((admission) => this.#admit(admission));
   }

@@ -1,3 +1,4 @@
+import { diagnostic } from '../diagnostics.js';
 import { InvalidEventError } from '../errors.js';
 import * as c from '../payload/checks.js';
 import { AD_CLICK_SCHEMA, AD_CONVERSION_SCHEMA, AD_IMPRESSION_SCHEMA } from '../payload/schemas.js';
@@ -58,7 +59,7 @@ export interface AdConversionFields extends AdFields {
 
 const optionalString = /* @__PURE__ */ c.optional(c.string);
 const nonNegativeNumber: c.Check<number> = (value, field) => {
-  if (c.finiteNumber(value, field) < 0) throw new InvalidEventError(field, `expected a number ≥ 0, got ${String(value)}`);
+  if (c.finiteNumber(value, field) < 0) throw new InvalidEventError(field, diagnostic(601, value));
   return value as number;
 };
 const AD_CHECKS = {
@@ -76,13 +77,13 @@ const PLACEMENT_CHECKS = /* @__PURE__ */ Object.assign({}, AD_CHECKS, {
 /** The schemas say `dependencies: {cost: [costModel]}`: a cost without its model would be rejected. */
 const costNeedsModel = (fields: AdFields): void => {
   if (fields.cost !== undefined && fields.costModel === undefined) {
-    throw new InvalidEventError('costModel', "required when cost is given: 'cpa', 'cpc' or 'cpm'");
+    throw new InvalidEventError('costModel', diagnostic(602));
   }
 };
 
 /** The schemas say `minProperties: 1`: an ad event with nothing in it would be rejected. */
 const atLeastOneField = (fields: AdFields): void => {
-  if (Object.keys(fields).length === 0) throw new InvalidEventError('fields', 'at least one field is required');
+  if (Object.keys(fields).length === 0) throw new InvalidEventError('fields', diagnostic(603));
   costNeedsModel(fields);
 };
 

@@ -41,7 +41,7 @@ const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:
 export const CONSENT_GRANTED = /* @__PURE__ */ defineEvent<ConsentGrantedFields, 'consentGranted'>({
   kind: 'consentGranted',
   checks: /* @__PURE__ */ Object.assign({}, DOCUMENT_CHECKS, {
-    expiry: /* @__PURE__ */ c.optional(/* @__PURE__ */ c.matching(ISO_DATE_TIME, 'an ISO 8601 date-time such as 2026-12-31T23:59:59Z')),
+    expiry: /* @__PURE__ */ c.optional(/* @__PURE__ */ c.matching(ISO_DATE_TIME, 122)),
   }),
   toWire: ({ expiry, ...document }) => selfDescribingWire(CONSENT_GRANTED_SCHEMA, { expiry }, [documentEntity(document)]),
 });

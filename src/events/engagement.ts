@@ -84,7 +84,7 @@ const optionalString = /* @__PURE__ */ c.optional(c.string);
 // application_error's limits: strings up to 1024 characters, integers up to 2^31 − 1.
 const shortString = /* @__PURE__ */ c.optional(/* @__PURE__ */ c.stringUpTo(1024));
 const optionalIndex = /* @__PURE__ */ c.optional((value: unknown, field: string) =>
-  c.nonNegativeInteger(value, field) <= 2_147_483_647 ? (value as number) : c.reject(field, 'at most 2147483647 allowed'),
+  c.nonNegativeInteger(value, field) <= 2_147_483_647 ? (value as number) : c.fail(field, 606),
 );
 const cut = (text: string | undefined, max: number) => (text !== undefined && text.length > max ? text.slice(0, max) : text);
 

@@ -1,3 +1,4 @@
+import { diagnostic } from '../diagnostics.js';
 import { InvalidEventError } from '../errors.js';
 import * as c from '../payload/checks.js';
 import { MOBILE_SCREEN_VIEW_SCHEMA, SCREEN_VIEW_SCHEMA } from '../payload/schemas.js';
@@ -35,7 +36,7 @@ export const SCREEN_VIEW = /* @__PURE__ */ defineEvent<ScreenViewFields, 'screen
   kind: 'screenView',
   checks: { name: optionalString, id: optionalString },
   refine: (f) => {
-    if (f.name === undefined && f.id === undefined) throw new InvalidEventError('name', 'a screen view needs a name or an id');
+    if (f.name === undefined && f.id === undefined) throw new InvalidEventError('name', diagnostic(605));
   },
   toWire: (f) => selfDescribingWire(SCREEN_VIEW_SCHEMA, f),
 });

@@ -1,4 +1,5 @@
 // Web events: page views and pings, link clicks and internal site searches (the form events are in forms.ts).
+import { diagnostic } from '../diagnostics.js';
 import { InvalidEventError } from '../errors.js';
 import * as c from '../payload/checks.js';
 import { LINK_CLICK_SCHEMA, SITE_SEARCH_SCHEMA } from '../payload/schemas.js';
@@ -122,7 +123,7 @@ export const SITE_SEARCH = /* @__PURE__ */ defineEvent<SiteSearchFields, 'siteSe
     pageResults: /* @__PURE__ */ c.optional(c.nonNegativeInteger),
   },
   refine: (f) => {
-    if (f.terms.length === 0) throw new InvalidEventError('terms', 'at least one search term is required (the schema says minItems 1)');
+    if (f.terms.length === 0) throw new InvalidEventError('terms', diagnostic(604));
   },
   toWire: (f) => selfDescribingWire(SITE_SEARCH_SCHEMA, f),
 });

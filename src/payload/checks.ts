@@ -1,4 +1,6 @@
+import { type DiagnosticCode, diagnostic } from '../diagnostics.js';
 import { InvalidEventError, InvalidOptionsError } from '../errors.js';
+import type { DIAGNOSTIC_TEXTS } from '../diagnostic-texts.js';
 import type { JsonValue } from './json.js';
 
 /**
@@ -10,15 +12,22 @@ export type Check<T> = (value: unknown, field: string) => T;
 /** A checker table that must name every field of `F` (the compiler enforces completeness). */
 export type Checks<F> = { readonly [K in keyof F]-?: Check<F[K]> };
 
-const fail = (field: string, problem: string): never => {
-  throw new InvalidEventError(field, problem);
+/** Throws the checkers' error for `field`: diagnostic `code` with its details (see diagnostics.ts). */
+export const fail = <C extends DiagnosticCode>(field: string, code: C, ...details: Parameters<(typeof DIAGNOSTIC_TEXTS)[C]>): never => {
+  throw new InvalidEventError(field, diagnostic(code, ...details));
 };
+
+/** The codes of "expected …, got …" texts (given the value): a type, or a format. */
+type ExpectedCode = 101 | 102 | 103 | 104 | 105 | 106 | 117 | 118 | 119 | 120 | FormatCode;
+type FormatCode = 115 | 116 | 121 | 122 | 123 | 124;
 
 const isMissing = (value: unknown): value is undefined | null => value === undefined || value === null;
 
-/** A value of the wrong type; a missing one (`undefined`, `null`) is reported as required. */
-const mismatch = (field: string, what: string, value: unknown): never =>
-  fail(field, isMissing(value) ? `required: expected ${what}` : `expected ${what}, got ${describe(value)}`);
+/** A checker of `test`, whose failure is diagnostic `code` (an "expected …, got …" text, given the value). */
+export const is =
+  <T>(test: (value: unknown) => boolean, code: ExpectedCode): Check<T> =>
+  (value, field) =>
+    test(value) ? (value as T) : fail(field, code, value);
 
 /** Makes a checker accept `undefined` (and `null`, as "not given"). */
 export const optional =
@@ -26,36 +35,45 @@ export const optional =
   (value, field) =>
     isMissing(value) ? undefined : check(value, field);
 
-export const string: Check<string> = (value, field) => (typeof value === 'string' ? value : mismatch(field, 'a string', value));
+export const string: Check<string> = is((value) => typeof value === 'string', 101);
 
 /** A string with at least one non-blank character: for required fields such as `pageUrl`. */
-export const nonEmptyString: Check<string> = (value, field) =>
-  string(value, field).trim() === '' ? fail(field, 'required, got an empty string') : (value as string);
+export const nonEmptyString: Check<string> = (value, field) => (string(value, field).trim() === '' ? fail(field, 108) : (value as string));
 
-export const finiteNumber: Check<number> = (value, field) =>
-  typeof value === 'number' && Number.isFinite(value) ? value : mismatch(field, 'a finite number', value);
+export const finiteNumber: Check<number> = is(Number.isFinite as (value: unknown) => boolean, 102);
 
 export const integer: Check<number> = (value, field) =>
-  Number.isInteger(finiteNumber(value, field)) ? (value as number) : fail(field, `expected an integer, got ${String(value)}`);
+  Number.isInteger(finiteNumber(value, field)) ? (value as number) : fail(field, 109, value);
 
-export const nonNegativeInteger: Check<number> = (value, field) =>
-  integer(value, field) >= 0 ? (value as number) : fail(field, `expected an integer ≥ 0, got ${String(value)}`);
+/** An integer ≥ `min`. */
+const integerFrom =
+  (min: number): Check<number> =>
+  (value, field) =>
+    integer(value, field) >= min ? (value as number) : fail(field, 110, min, value);
 
-export const boolean: Check<boolean> = (value, field) => (typeof value === 'boolean' ? value : mismatch(field, 'a boolean', value));
+export const nonNegativeInteger: Check<number> = integerFrom(0);
+
+export const positiveInteger: Check<number> = integerFrom(1);
+
+export const boolean: Check<boolean> = is((value) => typeof value === 'boolean', 103);
+
+export const func = is((value) => typeof value === 'function', 106) as <T extends (...args: never[]) => unknown>(
+  value: unknown,
+  field: string,
+) => T;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const uuid: Check<string> = (value, field) =>
-  UUID.test(string(value, field)) ? (value as string) : fail(field, `expected a UUID, got "${String(value)}"`);
+export const uuid: Check<string> = (value, field) => (UUID.test(string(value, field)) ? (value as string) : fail(field, 111, value));
 
 export const oneOf =
   <const T extends string>(allowed: readonly T[]): Check<T> =>
   (value, field) =>
-    allowed.includes(value as T) ? (value as T) : mismatch(field, `one of ${allowed.join(', ')}`, value);
+    allowed.includes(value as T) ? (value as T) : fail(field, 107, allowed, value);
 
 export const arrayOf =
   <T>(item: Check<T>): Check<T[]> =>
   (value, field) => {
-    if (!Array.isArray(value)) return mismatch(field, 'an array', value);
+    if (!Array.isArray(value)) return fail(field, 104, value);
     // The same array back when no item changed (see checkFields: no allocation on the usual path).
     let out: T[] | undefined;
     for (let i = 0; i < value.length; i++) {
@@ -69,11 +87,10 @@ export const arrayOf =
 /** A string, or `null`/absent sent as `null` (form `value` is required but nullable in its schema). */
 export const nullableString: Check<string | null> = (value, field) => (isMissing(value) ? null : string(value, field));
 
+const isObject = (value: unknown): boolean => typeof value === 'object' && value !== null && !Array.isArray(value);
+
 /** Any JSON object; the deep serialisability check happens once, when the whole event is serialised. */
-export const jsonObject: Check<{ [key: string]: JsonValue | undefined }> = (value, field) =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as { [key: string]: JsonValue | undefined })
-    : mismatch(field, 'an object', value);
+export const jsonObject: Check<{ [key: string]: JsonValue | undefined }> = is(isObject, 105);
 
 /** A nested object validated by its own checker table. */
 export const objectOf =
@@ -85,27 +102,34 @@ export const objectOf =
  * Validates `input` against a checker table and returns a new object holding only the declared fields that are
  * present. Unknown keys are an error: a misspelt field would otherwise vanish silently.
  */
-export function checkFields<F>(checks: Checks<F>, input: unknown, prefix = ''): F {
-  if (typeof input !== 'object' || input === null) fail(prefix.slice(0, -1) || 'fields', `expected an object, got ${describe(input)}`);
+export function checkFields<F>(checks: Checks<F>, input: unknown, prefix = '', strict = true): F {
   let at = prefix.slice(0, -1) || 'fields';
+  if (typeof input !== 'object' || input === null) fail(at, 105, input);
   try {
-    return checkObject(checks, input as Record<string, unknown>, prefix, (field) => (at = field));
+    return checkObject(checks, input as Record<string, unknown>, prefix, (field) => (at = field), strict);
   } catch (error) {
     if (error instanceof InvalidEventError) throw error;
     // A getter or a Proxy trap of the caller's object threw: report where, as a typed error.
-    throw new InvalidEventError(at, `reading it threw: ${messageOf(error)}`);
+    return fail(at, 113, error);
   }
 }
 
-function checkObject<F>(checks: Checks<F>, source: Record<string, unknown>, prefix: string, reading: (field: string) => void): F {
+function checkObject<F>(
+  checks: Checks<F>,
+  source: Record<string, unknown>,
+  prefix: string,
+  reading: (field: string) => void,
+  strict: boolean,
+): F {
   const table = checks as Record<string, Check<unknown>>;
   let extra = false;
-  for (const key in source) {
-    if (key in table) continue;
-    reading(prefix + key);
-    if (key !== 'kind' && source[key] !== undefined) fail(prefix + key, 'unknown field');
-    extra = true;
-  }
+  if (strict)
+    for (const key in source) {
+      if (key in table) continue;
+      reading(prefix + key);
+      if (key !== 'kind' && source[key] !== undefined) fail(prefix + key, 112);
+      extra = true;
+    }
   // The usual call passes exactly the declared fields, and every checker returns its value unchanged: then the
   // caller's object itself is the result, with no allocation per event. Otherwise copy, from the first change on.
   let out: Record<string, unknown> | undefined = extra ? {} : undefined;
@@ -125,51 +149,45 @@ function checkObject<F>(checks: Checks<F>, source: Record<string, unknown>, pref
   return (out ?? source) as F;
 }
 
-function messageOf(error: unknown): string {
-  try {
-    return error instanceof Error ? error.message : String(error);
-  } catch {
-    return 'an unprintable error';
-  }
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return value === '' ? 'an empty string' : `"${value.length > 40 ? value.slice(0, 40) + '…' : value}"`;
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return `${typeof value} ${String(value)}`;
-  return typeof value;
-}
-
-/** A string matching `pattern`; `expected` describes the format in the error. */
+/** A string matching `pattern`; diagnostic `code` describes the format in the error. */
 export const matching =
-  (pattern: RegExp, expected: string): Check<string> =>
+  (pattern: RegExp, code: FormatCode): Check<string> =>
   (value, field) =>
-    pattern.test(string(value, field)) ? (value as string) : fail(field, `expected ${expected}, got ${describe(value)}`);
+    pattern.test(string(value, field)) ? (value as string) : fail(field, code, value);
 
-/** {@link checkFields} for constructor options: the same rules, reported as InvalidOptionsError. */
-export function checkOptions<F>(checks: Checks<F>, input: unknown): F {
+/**
+ * {@link checkFields} for constructor options: the same rules, reported as InvalidOptionsError. Not `strict`: only the
+ * options the table names are checked, the others are another part's (and the result may carry them too).
+ */
+export function checkOptions<F>(checks: Checks<F>, input: unknown, strict = true): F {
   try {
-    return checkFields(checks, input ?? {});
+    // Options may be left out (`undefined`, `null`), unless other parts read them too (not `strict`).
+    if (typeof (input ?? {}) !== 'object' || (!strict && (input === undefined || input === null))) fail('options', 105, input);
+    return checkFields(checks, input ?? {}, '', strict);
   } catch (error) {
     if (error instanceof InvalidEventError) throw new InvalidOptionsError(error.field, error.problem);
     throw error;
   }
 }
 
-/** Throws the checkers' error: for one-off rules written inline. */
-export const reject = (field: string, problem: string): never => fail(field, problem);
+/** Throws the checkers' error with a problem in words: for one-off rules of Node-only modules (rxplow/redis). */
+export const reject = (field: string, problem: string): never => {
+  throw new InvalidEventError(field, problem);
+};
 
-export const positiveInteger: Check<number> = (value, field) =>
-  integer(value, field) >= 1 ? (value as number) : fail(field, `expected an integer ≥ 1, got ${String(value)}`);
+/** An optional object with a method `name` (a scheduler, a store, an Observable): diagnostic `code` otherwise. */
+export const withMethod = <T>(name: string, code: 117 | 118 | 119): Check<T | undefined> =>
+  optional(is((value) => typeof (value as Record<string, unknown> | null)?.[name] === 'function', code));
 
-export const func = <T extends (...args: never[]) => unknown>(value: unknown, field: string): T =>
-  typeof value === 'function' ? (value as T) : mismatch(field, 'a function', value);
+/** The fields of `value` that are given (not `undefined`): to spread checked options over their defaults. */
+export function given<T extends object>(value: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  const out: Partial<T> = {};
+  for (const key in value) if (value[key] !== undefined) out[key] = value[key];
+  return out as { [K in keyof T]?: Exclude<T[K], undefined> };
+}
 
 /** A string of at most `max` characters (Iglu schemas' `maxLength`). */
 export const stringUpTo =
   (max: number, base: Check<string> = string): Check<string> =>
   (value, field) =>
-    base(value, field).length <= max
-      ? (value as string)
-      : fail(field, `at most ${max} characters allowed, got ${(value as string).length}`);
+    base(value, field).length <= max ? (value as string) : fail(field, 114, max, (value as string).length);

@@ -1,3 +1,4 @@
+import { diagnostic } from '../diagnostics.js';
 import { InvalidEventError } from '../errors.js';
 import { wellFormedJson } from './well-formed.js';
 
@@ -22,9 +23,9 @@ export function toJson(value: unknown, path: string, suffix = ''): string {
     json = JSON.stringify(value) as string | undefined;
   } catch (error) {
     // Only a value that changes between two reads (a stateful getter, toJSON or Proxy) gets here.
-    throw new InvalidEventError(path + suffix, `cannot be serialised: ${messageOf(error)}`);
+    throw new InvalidEventError(path + suffix, diagnostic(201, error));
   }
-  if (json === undefined) throw new InvalidEventError(path + suffix, 'serialises to nothing');
+  if (json === undefined) throw new InvalidEventError(path + suffix, diagnostic(202));
   return wellFormedJson(json);
 }
 
@@ -41,7 +42,7 @@ export function assertJsonData(value: unknown, path: string, suffix = ''): void 
   } catch (error) {
     if (error instanceof InvalidEventError) throw error;
     // A getter, a Proxy trap or a toJSON threw: the walk's keys still point at where it happened.
-    throw new InvalidEventError(pathOf(walk), `reading the data threw: ${messageOf(error)}`);
+    throw new InvalidEventError(pathOf(walk), diagnostic(203, error));
   }
 }
 
@@ -58,15 +59,6 @@ const pathOf = (walk: Walk): string =>
 
 const pathAt = (at: string | Walk): string => (typeof at === 'string' ? at : pathOf(at));
 
-/** An error's message, or the thrown value as text; never throws. */
-export function messageOf(error: unknown): string {
-  try {
-    return error instanceof Error ? error.message : String(error);
-  } catch {
-    return 'an unprintable error';
-  }
-}
-
 /** `at` is the path, or the walk to make it from: built only when there is an error to report. */
 function checkPrimitive(value: unknown, at: string | Walk): void {
   switch (typeof value) {
@@ -75,27 +67,27 @@ function checkPrimitive(value: unknown, at: string | Walk): void {
     case 'undefined':
       return;
     case 'number':
-      if (!Number.isFinite(value)) throw new InvalidEventError(pathAt(at), `${value} is not a finite number`);
+      if (!Number.isFinite(value)) throw new InvalidEventError(pathAt(at), diagnostic(204, value));
       return;
     case 'object':
       if (value === null) return;
   }
-  throw new InvalidEventError(pathAt(at), `a ${typeof value} cannot be serialised to JSON`);
+  throw new InvalidEventError(pathAt(at), diagnostic(205, typeof value));
 }
 
 function assertJson(value: unknown, walk: Walk): void {
   if (typeof value !== 'object' || value === null) return checkPrimitive(value, walk);
-  if (walk.ancestors.length >= MAX_JSON_DEPTH) throw new InvalidEventError(pathOf(walk), `nested deeper than ${MAX_JSON_DEPTH} levels`);
-  if (walk.ancestors.includes(value)) throw new InvalidEventError(pathOf(walk), 'circular reference');
+  if (walk.ancestors.length >= MAX_JSON_DEPTH) throw new InvalidEventError(pathOf(walk), diagnostic(206, MAX_JSON_DEPTH));
+  if (walk.ancestors.includes(value)) throw new InvalidEventError(pathOf(walk), diagnostic(207));
   const toJSON = (value as { toJSON?: unknown }).toJSON;
   if (typeof toJSON === 'function') {
     if (value instanceof Date) {
-      if (Number.isNaN(value.getTime())) throw new InvalidEventError(pathOf(walk), 'invalid Date');
+      if (Number.isNaN(value.getTime())) throw new InvalidEventError(pathOf(walk), diagnostic(208));
       return;
     }
     // JSON.stringify uses what toJSON returns: check that instead (nothing at all would vanish silently).
     const replaced: unknown = toJSON.call(value);
-    if (replaced === undefined) throw new InvalidEventError(pathOf(walk), 'toJSON() returned undefined');
+    if (replaced === undefined) throw new InvalidEventError(pathOf(walk), diagnostic(209));
     walk.ancestors.push(value);
     assertJson(replaced, walk);
     walk.ancestors.pop();
@@ -106,7 +98,7 @@ function assertJson(value: unknown, walk: Walk): void {
     for (let i = 0; i < value.length; i++) {
       walk.keys.push(i);
       const item: unknown = value[i];
-      if (item === undefined) throw new InvalidEventError(pathOf(walk), 'undefined in an array');
+      if (item === undefined) throw new InvalidEventError(pathOf(walk), diagnostic(210));
       assertJson(item, walk);
       walk.keys.pop();
     }
@@ -114,7 +106,7 @@ function assertJson(value: unknown, walk: Walk): void {
     const proto = Object.getPrototypeOf(value) as unknown;
     if (proto !== Object.prototype && proto !== null) {
       const name = (value as object).constructor?.name;
-      throw new InvalidEventError(pathOf(walk), `a ${typeof name === 'string' && name ? name : 'non-plain'} object is not JSON data`);
+      throw new InvalidEventError(pathOf(walk), diagnostic(211, typeof name === 'string' && name ? name : 'non-plain'));
     }
     for (const key in value) {
       walk.keys.push(key);

@@ -1,3 +1,4 @@
+import { diagnostic } from '../diagnostics.js';
 import { InvalidEventError } from '../errors.js';
 import { toJson } from './json.js';
 import { IGLU_URI } from './schemas.js';
@@ -18,7 +19,7 @@ export class SelfDescribingJson<T extends object = Record<string, unknown>> {
   /** @throws {InvalidEventError} when `schema` is not a valid Iglu URI or `data` is not an object. */
   constructor(schema: string, data: T) {
     this.schema = checkIgluUri(schema, 'schema');
-    if (typeof data !== 'object' || data === null) throw new InvalidEventError('data', 'expected an object or array');
+    if (typeof data !== 'object' || data === null) throw new InvalidEventError('data', diagnostic(212));
     this.data = data;
   }
 
@@ -36,7 +37,7 @@ export interface SelfDescribing {
 
 export function checkIgluUri(uri: unknown, field: string): string {
   if (typeof uri !== 'string' || !IGLU_URI.test(uri)) {
-    throw new InvalidEventError(field, `not an Iglu URI (iglu:vendor/name/format/M-R-A): ${JSON.stringify(uri) ?? String(uri)}`);
+    throw new InvalidEventError(field, diagnostic(213, uri));
   }
   return uri;
 }
@@ -53,13 +54,13 @@ export const DATA_CHECK: unique symbol = Symbol.for('rxplow.dataCheck') as never
  * `data` are read once, into a new object: what is checked is what is used later.
  */
 export function checkSelfDescribing(value: unknown, field: string): SelfDescribing {
-  if (typeof value !== 'object' || value === null) throw new InvalidEventError(field, 'expected a SelfDescribingJson');
+  if (typeof value !== 'object' || value === null) throw new InvalidEventError(field, diagnostic(214));
   (value as { [DATA_CHECK]?: (data: unknown, field: string) => void })[DATA_CHECK]?.((value as SelfDescribing).data, `${field}.data`);
   // Instances were checked when constructed (both fields are readonly).
   if (value instanceof SelfDescribingJson) return value;
   const { schema, data } = value as Partial<SelfDescribing>;
   checkIgluUri(schema, `${field}.schema`);
-  if (typeof data !== 'object' || data === null) throw new InvalidEventError(`${field}.data`, 'expected an object or array');
+  if (typeof data !== 'object' || data === null) throw new InvalidEventError(`${field}.data`, diagnostic(212));
   return { schema: schema as string, data };
 }
 

@@ -128,7 +128,7 @@ const CHECKS: c.Checks<RedisWorkerOptions> = {
   maxAgeMs: o.duration(1),
   consumerIdleMs: o.duration(1),
   deleteAcked: c.optional(c.boolean),
-  groupStartId: c.optional(c.matching(/^(0|\$|\d+-\d+)$/, '0, $ or a stream id')),
+  groupStartId: c.optional(c.matching(/^(0|\$|\d+-\d+)$/, 124)),
   metricsIntervalMs: o.duration(1),
   scheduler: o.scheduler,
 };

@@ -1,6 +1,7 @@
 // What the tracker decides per event, as pure functions: which definition an event has, and what its sinks are
 // handed for a finished payload (the `filter` option's verdict).
 import type { Admission } from '../emitter/sink.js';
+import { diagnostic } from '../diagnostics.js';
 import { InvalidEventError, UnexpectedError } from '../errors.js';
 import { definitionOf, type EventDefinition } from '../events/definition.js';
 import type { EventRegistry } from '../events/registry.js';
@@ -13,8 +14,7 @@ export function definitionFor(event: unknown, registry: EventRegistry | undefine
   if (found) return found as unknown as EventDefinition<never>;
   const kind = (event as { kind?: unknown } | null)?.kind;
   if (typeof kind === 'string' && registry !== undefined && Object.hasOwn(registry, kind)) return registry[kind]!;
-  const hint = registry === undefined ? ' (plain-data events need the `events` option, e.g. ALL_EVENTS)' : '';
-  throw new InvalidEventError('kind', `unknown event kind ${JSON.stringify(kind) ?? String(kind)}${hint}`);
+  throw new InvalidEventError('kind', diagnostic(301, kind, registry !== undefined));
 }
 
 /** A finished payload as its sinks get it: accepted, or rejected by the `filter` option (`filtered`, or `error` when it threw). */

@@ -1,3 +1,4 @@
+import { diagnostic } from '../diagnostics.js';
 import { filter, map, Subject, type Observable, type Observer } from 'rxjs';
 import type { DeliveryOutcome, ShutdownOptions } from '../emitter/outcome.js';
 import type { Admission, Sink } from '../emitter/sink.js';
@@ -7,7 +8,6 @@ import type { TrackerEvent } from '../events/registry.js';
 import { checkFields } from '../payload/checks.js';
 import type { Payload } from '../payload/payload.js';
 import type { EntitySnapshot } from '../payload/self-describing-json.js';
-import { messageOf } from '../payload/json.js';
 import { admissionOf, definitionFor } from './admit.js';
 import { assemblePayloads } from './assemble.js';
 import { eventFieldsEnricher, globalContextsEnricher, runEnrichers, type Enricher, type EnrichmentFailure } from './enrich.js';
@@ -183,8 +183,7 @@ export class CoreTracker {
    */
   readonly #call = (event: unknown, options: TrackOptions | undefined, scope: ResolvedScope, known?: EventDefinition<never>): void => {
     try {
-      if (this.#sinks.size === 0 && !this.#o.sinkless)
-        throw new InvalidOptionsError('emitters', 'required: no emitter, so events go nowhere (pass one or addEmitter())');
+      if (this.#sinks.size === 0 && !this.#o.sinkless) throw new InvalidOptionsError('emitters', diagnostic(302));
       this.#track(event, options, scope, known);
     } catch (error) {
       if (this.#o.invalidEvents === 'throw') throw error;
@@ -193,7 +192,7 @@ export class CoreTracker {
   };
 
   readonly #dropInvalid = (error: unknown): void => {
-    const invalid = error instanceof InvalidEventError ? error : new InvalidEventError('event', `reading it threw: ${messageOf(error)}`);
+    const invalid = error instanceof InvalidEventError ? error : new InvalidEventError('event', diagnostic(113, error));
     this.#admissions.next({ kind: 'rejected', reason: 'invalid', payload: undefined, error: invalid });
   };
 

@@ -1,3 +1,4 @@
+import { diagnostic } from '../diagnostics.js';
 import { InvalidEventError, InvalidOptionsError } from '../errors.js';
 import type { Payload } from '../payload/payload.js';
 import { snapshotEntity, type EntitySnapshot, type SelfDescribing } from '../payload/self-describing-json.js';
@@ -44,8 +45,7 @@ export interface GlobalContextRule {
 export function toGlobalContextRule(entry: GlobalContext, option: string): GlobalContextRule {
   try {
     if (typeof entry === 'function') return { entry, context: entry, kinds: undefined, schemas: undefined };
-    if (typeof entry !== 'object' || entry === null)
-      throw new InvalidEventError(option, 'expected an entity, a generator or { context, kinds?, schemas? }');
+    if (typeof entry !== 'object' || entry === null) throw new InvalidEventError(option, diagnostic(304));
     if (!('context' in entry)) return { entry, context: [checkEntity(entry, option)], kinds: undefined, schemas: undefined };
     const { context, kinds, schemas } = entry;
     return {

@@ -110,19 +110,13 @@ const TRACKER_OPTION_CHECKS: c.Checks<TrackerOptions> = {
   encodeBase64: c.optional(c.boolean),
   subject: c.optional(c.objectOf(SUBJECT_CHECKS)),
   events: c.optional((value, field) => c.jsonObject(value, field) as unknown as EventRegistry),
-  globalContexts: c.optional((value, field) =>
-    Array.isArray(value) ? (value as readonly GlobalContext[]) : c.reject(field, 'expected an array'),
-  ),
+  globalContexts: c.optional(c.is(Array.isArray, 104)),
   filter: c.optional(c.func<(event: FilteredEvent) => boolean>),
   eventFields: c.optional(c.func<(event: { readonly kind: string }) => Readonly<Record<string, string>> | undefined>),
   enrichers: c.optional(c.arrayOf(c.func<Enricher>)),
   newId: c.optional(c.func<() => string>),
   invalidEvents: c.optional(c.oneOf(['throw', 'drop'])),
-  scheduler: c.optional((value, field) =>
-    typeof (value as Partial<SchedulerLike> | null)?.now === 'function'
-      ? (value as SchedulerLike)
-      : c.reject(field, 'expected an RxJS scheduler'),
-  ),
+  scheduler: c.withMethod<SchedulerLike>('now', 117),
 };
 
 export interface ResolvedTrackerOptions {

@@ -1,5 +1,6 @@
 // The sinks of one tracker: connected to its admissions, their outcomes merged, flushed and shut down together, and
 // every shutdown bounded by its deadline, whatever a sink does.
+import { diagnostic } from '../diagnostics.js';
 import { merge, mergeMap, Observable, Subject, type SchedulerLike } from 'rxjs';
 import { checkShutdownTimeout } from '../emitter/durations.js';
 import type { DeliveryOutcome, DeliveryReport, ShutdownOptions } from '../emitter/outcome.js';
@@ -58,8 +59,7 @@ export function sinkSet(admissions: Observable<Admission>, scheduler: SchedulerL
       return sinks.length;
     },
     add(sink) {
-      if (typeof (sink as Partial<Sink> | null)?.connect !== 'function')
-        throw new InvalidOptionsError('emitters', 'expected Emitter instances (or other sinks)');
+      if (typeof (sink as Partial<Sink> | null)?.connect !== 'function') throw new InvalidOptionsError('emitters', diagnostic(303));
       if (sinks.includes(sink)) return;
       // Never unsubscribed: after shutdown a sink still reports each late event (`dropped`, `shutdown`).
       sink.connect(admissions);

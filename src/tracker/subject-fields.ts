@@ -59,7 +59,7 @@ export const SUBJECT_WIRE_KEYS = {
 } as const satisfies Record<keyof SubjectFields, string>;
 
 const optionalString = c.optional(c.string);
-const dimensions = c.optional(c.matching(/^\d+x\d+$/, '"<width>x<height>", e.g. "1920x1080"'));
+const dimensions = c.optional(c.matching(/^\d+x\d+$/, 123));
 
 export const SUBJECT_CHECKS: c.Checks<SubjectFields> = {
   platform: c.optional(c.oneOf(PLATFORMS)),

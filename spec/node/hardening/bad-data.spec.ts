@@ -83,7 +83,8 @@ async function rig() {
   const options = { retry: 0, timeoutMs: 2_000, flushIntervalMs: 5 } as const;
   const get = new Emitter(collector.url, { ...options, method: 'get' });
   const post = new Emitter(collector.url, { ...options, method: 'post', bufferSize: 5 });
-  const tracker = new Tracker([get, post], { namespace: 'h5', appId: 'bad-data' });
+  // Refused at the call in production builds too: the spec runs in both modes (npm run test:production).
+  const tracker = new Tracker([get, post], { namespace: 'h5', appId: 'bad-data', invalidEvents: 'throw' });
   const logs = [new OutcomeLog(get.outcomes, tracker), new OutcomeLog(post.outcomes, tracker)];
   const built: string[] = [];
   tracker.payloads.subscribe((p) => built.push(p['e']!));

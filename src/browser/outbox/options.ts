@@ -6,7 +6,7 @@ import { EMITTER_DEFAULTS, type EmitterOptions } from '../../emitter/options.js'
 import type { DeliveryOutcome } from '../../emitter/outcome.js';
 import type { Sink } from '../../emitter/sink.js';
 import type { CollectorRequest } from '../../emitter/transport.js';
-import { InvalidOptionsError } from '../../errors.js';
+import * as c from '../../payload/checks.js';
 
 /** Every outbox option's default. */
 export const OUTBOX_DEFAULTS = /* @__PURE__ */ Object.freeze({
@@ -176,40 +176,42 @@ export interface ResolvedOutboxOptions {
   readonly window: OutboxWindow | undefined;
 }
 
+const positive = c.optional(c.positiveInteger);
+
+const OUTBOX_CHECKS: c.Checks<
+  Pick<
+    OutboxSinkOptions,
+    'keepaliveHandoff' | 'storage' | 'newId' | 'maxEvents' | 'maxBytes' | 'keepaliveBudgetBytes' | 'maxAgeMs' | 'maxCrashes'
+  >
+> = {
+  keepaliveHandoff: c.optional(c.oneOf(['trust-when-healthy', 'resend'])),
+  storage: c.optional(c.oneOf(['localStorage', 'memory'])),
+  newId: c.optional(c.func<() => string>),
+  maxEvents: positive,
+  maxBytes: positive,
+  keepaliveBudgetBytes: positive,
+  maxAgeMs: positive,
+  maxCrashes: positive,
+};
+
 /** @throws {InvalidOptionsError} for an unusable outbox option (the emitter checks its own). */
 export function resolveOutboxOptions(options: OutboxSinkOptions): ResolvedOutboxOptions {
-  if (typeof options !== 'object' || options === null) throw new InvalidOptionsError('options', 'expected { endpoint, ... }');
-  const handoff = options.keepaliveHandoff ?? OUTBOX_DEFAULTS.keepaliveHandoff;
-  if (handoff !== 'trust-when-healthy' && handoff !== 'resend')
-    throw new InvalidOptionsError('keepaliveHandoff', `expected 'trust-when-healthy' or 'resend', got ${String(handoff)}`);
-  const storage = options.storage ?? OUTBOX_DEFAULTS.storage;
-  if (storage !== 'localStorage' && storage !== 'memory')
-    throw new InvalidOptionsError('storage', `expected 'localStorage' or 'memory', got ${String(storage)}`);
-  if (options.newId !== undefined && typeof options.newId !== 'function') throw new InvalidOptionsError('newId', 'expected a function');
+  const o = c.given(c.checkOptions(OUTBOX_CHECKS, options, false));
   const emitter = options.emitter ?? {};
   const retry = typeof emitter.retry === 'object' && emitter.retry !== null ? emitter.retry : {};
+  // The defaults with the checked options over them, then the others (which the emitter checks, or nothing reads).
+  const { keepaliveHandoff, staleAfterMs: _, ...defaults } = { ...OUTBOX_DEFAULTS, ...o };
   return {
+    ...defaults,
     endpoint: options.endpoint,
     emitter,
-    storage,
     storageKey: options.storageKey,
-    maxEvents: positive(options.maxEvents, 'maxEvents', OUTBOX_DEFAULTS.maxEvents),
-    maxBytes: positive(options.maxBytes, 'maxBytes', OUTBOX_DEFAULTS.maxBytes),
-    keepaliveBudgetBytes: positive(options.keepaliveBudgetBytes, 'keepaliveBudgetBytes', OUTBOX_DEFAULTS.keepaliveBudgetBytes),
     retainFailed: options.retainFailed ?? OUTBOX_DEFAULTS.retainFailed,
-    trustKeepalive: handoff === 'trust-when-healthy',
-    maxAgeMs: positive(options.maxAgeMs, 'maxAgeMs', OUTBOX_DEFAULTS.maxAgeMs),
-    maxCrashes: positive(options.maxCrashes, 'maxCrashes', OUTBOX_DEFAULTS.maxCrashes),
+    trustKeepalive: keepaliveHandoff === 'trust-when-healthy',
     retryDelayMs: typeof retry.maxDelayMs === 'number' ? retry.maxDelayMs : EMITTER_DEFAULTS.retry.maxDelayMs,
     mapRequest: options.mapRequest,
     scheduler: emitter.scheduler ?? options.scheduler ?? asyncScheduler,
-    newId: options.newId ?? uuidv4,
+    newId: o.newId ?? uuidv4,
     window: options.window ?? (typeof window === 'undefined' ? undefined : window),
   };
-}
-
-function positive(value: number | undefined, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) return value;
-  throw new InvalidOptionsError(name, `expected a positive integer, got ${String(value)}`);
 }
