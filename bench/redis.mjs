@@ -104,7 +104,7 @@ export async function runRedisBench({ n = 100_000, reps = 3, log = console.log }
         results.push(r);
         const f = (x, d = 2) => (x === null || x === undefined ? '-' : x.toFixed(d));
         log(
-          `redis bench rep ${rep + 1}/${reps} ${driver.padEnd(6)} ${r.status.padEnd(8)} ${f(r.eventsPerS, 0)} ev/s  track ${f(r.trackUs)} µs  burst cpu/track ${f(r.trackCpuUs)} µs  producer cpu ${f(r.cpuS)} s  unique ${r.unique ?? '-'} dup ${r.duplicates ?? '-'}`,
+          `redis bench rep ${rep + 1}/${reps} ${driver.padEnd(6)} ${r.status.padEnd(8)} ${f(r.eventsPerS, 0)} ev/s  track ${f(r.trackUs)} µs  burst cpu/track ${f(r.trackCpuUs)} µs  producer cpu ${f(r.cpuS)} s  requests ${r.requests ?? '-'}  unique ${r.unique ?? '-'} dup ${r.duplicates ?? '-'}`,
         );
         if (r.status !== 'ok' && r.stderr) log(`    stderr: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
       }
