@@ -2,6 +2,7 @@
 // bounded by count and bytes (what does not fit is dropped with a reason and counted), replayed with the same eid by
 // the next page's sink, and kept in memory when storage is unavailable or full, never throwing into the page.
 import { expect } from 'chai';
+import { throwError } from 'rxjs';
 import { createOutboxSink } from '../../src/browser/outbox/index.js';
 import { structEvent } from '../../src/events/structured.js';
 import {
@@ -84,6 +85,29 @@ describe('browser outbox: storage (real localStorage)', function () {
     expect(arrived.map((e) => e.eventId)).to.deep.equal(eids);
     expect(arrived.map((e) => e.fields['dtm'])).to.deep.equal(stored.events.map((e) => e['dtm']));
     expect(arrived.map((e) => e.fields['se_ac'])).to.deep.equal(['before-reload', 'before-reload', 'before-reload', 'before-reload']);
+    await second.sink.flush();
+    expect(storedKeys(key)).to.deep.equal([]);
+    await second.sink.shutdown();
+    expect(counts(up.events.map((e) => e.eventId!)).size).to.equal(4);
+  });
+
+  it('a page that goes before its Web Lock is granted still stores its events; the next load sends them once', async () => {
+    // A transport that fails at once (as fetch can, offline): the events are retained before the lock is granted.
+    const first = rig(createTestingCollector(), {
+      storageKey: key,
+      emitter: { transport: () => throwError(() => new TypeError('offline')) },
+    });
+    const eids = first.track(4, 'before-the-lock');
+    await first.sink.flush();
+    expect([...retrying(first.outcomes)]).to.have.members(eids);
+    await first.sink.dispose(); // the page goes away, still without its lock
+    expect(storedEids(key)).to.have.members(eids);
+
+    const up = createTestingCollector();
+    const second = rig(up, { storageKey: key });
+    await second.sink.ready;
+    const arrived = await up.waitForEvents({ count: 4, timeoutMs: 8_000 });
+    expect(arrived.map((e) => e.eventId)).to.have.members(eids);
     await second.sink.flush();
     expect(storedKeys(key)).to.deep.equal([]);
     await second.sink.shutdown();

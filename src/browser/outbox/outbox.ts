@@ -144,7 +144,7 @@ export class BrowserOutbox implements OutboxSink {
     if (this.#closed) return Promise.resolve();
     this.#unloading = true;
     this.#writer.clean = true;
-    this.#writer.now();
+    this.#writer.now(true);
     return this.emitter.flush();
   }
 
