@@ -70,6 +70,7 @@ describe('browser outbox: storage (real localStorage)', function () {
   it('replays stored events on the next page with the same eid and dtm (simulated reload: a new sink)', async () => {
     const down = createTestingCollector().setDefault({ networkError: true });
     const first = rig(down, { storageKey: key });
+    await first.sink.ready; // its lock granted: what it holds is written at once (what stored reads below)
     const eids = first.track(4, 'before-reload');
     await first.sink.flush();
     // The collector was unreachable: not final but retained (`retrying`), stored for this page's retries and the next load.

@@ -49,9 +49,9 @@ export function createKyTransport(options: KyTransportOptions = {}): KyTransport
         redirect: 'manual',
         credentials: options.credentials ?? 'include',
         ...(options.keepalive ? { keepalive: true } : {}),
-        ...(options.fetch ? { fetch: options.fetch } : {}),
       });
     }));
+  const baseFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
   // Prefetched now; a failed load is reported per attempt (and tried again then), never as an unhandled rejection.
   load().catch(() => (loaded = undefined));
   const transport = (request: CollectorRequest): Observable<TransportResponse> =>
@@ -61,12 +61,27 @@ export function createKyTransport(options: KyTransportOptions = {}): KyTransport
       const send = async (): Promise<TransportResponse> => {
         const client = await load();
         if (controller.signal.aborted) throw new Error('aborted while ky was loading');
+        // ky builds the request (URL, headers, credentials, redirect, keepalive, signal) and hands it to `fetch`, with
+        // the body given to fetch directly, as bytes: ky clones every Request it builds (to retry it, which rxplow does
+        // itself), and cloning a Request that has a body tees its stream, about 0.6 ms of CPU per 70 KB POST in Node.
+        const body = request.body === undefined ? null : UTF8.encode(request.body);
         const response = await client(request.url, {
           method: request.method,
           headers: request.headers,
-          // Bytes, not a string: ky builds and clones a Request per call, and each would re-encode a string body.
-          body: request.body === undefined ? null : UTF8.encode(request.body),
           signal: controller.signal,
+          fetch: (input, init) => {
+            const built = input as Request;
+            return baseFetch(built.url, {
+              ...init,
+              method: built.method,
+              headers: built.headers,
+              body,
+              credentials: built.credentials,
+              redirect: built.redirect,
+              keepalive: built.keepalive,
+              signal: built.signal,
+            });
+          },
         });
         discardBody(response);
         // A redirect is not followed: with `redirect: 'manual'`, browsers report it as status 0, type opaqueredirect.
