@@ -66,7 +66,10 @@ export interface EmitterOptions {
    * runtime owns (`Content-Length`, `Host`, `Connection`, `Transfer-Encoding`, …) are refused. @default {}
    */
   readonly headers?: Readonly<Record<string, string>> | undefined;
-  /** The fetch to use: for proxies, edge runtimes, tests (`rxplow/testing`'s collector). @default globalThis.fetch */
+  /**
+   * The fetch to use: for proxies, edge runtimes, tests (`rxplow/testing`'s collector). It is called as
+   * `fetch(url, init)`, with the body as bytes in `init`. @default globalThis.fetch
+   */
   readonly fetch?: typeof globalThis.fetch | undefined;
   /**
    * How requests are sent. Default: ky ({@link createKyTransport}) over `fetch`, with `credentials`. A custom
