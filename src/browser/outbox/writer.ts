@@ -44,15 +44,15 @@ export class TabKeyWriter {
     });
   }
 
-  /** Writes now; `false` (and memory only from now on) when the browser refused. */
   /**
-   * Writes the record now. Only once this tab owns its key, unless `leaving`: a page that goes (or a sink that ends)
-   * before its Web Lock was granted still writes what it holds. No other tab can adopt the key meanwhile: adopting
-   * takes this tab's lock, which this tab asked for first and holds until it ends.
+   * Writes now; `false` (and memory only from now on) when the browser refused. Only once this tab owns its key,
+   * unless `going`: a page being hidden or unloaded (or a sink that ends) before its Web Lock was granted still writes
+   * what it holds. No other tab can adopt the key meanwhile: adopting takes this tab's lock, which this tab asked for
+   * first and holds until it ends.
    */
-  now(leaving = false): boolean {
+  now(going = false): boolean {
     const storage = this.#storage;
-    if (storage === undefined || this.#stopped || (!leaving && !this.#source.owned())) return storage !== undefined;
+    if (storage === undefined || this.#stopped || (!going && !this.#source.owned())) return storage !== undefined;
     const record = this.#source.record(this.leaving, this.clean);
     if (record === undefined) {
       removeItem(storage, this.#key);
