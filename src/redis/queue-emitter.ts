@@ -144,7 +144,7 @@ export class RedisQueueEmitter extends QueuedSink {
     return runAttempts(batch, this.#engine);
   }
 
-  /** One attempt: a bounded append (Lua) for the whole batch, answering an id per event, or nil where the stream was full. */
+  /** One attempt: a bounded append (Lua) for the whole batch, answering how many it appended (the first ones; the stream was full for the rest). */
   #attempt(items: readonly QueuedEvent[]): Attempt {
     const answer = new Observable<readonly AttemptPart[]>((subscriber) => {
       let sent: Promise<unknown>;
