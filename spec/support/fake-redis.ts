@@ -3,7 +3,7 @@
 // (down: every command fails; lose(): FLUSHALL). Not a Redis: only what the worker and the queue emitter use.
 import type { SchedulerLike, Subscription } from 'rxjs';
 import type { RedisClient } from '../../src/redis/client.js';
-import { ACKNOWLEDGE, BOUNDED_APPEND, DEAD_LETTER_APPEND, PAYLOAD_SEPARATOR } from '../../src/redis/scripts.js';
+import { ACKNOWLEDGE, BOUNDED_APPEND, DEAD_LETTER_APPEND } from '../../src/redis/scripts.js';
 
 interface Entry {
   readonly id: string;
@@ -167,7 +167,7 @@ export class FakeRedis {
     const [key, bound, ...args] = [a[2]!, Number(a[3]), ...a.slice(4)];
     const length = this.streams.get(key)?.entries.size ?? 0;
     if (body === BOUNDED_APPEND.source) {
-      const payloads = args[0]!.split(PAYLOAD_SEPARATOR);
+      const payloads = args;
       const added = Math.max(0, Math.min(payloads.length, bound - length));
       for (const p of payloads.slice(0, added)) this.#xadd(key, ['p', p]);
       return added;

@@ -9,7 +9,7 @@ import { NetworkError } from '../errors.js';
 import * as c from '../payload/checks.js';
 import { asNumber, type RedisClient } from './client.js';
 import * as o from './options.js';
-import { BOUNDED_APPEND, PAYLOAD_SEPARATOR, runScript } from './scripts.js';
+import { BOUNDED_APPEND, runScript } from './scripts.js';
 
 /** Options of `new RedisQueueEmitter(options)`. */
 export interface RedisQueueEmitterOptions {
@@ -149,9 +149,8 @@ export class RedisQueueEmitter extends QueuedSink {
     const answer = new Observable<readonly AttemptPart[]>((subscriber) => {
       let sent: Promise<unknown>;
       try {
-        let joined = '';
-        for (let i = 0; i < items.length; i++) joined += (i === 0 ? '' : PAYLOAD_SEPARATOR) + JSON.stringify(items[i]!.payload);
-        const args = [this.#maxLenArg, joined];
+        const args = [this.#maxLenArg];
+        for (const item of items) args.push(JSON.stringify(item.payload));
         // No abortSignal: node-redis 5.12's queue loses its head when an aborted command is removed from it (its linked
         // list keeps a stale `previous`), after which the client writes nothing ever again. A timed-out append may
         // still run later: its events are then queued twice (same eid), never lost.

