@@ -3,6 +3,7 @@ import { fork, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cpuBetween, cpuSample } from './cpu.mjs';
 
 export const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 export const ROOT = join(BENCH_DIR, '..');
@@ -73,8 +74,13 @@ export async function runOne(spec) {
   try {
     const { port } = await waitMessage(sink, 'ready', 10_000);
     let completeAt = null;
+    // CPU of every process of the run (bench/cpu.mjs), from the burst's start to the sink's last unique event.
+    let cpuAtStart = null;
+    let cpuAtComplete = null;
     sink.on('message', (msg) => {
-      if (msg?.type === 'complete') completeAt = BigInt(msg.at);
+      if (msg?.type !== 'complete') return;
+      completeAt = BigInt(msg.at);
+      cpuAtComplete = cpuSample();
     });
     const sinkStats = async () => {
       if (!sink.connected) return null;
@@ -97,6 +103,7 @@ export async function runOne(spec) {
     const msgs = {};
     child.on('message', (msg) => {
       if (msg?.type) msgs[msg.type] = msg;
+      if (msg?.type === 'start') cpuAtStart = cpuSample();
     });
     let exit = null;
     child.on('exit', (code, signal) => {
@@ -136,6 +143,7 @@ export async function runOne(spec) {
     const s = (await sinkStats().catch(() => null)) ?? {};
     const start = msgs.start ? BigInt(msgs.start.at) : started;
     const deliveredS = completeAt !== null ? Number(completeAt - start) / 1e9 : null;
+    const cpu = cpuAtStart && cpuAtComplete ? cpuBetween(cpuAtStart, cpuAtComplete) : { runCpuS: null, otherCores: null, busyShare: null };
     return {
       driver,
       n,
@@ -148,6 +156,9 @@ export async function runOne(spec) {
       trackCpuUs: msgs.burst ? msgs.burst.burstCpuUs / n : null,
       cpuS: msgs.done ? msgs.done.cpuUs / 1e6 : null,
       peakRssMB: msgs.done ? msgs.done.peakRss / 2 ** 20 : null,
+      runCpuUs: cpu.runCpuS !== null ? (cpu.runCpuS / n) * 1e6 : null,
+      otherCores: cpu.otherCores,
+      busyShare: cpu.busyShare,
       unique: s.unique ?? null,
       duplicates: s.duplicates ?? null,
       requests: s.requests ?? null,

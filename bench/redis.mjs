@@ -104,7 +104,7 @@ export async function runRedisBench({ n = 100_000, reps = 3, log = console.log }
         results.push(r);
         const f = (x, d = 2) => (x === null || x === undefined ? '-' : x.toFixed(d));
         log(
-          `redis bench rep ${rep + 1}/${reps} ${driver.padEnd(6)} ${r.status.padEnd(8)} ${f(r.eventsPerS, 0)} ev/s  track ${f(r.trackUs)} µs  burst cpu/track ${f(r.trackCpuUs)} µs  producer cpu ${f(r.cpuS)} s  requests ${r.requests ?? '-'}  unique ${r.unique ?? '-'} dup ${r.duplicates ?? '-'}`,
+          `redis bench rep ${rep + 1}/${reps} ${driver.padEnd(6)} ${r.status.padEnd(8)} ${f(r.eventsPerS, 0)} ev/s  track ${f(r.trackUs)} µs  burst cpu/track ${f(r.trackCpuUs)} µs  producer cpu ${f(r.cpuS)} s  all processes ${f(r.runCpuUs, 1)} µs/event, ${f(r.busyShare === null ? null : r.busyShare * 100, 0)}% of the cores; other load ${f(r.otherCores)} cores  requests ${r.requests ?? '-'}  unique ${r.unique ?? '-'} dup ${r.duplicates ?? '-'}`,
         );
         if (r.status !== 'ok' && r.stderr) log(`    stderr: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
       }
@@ -121,6 +121,9 @@ export async function runRedisBench({ n = 100_000, reps = 3, log = console.log }
     ['burst CPU per track(), µs', 'trackCpuUs', 2],
     ['producer CPU until flush() resolved, s (direct: until delivered; redis: until queued)', 'cpuS', 2],
     ['producer peak RSS, MB', 'peakRssMB', 0],
+    ['CPU per event, every process of the run (producer, workers, Redis, sink), µs', 'runCpuUs', 1],
+    ["the run's share of the machine's cores, burst start → all delivered", 'busyShare', 2],
+    ['other processes on the machine meanwhile, cores', 'otherCores', 2],
   ];
   const fmt = (x, d) => (x === null ? '–' : x.toFixed(d));
   const table = [
