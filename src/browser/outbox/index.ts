@@ -6,6 +6,7 @@
 import { resolveOutboxOptions, type OutboxSink, type OutboxSinkOptions } from './options.js';
 import { BrowserOutbox } from './outbox.js';
 
+export { BrowserOutbox } from './outbox.js';
 export { createUnloadTransport, keepaliveLedger } from './keepalive.js';
 export type { KeepaliveLedger, UnloadTransportOptions } from './keepalive.js';
 export { OUTBOX_DEFAULTS } from './options.js';
