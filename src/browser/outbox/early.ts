@@ -106,6 +106,7 @@ export class EarlyKey {
   handOver(): void {
     this.done = true;
     this.listeners.unsubscribe();
+    this.events.length = 0; // the outbox holds them now
   }
 
   /**
