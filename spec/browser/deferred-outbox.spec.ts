@@ -1,9 +1,9 @@
-// The browser tracker's front sink (src/browser/deferred-sink.ts) in Chromium, with the outbox's chunk load in the
+// The browser tracker's front sink (src/browser/deferred-sink.ts, made by sink.ts's deferredOutbox) in Chromium, with the outbox's chunk load in the
 // spec's hands: events held in order and stored in the outbox's format until the outbox arrives, then delivered once;
 // rejected events dropped at once; a shutdown deadline before arrival (virtual time) abandons and keeps them; a failed
 // load tried again at the next need; a flush that waits at most the emitter's timeout.
 import { expect } from 'chai';
-import { DeferredOutbox, type OutboxModule } from '../../src/browser/deferred-sink.js';
+import { deferredOutbox, type OutboxModule } from '../../src/browser/sink.js';
 import { BrowserOutbox } from '../../src/browser/outbox/outbox.js';
 import { resolveOutboxOptions } from '../../src/browser/outbox/options.js';
 import { parseRecord } from '../../src/browser/outbox/read.js';
@@ -59,12 +59,7 @@ describe('rxplow/browser: the front sink until the outbox arrives (on demand)', 
     });
     const emitter = resolveEmitterOptions(options.endpoint, options.emitter);
     let calls = 0;
-    const sink = new DeferredOutbox({
-      options,
-      name: emitter.name,
-      waitMs: emitter.timeoutMs,
-      load: () => loads[Math.min(calls++, loads.length - 1)]!.promise,
-    });
+    const sink = deferredOutbox(options, emitter, () => loads[Math.min(calls++, loads.length - 1)]!.promise);
     const tracker: CoreTracker = createTracker(sink, {
       appId: 'deferred',
       scheduler,
