@@ -37,7 +37,7 @@ await build({
   legalComments: 'inline',
   logLevel: 'warning',
 });
-const kyTransport = join(root, 'dist/cjs/emitter/ky-transport.js');
+const kyTransport = join(root, 'dist/cjs/emitter/ky-load.js');
 const transport = readFileSync(kyTransport, 'utf8');
 // tsc writes the on-demand import('ky') as require('ky') inside a promise: the same chunk-free load, from the vendor copy.
 const requireKy = /require\((["'])ky\1\)/;

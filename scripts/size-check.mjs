@@ -365,26 +365,36 @@ export function breakdownTable(results, probe = 'lean', { all = false } = {}) {
   return lines.join('\n');
 }
 
+/** The outbox's modules: src/browser/outbox/, and its front in the first load (src/browser/deferred-sink.ts). */
+const isOutbox = (m) => m.module.startsWith('rxplow/browser/outbox/') || m.module === 'rxplow/browser/deferred-sink.js';
+
 /** The parts of a probe's first load, each with its own budget (min+gzip, estimated pro rata), so growth shows where it happens. */
 // Issue 20, coded diagnostics and the compact option checks: each budget lowered to its part's size then (es2015) + ~0.2 KiB
 // (merged with main at ce1c921: deps 6.97, core 5.87 with diagnostics.ts and dev-mode.ts now counted in it, emitter
 // 5.38, outbox 5.52; the browser layer's, 4.07, kept its 4.2).
+// Issue 20, the outbox on demand: the first load lost 17 KB of minified code (outbox and emitter pipeline), so it
+// compresses less well (gzip/min 0.350 → 0.372) and each part's pro-rata estimate rose ~6% with its code unchanged
+// (core 16.7 KiB min before and after; deps +0.2 KiB min: race, firstValueFrom; browser layer +0.1 KiB min: the option
+// checks at creation). Those three budgets re-based on the new estimates + ~0.2 KiB (deps 7.54, core 6.20, browser
+// layer 4.37 measured); the emitter's (1.42) and the outbox's (2.54, its front included) are not lowered here.
 export const PARTS = [
-  { part: 'deps (rxjs, tslib, uuid)', match: (m) => m.group !== 'rxplow' && !m.module.includes('size-probes'), budget: 7.15 * KIB },
+  { part: 'deps (rxjs, tslib, uuid)', match: (m) => m.group !== 'rxplow' && !m.module.includes('size-probes'), budget: 7.75 * KIB },
   {
     part: 'core (tracker, payload, events, errors, diagnostics)',
     match: (m) => /^rxplow\/(tracker|payload|events|errors|diagnostic|dev-mode|version|index)/.test(m.module),
-    budget: 6.05 * KIB,
+    budget: 6.4 * KIB,
   },
   { part: 'emitter', match: (m) => m.module.startsWith('rxplow/emitter/'), budget: 5.6 * KIB },
   {
     part: 'browser layer',
-    match: (m) => m.module.startsWith('rxplow/browser/') && !m.module.startsWith('rxplow/browser/outbox/'),
+    match: (m) => m.module.startsWith('rxplow/browser/') && !isOutbox(m),
     // Issue 21 (+1.1 KiB): stored ids checked on read, the host-only → Domain cookie migration, root-domain discovery,
     // the prompt first event, `tracker.sessions`, and the `inherit`/`consent` seams (the modules behind them are optional).
-    budget: 4.2 * KIB,
+    budget: 4.55 * KIB,
   },
-  { part: 'outbox', match: (m) => m.module.startsWith('rxplow/browser/outbox/'), budget: 5.7 * KIB },
+  // Issue 20: the outbox loads on demand; what of it the first load keeps is its front (browser/deferred-sink.js: the sink
+  // until the outbox arrives) and what that needs (outbox/early.js, writer, storage's writing side, lifecycle, options).
+  { part: 'outbox', match: (m) => isOutbox(m), budget: 5.7 * KIB },
 ];
 
 /** Probe C's first load per part (es2015 resolution), with each part's budget. */

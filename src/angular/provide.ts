@@ -11,10 +11,12 @@ import {
   type EnvironmentProviders,
   type Provider,
 } from '@angular/core';
-import { NEVER } from 'rxjs';
+import { NEVER, type SchedulerLike } from 'rxjs';
 import type { BrowserTrackerOptions } from '../browser/options.js';
 import type { BrowserTracker } from '../browser/tracker.js';
-import { Emitter } from '../emitter/emitter.js';
+import { DeferredSink } from '../browser/deferred-sink.js';
+import type { Emitter } from '../emitter/emitter.js';
+import { resolveEmitterOptions } from '../emitter/option-checks.js';
 import type { EmitterOptions } from '../emitter/options.js';
 import type { Sink } from '../emitter/sink.js';
 import { createZoneSafeTracker } from './zone.js';
@@ -96,9 +98,31 @@ function createAppTracker(config: TrackerConfig): BrowserTracker {
   const tracking = onServer && server !== 'noop' ? server : undefined;
   const tracker = createZoneSafeTracker(onServer ? serverOptions(options, tracking !== undefined) : options, zone);
   // Added after construction: createBrowserTracker connects no sink of its own where there is no `window`.
-  if (tracking) tracker.addEmitter(new Emitter(tracking.endpoint, { scheduler: tracker.scheduler, ...tracking.emitter }));
+  if (tracking) tracker.addEmitter(serverEmitter(tracking, tracker.scheduler));
   inject(DestroyRef).onDestroy(() => void zone.runOutsideAngular(() => tracker.shutdown({ timeoutMs: shutdownTimeoutMs })));
   return tracker;
+}
+
+/**
+ * The server's emitter, loaded on demand (`import()`), so that an app's browser bundle does not carry the emitter's
+ * delivery in its first load (the browser's own is the outbox, loaded on demand too). Its options are checked at
+ * once; what is tracked before it arrives waits for it, in order.
+ * @throws {InvalidOptionsError} for an unusable endpoint or emitter option.
+ */
+function serverEmitter(tracking: ServerTracking, scheduler: SchedulerLike): DeferredSink<Emitter> {
+  const options: EmitterOptions = { scheduler, ...tracking.emitter };
+  const { name, timeoutMs } = resolveEmitterOptions(tracking.endpoint, options);
+  return new DeferredSink({
+    name,
+    scheduler: options.scheduler ?? scheduler,
+    waitMs: timeoutMs,
+    load: () =>
+      import('../emitter/emitter.js').then(
+        ({ Emitter }) =>
+          () =>
+            new Emitter(tracking.endpoint, options),
+      ),
+  });
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { KyInstance } from 'ky';
 import { Observable } from 'rxjs';
 import { AbortedError, NetworkError } from '../errors.js';
+import { importKy } from './ky-load.js';
 import type { CollectorRequest, Transport, TransportResponse } from './transport.js';
 
 const UTF8 = new TextEncoder();
@@ -40,7 +41,7 @@ export function createKyTransport(options: KyTransportOptions = {}): KyTransport
   let loaded: Promise<KyInstance> | undefined;
   let arrived = false;
   const load = (): Promise<KyInstance> =>
-    (loaded ??= import('ky').then(({ default: ky }) => {
+    (loaded ??= importKy().then(({ default: ky }) => {
       arrived = true;
       return ky.create({
         retry: 0,

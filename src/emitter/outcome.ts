@@ -92,6 +92,13 @@ export type FinalOutcome = SentOutcome | FailedOutcome | DroppedOutcome;
 
 export const isFinalOutcome = (outcome: DeliveryOutcome): outcome is FinalOutcome => outcome.kind !== 'retrying';
 
+/** Adds a final outcome to a report's counts (a drop without events, an admission never built, counts as one). */
+export function countFinal(counts: { sent: number; failed: number; dropped: number; abandoned: number }, outcome: DeliveryOutcome): void {
+  if (outcome.kind === 'retrying') return;
+  const events = outcome.events.length === 0 && outcome.kind === 'dropped' ? 1 : outcome.events.length;
+  counts[outcome.kind === 'dropped' && outcome.reason === 'abandoned' ? 'abandoned' : outcome.kind] += events;
+}
+
 /**
  * Counts of final outcomes, per event and sink: an emitter's report counts its own events; a tracker's sums its sinks'
  * reports, so one event tracked through two emitters counts twice (e.g. `sent: 2`).

@@ -158,7 +158,7 @@ export interface Rx {
   flush(): Promise<void>;
   outboxSize(): number;
   ready(): Promise<void>;
-  shutdown(): Promise<{ sent: number; failed: number; dropped: number; abandoned: number }>;
+  shutdown(timeoutMs?: number): Promise<{ sent: number; failed: number; dropped: number; abandoned: number }>;
 }
 
 export type { Browser, BrowserContext, Page, RunningCollector, GoodEvent };

@@ -2,7 +2,9 @@
 // is granted only once that tab is gone, to one tab at a time; without them, tabs adopt keys marked closed at
 // `pagehide` and keys untouched for a day (a weaker guarantee). The events themselves are the host's business.
 import { OUTBOX_DEFAULTS } from './options.js';
-import { listKeys, parseRecord, readItem, removeItem, type StorageLike, type StoredRecord } from './storage.js';
+import { listKeys, parseRecord, readItem } from './read.js';
+import { removeItem, type StorageLike, type StoredRecord } from './storage.js';
+import { lockName, requestOwnLock, type OwnLock } from './tab.js';
 
 /** What adoption needs of the sink. None may throw. */
 export interface AdoptionHost {
@@ -37,12 +39,15 @@ export class Adoption {
   readonly #abort = typeof AbortController === 'function' ? new AbortController() : undefined;
   readonly #held: Promise<void>;
   #releaseLocks: () => void = () => undefined;
+  readonly #ownLock: OwnLock | undefined;
 
-  constructor(prefix: string, tabId: string, locks: LockManager | undefined, host: AdoptionHost) {
+  /** `ownLock`: this tab's own lock, when it was asked for before this outbox existed (the browser tracker's first load). */
+  constructor(prefix: string, tabId: string, locks: LockManager | undefined, host: AdoptionHost, ownLock?: OwnLock) {
     this.#prefix = prefix;
     this.#tabId = tabId;
     this.#locks = locks;
     this.#host = host;
+    this.#ownLock = ownLock;
     this.#held = new Promise((resolve) => (this.#releaseLocks = resolve));
   }
 
@@ -54,19 +59,11 @@ export class Adoption {
       this.#adoptClosed();
       return;
     }
-    await new Promise<void>((granted) => {
-      locks
-        .request(this.#lockName(this.#tabId), () => {
-          this.#own();
-          granted();
-          return this.#held;
-        })
-        .catch(() => {
-          // Web Locks refused (an opaque origin, …): without ownership this tab keeps its events in memory.
-          this.#host.refused();
-          granted();
-        });
-    });
+    const own = this.#ownLock ?? requestOwnLock(locks, this.#lockName(this.#tabId));
+    own.keep(this.#held);
+    // Web Locks refused (an opaque origin, …): without ownership this tab keeps its events in memory.
+    if (await own.granted) this.#own();
+    else this.#host.refused();
     await Promise.all(this.#candidates().map((tabId) => this.#watch(tabId)));
   }
 
@@ -95,7 +92,7 @@ export class Adoption {
   }
 
   #lockName(tabId: string): string {
-    return `${this.#prefix}lock#${tabId}`;
+    return lockName(this.#prefix, tabId);
   }
 
   /** Tab ids of the other outboxes in storage. */

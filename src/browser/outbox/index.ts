@@ -3,9 +3,11 @@
 // requests when the page is hidden or unloaded. This module is its entry: the sink (outbox.ts) wires the parts: the
 // store under the emitter (local-store.ts), storage (storage.ts), adoption of gone tabs' events (adoption.ts), the
 // page's lifecycle (lifecycle.ts) and the unload transport (keepalive.ts). Importing it touches no browser global.
+// The browser tracker loads it on demand (import(), src/browser/sink.ts): its `BrowserOutbox` is that chunk's export.
 import { resolveOutboxOptions, type OutboxSink, type OutboxSinkOptions } from './options.js';
 import { BrowserOutbox } from './outbox.js';
 
+export { BrowserOutbox } from './outbox.js';
 export { createUnloadTransport, keepaliveLedger } from './keepalive.js';
 export type { KeepaliveLedger, UnloadTransportOptions } from './keepalive.js';
 export { OUTBOX_DEFAULTS } from './options.js';

@@ -7,6 +7,7 @@ import type { DeliveryOutcome } from '../../emitter/outcome.js';
 import type { Sink } from '../../emitter/sink.js';
 import type { CollectorRequest } from '../../emitter/transport.js';
 import * as c from '../../payload/checks.js';
+import type { OwnLock } from './tab.js';
 
 /** Every outbox option's default. */
 export const OUTBOX_DEFAULTS = /* @__PURE__ */ Object.freeze({
@@ -174,6 +175,11 @@ export interface ResolvedOutboxOptions {
   readonly scheduler: SchedulerLike;
   readonly newId: () => string;
   readonly window: OutboxWindow | undefined;
+  /**
+   * This tab's id and own lock, when the browser tracker's first load chose the id and asked for the lock before the
+   * outbox arrived (src/browser/deferred-sink.ts); the outbox then writes the key that load may have written.
+   */
+  readonly tab?: { readonly id: string; readonly lock: OwnLock | undefined } | undefined;
 }
 
 const positive = c.optional(c.positiveInteger);

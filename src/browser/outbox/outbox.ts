@@ -3,16 +3,17 @@
 // keepalive.ts) and answers as a sink. Made by `createOutboxSink` (index.ts); importing it touches no browser global.
 import { EMPTY, map, merge, Subject, timer, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
 import { Emitter } from '../../emitter/emitter.js';
-import type { DeliveryOutcome, DeliveryReport, DropReason, ShutdownOptions } from '../../emitter/outcome.js';
+import { countFinal, type DeliveryOutcome, type DeliveryReport, type DropReason, type ShutdownOptions } from '../../emitter/outcome.js';
 import type { Admission } from '../../emitter/sink.js';
 import type { CollectorRequest } from '../../emitter/transport.js';
 import { Adoption } from './adoption.js';
 import { createUnloadTransport, keepaliveLedger } from './keepalive.js';
 import { watchPage } from './lifecycle.js';
 import { LocalStorageStore } from './local-store.js';
-import { countFinal, dropOutcomes, type Entry } from './retention.js';
+import { dropOutcomes, type Entry } from './retention.js';
 import type { OutboxSink, ResolvedOutboxOptions } from './options.js';
 import { openLocalStorage, type StoredRecord } from './storage.js';
+import { outboxPrefix } from './tab.js';
 import { TabKeyWriter } from './writer.js';
 
 /** The outbox sink (see the module comment); `createOutboxSink` checks and resolves its options. */
@@ -41,7 +42,7 @@ export class BrowserOutbox implements OutboxSink {
 
   constructor(o: ResolvedOutboxOptions) {
     this.#scheduler = o.scheduler;
-    this.tabId = o.newId();
+    this.tabId = o.tab?.id ?? o.newId();
     const win = o.window;
     this.#store = new LocalStorageStore(o, () => this.#scheduler.now(), {
       changed: (urgent) => (urgent ? this.#writer.now() : this.#writer.later()),
@@ -73,7 +74,7 @@ export class BrowserOutbox implements OutboxSink {
     this.name = this.emitter.name;
     this.outcomes = merge(this.emitter.outcomes.pipe(map((outcome) => this.#store.present(outcome))), this.#own);
     this.outcomes.subscribe((outcome) => countFinal(this.#counts, outcome));
-    const prefix = `${o.storageKey ?? `rxplow.outbox:${this.name}`}#`;
+    const prefix = outboxPrefix(o.storageKey, this.name);
     const storage = o.storage === 'localStorage' ? openLocalStorage(win) : undefined;
     this.#writer = new TabKeyWriter(storage, prefix + this.tabId, {
       owned: () => this.#adoption.owned,
@@ -86,14 +87,20 @@ export class BrowserOutbox implements OutboxSink {
     const locks = win?.navigator?.locks;
     const lockManager = typeof locks?.request === 'function' ? locks : undefined;
     this.#coordination = storage === undefined ? 'none' : lockManager ? 'web-locks' : 'no-locks';
-    this.#adoption = new Adoption(prefix, this.tabId, lockManager, {
-      storage: () => this.#writer.storage,
-      closing: () => this.#closing,
-      owned: () => this.#writer.now(),
-      refused: () => this.#writer.toMemory(),
-      take: (record) => this.#take(record),
-      now: () => this.#scheduler.now(),
-    });
+    this.#adoption = new Adoption(
+      prefix,
+      this.tabId,
+      lockManager,
+      {
+        storage: () => this.#writer.storage,
+        closing: () => this.#closing,
+        owned: () => this.#writer.now(),
+        refused: () => this.#writer.toMemory(),
+        take: (record) => this.#take(record),
+        now: () => this.#scheduler.now(),
+      },
+      o.tab?.lock,
+    );
     this.#listeners = watchPage(win, prefix, {
       hidden: (leaving) => {
         // Without Web Locks, a page leaving for good marks its record for the next load (until shown again).

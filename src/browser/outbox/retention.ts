@@ -87,10 +87,3 @@ export function dropOutcomes(emitter: string, drops: readonly { readonly entry: 
     return { kind: 'dropped', emitter, events, attempt: 0, willRetry: false, reason, error: undefined };
   });
 }
-
-/** Adds a final outcome to a report's counts (a drop without events, an admission never built, counts as one). */
-export function countFinal(counts: { sent: number; failed: number; dropped: number; abandoned: number }, outcome: DeliveryOutcome): void {
-  if (outcome.kind === 'retrying') return;
-  const events = outcome.events.length === 0 && outcome.kind === 'dropped' ? 1 : outcome.events.length;
-  counts[outcome.kind === 'dropped' && outcome.reason === 'abandoned' ? 'abandoned' : outcome.kind] += events;
-}

@@ -1,4 +1,5 @@
-// localStorage, behind a wall: nothing here throws. A failed write says so (`false`); reads that fail read nothing.
+// localStorage, behind a wall: nothing here throws. A failed write says so (`false`). The records' format: written here
+// (`recordText`, also by the page's first load before the outbox arrives), read in read.ts (by the outbox only).
 import type { Payload } from '../../payload/payload.js';
 
 /** What the outbox needs of `localStorage`. */
@@ -56,14 +57,6 @@ export function openLocalStorage(win: { readonly localStorage?: StorageLike | un
   }
 }
 
-export function readItem(storage: StorageLike, key: string): string | null {
-  try {
-    return storage.getItem(key);
-  } catch {
-    return null;
-  }
-}
-
 /** Writes a value; `false` when the browser refused (quota, disabled meanwhile). */
 export function writeItem(storage: StorageLike, key: string, value: string): boolean {
   try {
@@ -82,75 +75,10 @@ export function removeItem(storage: StorageLike, key: string): void {
   }
 }
 
-/** Every key of the storage (a snapshot); `[]` when it cannot be listed. */
-export function listKeys(storage: StorageLike): string[] {
-  const keys: string[] = [];
-  try {
-    for (let i = 0; i < storage.length; i++) {
-      const key = storage.key(i);
-      if (key !== null) keys.push(key);
-    }
-  } catch {
-    // Listing failed: nothing to adopt this time.
-  }
-  return keys;
-}
-
 /** A record's text. */
 export function recordText(record: RecordContent): string {
   const { closed, clean, at, events, handedOff } = record;
   const held = events.map((e) => `[${e.since},${e.crashes}]`).join(',');
   const texts = events.map((e) => e.json).join(',');
   return `{"v":1,"closed":${closed},"clean":${clean},"at":${at},"handedOff":${JSON.stringify(handedOff)},"held":[${held}],"events":[${texts}]}`;
-}
-
-/** Reads a record; events that are not flat objects of strings with an `eid` are skipped; `undefined` when unreadable. */
-export function parseRecord(text: string | null): StoredRecord | undefined {
-  if (text === null) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== 'object' || value === null) return undefined;
-  const record = value as {
-    v?: unknown;
-    closed?: unknown;
-    clean?: unknown;
-    at?: unknown;
-    events?: unknown;
-    handedOff?: unknown;
-    held?: unknown;
-  };
-  if (record.v !== 1 || !Array.isArray(record.events)) return undefined;
-  const at = typeof record.at === 'number' ? record.at : 0;
-  const heldIn = Array.isArray(record.held) ? (record.held as unknown[]) : [];
-  const events: Payload[] = [];
-  const held: StoredHeld[] = [];
-  (record.events as unknown[]).forEach((event, i) => {
-    if (!isStoredPayload(event)) return;
-    events.push(Object.freeze({ ...event }));
-    held.push(readHeld(heldIn[i]));
-  });
-  const handedOff = new Set(
-    Array.isArray(record.handedOff) ? record.handedOff.filter((eid): eid is string => typeof eid === 'string') : [],
-  );
-  return { closed: record.closed === true, clean: record.clean !== false, at, events, handedOff, held };
-}
-
-/** An event's `[since, crashes]`; without one (older records): age unknown, no crash. */
-function readHeld(value: unknown): StoredHeld {
-  if (!Array.isArray(value)) return { since: undefined, crashes: 0 };
-  const [since, crashes] = value as unknown[];
-  return {
-    since: typeof since === 'number' && Number.isFinite(since) ? since : undefined,
-    crashes: typeof crashes === 'number' && Number.isSafeInteger(crashes) && crashes > 0 ? crashes : 0,
-  };
-}
-
-function isStoredPayload(value: unknown): value is Payload {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  for (const key in value) if (typeof (value as Record<string, unknown>)[key] !== 'string') return false;
-  return typeof (value as Record<string, unknown>)['eid'] === 'string' && typeof (value as Record<string, unknown>)['e'] === 'string';
 }
