@@ -52,6 +52,26 @@ describe('packaging (dist)', () => {
     expect(names).to.not.include.members(['assemblePayloads', 'decide', 'batchEvents', 'PendingLedger']);
   });
 
+  it('rxplow/events: the event vocabulary (constructors, typed events, schema checks) and nothing that delivers', () => {
+    const names = run([
+      '--input-type=module',
+      '-e',
+      "import * as m from 'rxplow/events'; console.log(Object.keys(m).sort().join(','))",
+    ]).split(',');
+    expect(names).to.include.members([
+      'pageView',
+      'structEvent',
+      'selfDescribingEvent',
+      'typedEvent',
+      'typedEntity',
+      'schemaCheck',
+      'FORM_NODE_NAMES',
+    ]);
+    expect(names).to.not.include.members(['Emitter', 'createTracker', 'Tracker', 'createKyTransport', 'EMITTER_DEFAULTS']);
+    const required = run(['-e', "console.log(typeof require('rxplow/events').structEvent)"]);
+    expect(required).to.equal('function');
+  });
+
   it('one way to create a tracker in the main entry; the extension machinery in rxplow/extend', () => {
     const keysOf = (entry: string): string[] =>
       run(['--input-type=module', '-e', `import * as m from '${entry}'; console.log(Object.keys(m).sort().join(','))`]).split(',');

@@ -2,7 +2,7 @@
 // size benchmark builds the same app with tracking.none.ts instead (bench/angular-size.mjs).
 import type { EnvironmentProviders } from '@angular/core';
 import { injectTracker, provideTracker, withErrorTracking, withRouterPageViews } from 'rxplow/angular';
-import { structEvent } from 'rxplow';
+import { structEvent } from 'rxplow/events';
 import { activityTracking } from 'rxplow/browser';
 
 export function trackingProviders(endpoint: () => string): EnvironmentProviders[] {
