@@ -182,6 +182,8 @@ describe('rxplow generate: the generated module typechecks (TypeScript compiler,
       'iglu-central.ts': igluCentral,
       'spec-schemas.ts': specModule,
       'no-checks.ts': generate({ schemas: [SPEC_SCHEMAS], igluCentral: true, runtimeChecks: false }),
+      // A browser app's module: the runtime from rxplow/events, the vocabulary without delivery (docs/angular.md).
+      'from-events.ts': generate({ schemas: [SPEC_SCHEMAS], importFrom: 'rxplow/events' }),
       'valid-values.ts': `${lines.join('\n')}\n`,
       'invalid-values.ts': `${invalid.join('\n')}\n`,
       'testing-usage.ts': TESTING_USAGE,
@@ -205,6 +207,7 @@ describe('rxplow generate: the generated module typechecks (TypeScript compiler,
   it('the module for the hand-written schemas (required, enum, null unions, oneOf/anyOf, nesting, arrays, bounds, additionalProperties) compiles', () => {
     expect(of('spec-schemas.ts')).to.deep.equal([]);
     expect(of('no-checks.ts')).to.deep.equal([]);
+    expect(of('from-events.ts')).to.deep.equal([]);
   });
 
   it('every value drawn from a schema that ajv accepts typechecks, as an event and as an entity', () => {

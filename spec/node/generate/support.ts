@@ -20,7 +20,7 @@ export interface Diagnostic {
   readonly message: string;
 }
 
-/** The compiler options of a strict app; `rxplow` and `rxplow/testing` map to the sources. No Node types (a browser app). */
+/** The compiler options of a strict app; `rxplow`, `rxplow/events` and `rxplow/testing` map to the sources. No Node types (a browser app). */
 export const STRICT_OPTIONS: ts.CompilerOptions = {
   strict: true,
   exactOptionalPropertyTypes: true,
@@ -34,7 +34,7 @@ export const STRICT_OPTIONS: ts.CompilerOptions = {
   skipLibCheck: true,
   noEmit: true,
   baseUrl: REPO_ROOT,
-  paths: { rxplow: ['src/index.ts'], 'rxplow/testing': ['src/testing/index.ts'] },
+  paths: { rxplow: ['src/index.ts'], 'rxplow/events': ['src/events/index.ts'], 'rxplow/testing': ['src/testing/index.ts'] },
 };
 
 /**
