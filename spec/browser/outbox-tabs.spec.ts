@@ -14,6 +14,7 @@ import {
   storedKeys,
   until,
 } from './outbox-support.js';
+import { EARLY_GRACE_MS } from '../../src/browser/outbox/adoption.js';
 
 describe('browser outbox: several tabs (real Web Locks)', function () {
   this.timeout(20_000);
@@ -58,6 +59,41 @@ describe('browser outbox: several tabs (real Web Locks)', function () {
     expect(bCollector.events.map((e) => e.eventId)).to.deep.equal([...mine, ...eids]);
     expect(storedKeys(key)).to.deep.equal([]);
     await b.sink.shutdown();
+  });
+
+  it('a record written before its tab held its Web Lock (early) is left alone for the grace period, then adopted', async () => {
+    // A page that leaves before its lock is granted writes its key anyway (nothing lost), marked early: another tab
+    // may be granted that lock first (its request can reach the lock manager before the page's own) while the page
+    // lives on, hidden. Such a tab lets the lock go and looks again after EARLY_GRACE_MS; a gone page's events follow.
+    const { eids, storageKey, value } = await goneTabWithKey(2, 'early');
+    const early = value.replace('"clean":', '"early":true,"clean":').replace(/"at":\d+/, `"at":${Date.now()}`);
+    expect(early).to.contain('"early":true');
+    localStorage.setItem(storageKey, early);
+    const collector = createTestingCollector();
+    const c = rig(collector, { storageKey: key });
+    await c.sink.ready;
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(collector.events).to.have.length(0);
+    expect(localStorage.getItem(storageKey)).to.equal(early);
+    await collector.waitForEvents({ count: 2, timeoutMs: EARLY_GRACE_MS + 4_000 });
+    await c.sink.flush();
+    expect(collector.events.map((e) => e.eventId)).to.deep.equal(eids);
+    expect(localStorage.getItem(storageKey)).to.equal(null);
+    await c.sink.shutdown();
+  });
+
+  it('an early record older than the grace period is adopted at once', async () => {
+    const { eids, storageKey, value } = await goneTabWithKey(2, 'early-old');
+    localStorage.setItem(
+      storageKey,
+      value.replace('"clean":', '"early":true,"clean":').replace(/"at":\d+/, `"at":${Date.now() - EARLY_GRACE_MS - 1}`),
+    );
+    const collector = createTestingCollector();
+    const c = rig(collector, { storageKey: key });
+    await c.sink.ready;
+    await collector.waitForEvents({ count: 2, timeoutMs: 2_000 });
+    expect(collector.events.map((e) => e.eventId)).to.deep.equal(eids);
+    await c.sink.shutdown();
   });
 
   it('adopts the stored events of a tab that opened after it, once that tab is gone (storage event)', async () => {

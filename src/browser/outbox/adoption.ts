@@ -23,7 +23,15 @@ export interface AdoptionHost {
   take(record: StoredRecord): (() => void) | undefined;
   /** The outbox's clock. */
   now(): number;
+  /** Runs `work` in `ms` on the outbox's scheduler (not after the sink ended). */
+  later(ms: number, work: () => void): void;
 }
+
+/**
+ * How long a record written before its tab's Web Lock was granted (`early`) is left alone by a tab granted that lock:
+ * time enough for a tab that lives on to have its own lock request seen and granted.
+ */
+export const EARLY_GRACE_MS = 5_000;
 
 /** A tab id: what `newId` may return (a key suffix and a lock name part). */
 const TAB_ID = /^[0-9A-Za-z_-]{1,64}$/;
@@ -116,7 +124,20 @@ export class Adoption {
     if (!locks || !this.owned || this.#watched.has(tabId) || this.#host.closing()) return Promise.resolve();
     this.#watched.add(tabId);
     const name = this.#lockName(tabId);
-    const onGrant = (lock: Lock | null): Promise<void> | undefined => (lock !== null && this.#adopt(tabId) ? this.#held : undefined);
+    const onGrant = (lock: Lock | null): Promise<void> | undefined => {
+      if (lock === null) return undefined;
+      const wait = this.#earlyWait(tabId);
+      if (wait > 0) {
+        // Its tab may live on with its lock request still in flight: release the lock (that tab's request is served
+        // first), and look again after the grace period.
+        this.#host.later(wait, () => {
+          this.#watched.delete(tabId);
+          void this.#watch(tabId);
+        });
+        return undefined;
+      }
+      return this.#adopt(tabId) ? this.#held : undefined;
+    };
     return new Promise<void>((tried) => {
       locks
         .request(name, { ifAvailable: true }, (lock) => {
@@ -129,6 +150,15 @@ export class Adoption {
         })
         .catch(() => tried());
     });
+  }
+
+  /** How long to leave a gone tab's record alone: what is left of the grace period of a fresh `early` record, else 0. */
+  #earlyWait(tabId: string): number {
+    const storage = this.#host.storage();
+    const record = storage === undefined ? undefined : parseRecord(readItem(storage, this.#prefix + tabId));
+    if (record === undefined || !record.early) return 0;
+    const age = this.#host.now() - record.at;
+    return age >= 0 && age < EARLY_GRACE_MS ? EARLY_GRACE_MS - age : 0;
   }
 
   /** No Web Locks: adopt the outboxes their pages marked closed at `pagehide`, and those untouched for a day. */

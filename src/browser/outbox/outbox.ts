@@ -1,7 +1,7 @@
 // The browser outbox sink itself: it wires the parts (the store under the emitter, local-store.ts; the tab's record,
 // writer.ts; adoption of gone tabs' events, adoption.ts; the page's lifecycle, lifecycle.ts; the unload transport,
 // keepalive.ts) and answers as a sink. Made by `createOutboxSink` (index.ts); importing it touches no browser global.
-import { EMPTY, map, merge, Subject, timer, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
+import { EMPTY, map, merge, Subject, Subscription, timer, type Observable, type SchedulerLike } from 'rxjs';
 import { Emitter } from '../../emitter/emitter.js';
 import { countFinal, type DeliveryOutcome, type DeliveryReport, type DropReason, type ShutdownOptions } from '../../emitter/outcome.js';
 import type { Admission } from '../../emitter/sink.js';
@@ -35,6 +35,8 @@ export class BrowserOutbox implements OutboxSink {
   readonly #writer: TabKeyWriter;
   #coordination: OutboxSink['coordination'];
   #retry: Subscription | undefined;
+  /** Adoption's looks again at records written early (adoption.ts), ended with intake. */
+  readonly #adoptionTimers = new Subscription();
   #unloading = false;
   #closing = false;
   #closed = false;
@@ -98,6 +100,7 @@ export class BrowserOutbox implements OutboxSink {
         refused: () => this.#writer.toMemory(),
         take: (record) => this.#take(record),
         now: () => this.#scheduler.now(),
+        later: (ms, work) => void this.#adoptionTimers.add(this.#scheduler.schedule(() => this.#closing || work(), ms)),
       },
       o.tab?.lock,
     );
@@ -234,6 +237,7 @@ export class BrowserOutbox implements OutboxSink {
     this.#store.closing = true;
     this.#retry?.unsubscribe();
     this.#retry = undefined;
+    this.#adoptionTimers.unsubscribe();
     const kept = this.#store.keepRetained();
     if (kept.length > 0) this.#drop(kept.map((entry) => ({ entry, reason: 'abandoned' })));
   }

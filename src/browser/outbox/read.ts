@@ -39,6 +39,7 @@ export function parseRecord(text: string | null): StoredRecord | undefined {
     v?: unknown;
     closed?: unknown;
     clean?: unknown;
+    early?: unknown;
     at?: unknown;
     events?: unknown;
     handedOff?: unknown;
@@ -57,7 +58,7 @@ export function parseRecord(text: string | null): StoredRecord | undefined {
   const handedOff = new Set(
     Array.isArray(record.handedOff) ? record.handedOff.filter((eid): eid is string => typeof eid === 'string') : [],
   );
-  return { closed: record.closed === true, clean: record.clean !== false, at, events, handedOff, held };
+  return { closed: record.closed === true, clean: record.clean !== false, at, events, handedOff, held, early: record.early === true };
 }
 
 /** An event's `[since, crashes]`; without one (older records): age unknown, no crash. */

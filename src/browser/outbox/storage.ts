@@ -22,6 +22,11 @@ export interface StoredRecord {
   readonly clean: boolean;
   /** Per event (same order): when it was first stored (ms, the outbox's clock) and the crashes counted against it. */
   readonly held: readonly StoredHeld[];
+  /**
+   * Written before its tab's Web Lock was granted (a page leaving early): that tab may still live, its lock request
+   * not yet seen by the lock manager, so another tab adopts the record only after a grace period (adoption.ts).
+   */
+  readonly early: boolean;
 }
 
 /** What a record keeps about one event besides the event itself. */
@@ -39,6 +44,8 @@ export interface RecordContent {
   readonly at: number;
   readonly events: readonly { readonly json: string; readonly since: number; readonly crashes: number }[];
   readonly handedOff: readonly string[];
+  /** Written before this tab's Web Lock was granted (see {@link StoredRecord.early}). */
+  readonly early?: boolean | undefined;
 }
 
 const PROBE_KEY = 'rxplow.outbox.probe';
@@ -77,8 +84,8 @@ export function removeItem(storage: StorageLike, key: string): void {
 
 /** A record's text. */
 export function recordText(record: RecordContent): string {
-  const { closed, clean, at, events, handedOff } = record;
+  const { closed, clean, at, events, handedOff, early } = record;
   const held = events.map((e) => `[${e.since},${e.crashes}]`).join(',');
   const texts = events.map((e) => e.json).join(',');
-  return `{"v":1,"closed":${closed},"clean":${clean},"at":${at},"handedOff":${JSON.stringify(handedOff)},"held":[${held}],"events":[${texts}]}`;
+  return `{"v":1,"closed":${closed},"clean":${clean},${early ? '"early":true,' : ''}"at":${at},"handedOff":${JSON.stringify(handedOff)},"held":[${held}],"events":[${texts}]}`;
 }

@@ -47,13 +47,16 @@ export class TabKeyWriter {
   /**
    * Writes now; `false` (and memory only from now on) when the browser refused. Only once this tab owns its key,
    * unless `going`: a page being hidden or unloaded (or a sink that ends) before its Web Lock was granted still writes
-   * what it holds. No other tab can adopt the key meanwhile: adopting takes this tab's lock, which this tab asked for
-   * first and holds until it ends.
+   * what it holds, marked `early`. Another tab could see that key before the lock manager sees this tab's request
+   * (Chromium delivers the storage event first at times) and be granted this tab's lock; it then waits a grace
+   * period before adopting an early record (adoption.ts), so a tab that lives on takes its lock first.
    */
   now(going = false): boolean {
     const storage = this.#storage;
-    if (storage === undefined || this.#stopped || (!going && !this.#source.owned())) return storage !== undefined;
-    const record = this.#source.record(this.leaving, this.clean);
+    const owned = this.#source.owned();
+    if (storage === undefined || this.#stopped || (!going && !owned)) return storage !== undefined;
+    const content = this.#source.record(this.leaving, this.clean);
+    const record = content === undefined || owned ? content : { ...content, early: true };
     if (record === undefined) {
       removeItem(storage, this.#key);
       return true;
