@@ -22,16 +22,6 @@ export type { JsonValue } from './payload/json.js';
 export { SCHEMAS } from './payload/schemas.js';
 export { ALL_EVENTS } from './events/registry.js';
 export { isDevelopment } from './dev-mode.js';
-export { typedEvent, typedEntity } from './events/typed.js';
-export type {
-  TypedEvent,
-  TypedEventConstructor,
-  TypedEntityConstructor,
-  TypedSelfDescribingJson,
-  DataCheckSource,
-} from './events/typed.js';
-export { schemaCheck } from './events/schema-check.js';
-export type { JsonSchema, DataCheck } from './events/schema-check.js';
 
 export {
   pageView,
@@ -55,21 +45,56 @@ export {
   consentWithdrawn,
   timing,
   applicationError,
+  typedEvent,
+  typedEntity,
+  schemaCheck,
+  FORM_NODE_NAMES,
+  FORM_INPUT_TYPES,
+  PROGRAMMING_LANGUAGES,
 } from './events/index.js';
-export type { TrackerEvent, EventKind, EventFields, EventRegistry } from './events/index.js';
-export { FORM_NODE_NAMES, FORM_INPUT_TYPES } from './events/forms.js';
-export { PROGRAMMING_LANGUAGES } from './events/engagement.js';
+// The event vocabulary's types, as `rxplow/events` has them (src/events/index.ts).
+export type {
+  TrackerEvent,
+  EventKind,
+  EventFields,
+  EventRegistry,
+  TypedEvent,
+  TypedEventConstructor,
+  TypedEntityConstructor,
+  TypedSelfDescribingJson,
+  DataCheckSource,
+  JsonSchema,
+  DataCheck,
+  PageViewFields,
+  PagePingFields,
+  LinkClickFields,
+  SiteSearchFields,
+  FormFocusOrChangeFields,
+  FormSubmissionFields,
+  FormElement,
+  FormNodeName,
+  FormInputType,
+  StructEventFields,
+  SelfDescribingEventFields,
+  ScreenViewFields,
+  MobileScreenViewFields,
+  EcommerceTransactionFields,
+  TransactionItem,
+  CartFields,
+  AdImpressionFields,
+  AdClickFields,
+  AdConversionFields,
+  CostModel,
+  ConsentGrantedFields,
+  ConsentWithdrawnFields,
+  SocialInteractionFields,
+  TimingFields,
+  ErrorFields,
+  ProgrammingLanguage,
+} from './events/index.js';
 export { PLATFORMS } from './tracker/subject-fields.js';
 export type { Checks, Check } from './payload/checks.js';
 export type { ResolvedRetryOptions } from './emitter/options.js';
-export type { PageViewFields, PagePingFields, LinkClickFields, SiteSearchFields } from './events/web.js';
-export type { FormFocusOrChangeFields, FormSubmissionFields, FormElement, FormNodeName, FormInputType } from './events/forms.js';
-export type { StructEventFields, SelfDescribingEventFields } from './events/structured.js';
-export type { ScreenViewFields, MobileScreenViewFields } from './events/screen.js';
-export type { EcommerceTransactionFields, TransactionItem, CartFields } from './events/ecommerce.js';
-export type { AdImpressionFields, AdClickFields, AdConversionFields, CostModel } from './events/ads.js';
-export type { ConsentGrantedFields, ConsentWithdrawnFields } from './events/consent.js';
-export type { SocialInteractionFields, TimingFields, ErrorFields, ProgrammingLanguage } from './events/engagement.js';
 
 export { createTracker } from './tracker/core.js';
 export type { CoreTracker, TrackRequest } from './tracker/core.js';
