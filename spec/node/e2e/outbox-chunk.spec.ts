@@ -6,7 +6,7 @@
 // failed chunk load is tried again at the next need.
 import { expect } from 'chai';
 import { serveSplit, useSplitRig, type SplitServer } from './split.js';
-import { pageReady, until, type Page, type Rx } from './support.js';
+import { pageReady, until, type BrowserContext, type Page, type Rx } from './support.js';
 
 describe('e2e: the outbox in a deferred chunk (Chromium, a split bundle, rxplow collector)', function () {
   this.timeout(60_000);
@@ -23,6 +23,22 @@ describe('e2e: the outbox in a deferred chunk (Chromium, a split bundle, rxplow 
     );
   }
 
+  /** Opens a page on `server` that tracks `n` events (and its page view), runs `body`, then closes page and server. */
+  async function withPage(
+    server: SplitServer,
+    n: number,
+    action: string,
+    body: (opened: { context: BrowserContext; tab: Page; eids: string[] }) => Promise<void>,
+  ): Promise<void> {
+    const opened = await openAndTrack(server, n, action);
+    try {
+      await body(opened);
+    } finally {
+      await opened.context.close();
+      await server.close();
+    }
+  }
+
   /** Nothing reached the collector, and nothing is final in the page. */
   async function nothingYet(tab: Page, what: string): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -36,8 +52,7 @@ describe('e2e: the outbox in a deferred chunk (Chromium, a split bundle, rxplow 
 
   it('the first event and every event tracked before the outbox arrives are delivered once it has, each exactly once', async () => {
     const server = await holdBoth();
-    const { context, tab, eids } = await openAndTrack(server, 3, 'before-outbox');
-    try {
+    await withPage(server, 3, 'before-outbox', async ({ tab, eids }) => {
       await askedForBoth(server);
       await nothingYet(tab, 'before the chunks arrive');
       // The events wait in this tab's key, in the outbox's stored format, meanwhile.
@@ -66,16 +81,12 @@ describe('e2e: the outbox in a deferred chunk (Chromium, a split bundle, rxplow 
       await until(() => tab.evaluate(() => (window as unknown as { rx: Rx }).rx.outboxSize() === 0), 'an empty outbox');
       expect(server.requested.filter((path) => path === rig.page.outbox)).to.have.length(1);
       expect(rig.collector.bad()).to.deep.equal([]);
-    } finally {
-      await context.close();
-      await server.close();
-    }
+    });
   });
 
   it('a page closed before the outbox arrives keeps its events in storage; the next load sends them (same eids, once)', async () => {
     const server = await holdBoth();
-    const { context, tab, eids } = await openAndTrack(server, 2, 'closed-before-outbox');
-    try {
+    await withPage(server, 2, 'closed-before-outbox', async ({ context, tab, eids }) => {
       await askedForBoth(server);
       await until(
         () => tab.evaluate(() => (window as unknown as { rx: Rx }).rx.outboxSize() === 3),
@@ -96,16 +107,12 @@ describe('e2e: the outbox in a deferred chunk (Chromium, a split bundle, rxplow 
       const nextView = (await next.evaluate(() => (window as unknown as { rx: Rx }).rx.tracked.slice()))[0]!;
       await rig.deliveredOnce([...eids, nextView], 'the kept events and the new page view');
       await until(() => next.evaluate(() => (window as unknown as { rx: Rx }).rx.outboxSize() === 0), 'an empty outbox');
-    } finally {
-      await context.close();
-      await server.close();
-    }
+    });
   });
 
   it('flush() and shutdown() before the outbox arrives wait for it, then deliver everything', async () => {
     const server = await holdBoth();
-    const { context, tab, eids } = await openAndTrack(server, 2, 'flushed-before-outbox');
-    try {
+    await withPage(server, 2, 'flushed-before-outbox', async ({ tab, eids }) => {
       await askedForBoth(server);
       await tab.evaluate(() => {
         (window as unknown as { flushed?: boolean }).flushed = false;
@@ -120,16 +127,12 @@ describe('e2e: the outbox in a deferred chunk (Chromium, a split bundle, rxplow 
       expect(await tab.evaluate(() => (window as unknown as { flushed?: boolean }).flushed)).to.equal(true);
       await deliveredOnce(eids, 'the events flushed before the outbox arrived');
       expect(await tab.evaluate(() => (window as unknown as { rx: Rx }).rx.outboxSize())).to.equal(0);
-    } finally {
-      await context.close();
-      await server.close();
-    }
+    });
   });
 
   it('a shutdown whose deadline passes before the outbox arrives abandons the events, which stay stored for the next load', async () => {
     const server = await holdBoth();
-    const { context, tab, eids } = await openAndTrack(server, 2, 'abandoned-before-outbox');
-    try {
+    await withPage(server, 2, 'abandoned-before-outbox', async ({ context, tab, eids }) => {
       await askedForBoth(server);
       const report = await tab.evaluate(() => (window as unknown as { rx: Rx }).rx.shutdown(200));
       expect(report).to.deep.equal({ sent: 0, failed: 0, dropped: 0, abandoned: 3 });
@@ -154,27 +157,20 @@ describe('e2e: the outbox in a deferred chunk (Chromium, a split bundle, rxplow 
       await pageReady(next);
       const nextView = (await next.evaluate(() => (window as unknown as { rx: Rx }).rx.tracked.slice()))[0]!;
       await deliveredOnce([...eids, nextView], 'the abandoned events, by the next load');
-    } finally {
-      await context.close();
-      await server.close();
-    }
+    });
   });
 
   it('a failed chunk load is tried again at the next need: the events wait in storage, then go once', async () => {
     const server = await serveSplit(rig.page.files, []);
     server.fail(rig.page.outbox, 1);
     // Only the page view, tracked as the tracker is created: the load fails after it.
-    const { context, tab, eids } = await openAndTrack(server, 0, 'failed-load');
-    try {
+    await withPage(server, 0, 'failed-load', async ({ tab, eids }) => {
       await until(() => server.requested.includes(rig.page.outbox), 'the failed chunk request');
       await nothingYet(tab, 'after the chunk failed to load');
       expect(await tab.evaluate(() => (window as unknown as { rx: Rx }).rx.outboxSize()), 'the page view waits in storage').to.equal(1);
       const more = await tab.evaluate(() => (window as unknown as { rx: Rx }).rx.track(1, 'after-failure'));
       await deliveredOnce([...eids, ...more], 'the events of a page whose first chunk load failed');
       expect(server.requested.filter((path) => path === rig.page.outbox)).to.have.length(2);
-    } finally {
-      await context.close();
-      await server.close();
-    }
+    });
   });
 });
