@@ -1,8 +1,8 @@
 // Worker memory while a large backlog drains (issue 18): `node bench/redis-backlog.mjs [--n=1000000]`. A redis-server
-// of our own is filled with N entries (a struct event each) before any worker runs; then ONE `rxplow worker` process
+// of our own is filled with N struct events (in entries of 100, as producers write them) before any worker runs; then ONE `rxplow worker` process
 // (the built CLI, its defaults) drains it to the loopback sink. Its RSS is sampled every 500 ms from /proc; the
 // report gives RSS at 10, 25, 50, 75 and 90 % drained, the maximum, and the drain rate. Flat means the worker's memory
-// does not grow with the backlog (it holds at most maxInFlight entries): no growth over the second half of the drain.
+// does not grow with the backlog (it holds at most maxInFlight events): no growth over the second half of the drain.
 import { fork, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -29,26 +29,36 @@ export async function runBacklogBench({ n = 1_000_000, log = console.log } = {})
   const done = new Promise((resolve) => sink.on('message', (m) => m?.type === 'complete' && resolve()));
   const client = await connectRedis(redis.url);
   const fillAt = Date.now();
+  // As RedisQueueEmitter writes them: one entry per batch of 100 events (their JSONs, one per line), the events
+  // counted in `<stream>:count`.
+  const PER_ENTRY = 100;
+  let entries = 0;
   for (let i = 0; i < n; i += 1_000) {
     const batch = [];
-    for (let j = i; j < Math.min(n, i + 1_000); j++) {
-      const eid = `00000000-0000-4000-8000-${String(j).padStart(12, '0')}`;
-      const payload = {
-        e: 'se',
-        eid,
-        tv: 'rxplow-bench',
-        p: 'srv',
-        aid: 'backlog',
-        dtm: String(fillAt),
-        se_ca: 'bench',
-        se_ac: 'backlog',
-        se_va: String(j),
-      };
-      batch.push(client.sendCommand(['XADD', 'rxplow:events', '*', 'p', JSON.stringify(payload)]));
+    for (let k = i; k < Math.min(n, i + 1_000); k += PER_ENTRY) {
+      const lines = [];
+      for (let j = k; j < Math.min(n, k + PER_ENTRY); j++) {
+        const eid = `00000000-0000-4000-8000-${String(j).padStart(12, '0')}`;
+        const payload = {
+          e: 'se',
+          eid,
+          tv: 'rxplow-bench',
+          p: 'srv',
+          aid: 'backlog',
+          dtm: String(fillAt),
+          se_ca: 'bench',
+          se_ac: 'backlog',
+          se_va: String(j),
+        };
+        lines.push(JSON.stringify(payload));
+      }
+      batch.push(client.sendCommand(['XADD', 'rxplow:events', '*', 'p', lines.join('\n')]));
+      entries++;
     }
     await Promise.all(batch);
   }
-  log(`backlog: ${n.toLocaleString('en')} entries queued in ${((Date.now() - fillAt) / 1000).toFixed(1)} s`);
+  await client.sendCommand(['SET', 'rxplow:events:count', String(n)]);
+  log(`backlog: ${n.toLocaleString('en')} events in ${entries.toLocaleString('en')} entries queued in ${((Date.now() - fillAt) / 1000).toFixed(1)} s`);
   const started = Date.now();
   const worker = spawn(
     process.execPath,
@@ -68,7 +78,7 @@ export async function runBacklogBench({ n = 1_000_000, log = console.log } = {})
   const sampler = setInterval(async () => {
     const rss = rssMB(worker.pid);
     const left = Number(await client.sendCommand(['XLEN', 'rxplow:events']).catch(() => NaN));
-    if (rss !== null) samples.push({ t: Date.now() - started, rss, drained: (n - left) / n });
+    if (rss !== null) samples.push({ t: Date.now() - started, rss, drained: (entries - left) / entries });
   }, 500);
   await done;
   const seconds = (Date.now() - started) / 1000;

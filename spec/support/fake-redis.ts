@@ -1,9 +1,9 @@
 // A small in-memory Redis for the worker's logic on virtual time: the stream and consumer-group commands rxplow/redis
-// sends (RESP2 reply shapes), the two Lua scripts by their effect, blocking reads on the scheduler, and faults
+// sends (RESP2 reply shapes), string keys (the event count), the Lua scripts by their effect, blocking reads on the scheduler, and faults
 // (down: every command fails; lose(): FLUSHALL). Not a Redis: only what the worker and the queue emitter use.
 import type { SchedulerLike, Subscription } from 'rxjs';
 import type { RedisClient } from '../../src/redis/client.js';
-import { ACKNOWLEDGE, BOUNDED_APPEND, DEAD_LETTER_APPEND } from '../../src/redis/scripts.js';
+import { ACKNOWLEDGE, BOUNDED_APPEND, DEAD_LETTER_APPEND, SPLIT } from '../../src/redis/scripts.js';
 
 interface Entry {
   readonly id: string;
@@ -38,6 +38,8 @@ const err = (message: string): Error => new Error(message);
 
 export class FakeRedis {
   readonly streams = new Map<string, Stream>();
+  /** String keys (GET/SET/DEL). */
+  readonly strings = new Map<string, string>();
   /** Every command received, by name. */
   readonly calls = new Map<string, number>();
   /** While true, every command rejects (as node-redis without an offline queue, Redis down). */
@@ -70,6 +72,7 @@ export class FakeRedis {
   /** FLUSHALL and SCRIPT FLUSH: what a restart without persistence leaves. */
   lose(): void {
     this.streams.clear();
+    this.strings.clear();
     this.#scripts.clear();
   }
 
@@ -91,6 +94,13 @@ export class FakeRedis {
     switch (name) {
       case 'XADD':
         return this.#xadd(a[0]!, a.slice(a.indexOf('*') + 1));
+      case 'GET':
+        return this.strings.get(a[0]!) ?? null;
+      case 'SET':
+        this.strings.set(a[0]!, a[1]!);
+        return 'OK';
+      case 'DEL':
+        return this.strings.delete(a[0]!) ? 1 : 0;
       case 'XLEN':
         return this.streams.get(a[0]!)?.entries.size ?? 0;
       case 'XRANGE':
@@ -155,28 +165,46 @@ export class FakeRedis {
   }
 
   #eval(name: string, a: string[]): unknown {
-    const body = name === 'EVAL' ? a[0]! : [BOUNDED_APPEND, DEAD_LETTER_APPEND, ACKNOWLEDGE].find((s) => s.sha === a[0])?.source;
+    const body = name === 'EVAL' ? a[0]! : [BOUNDED_APPEND, DEAD_LETTER_APPEND, ACKNOWLEDGE, SPLIT].find((s) => s.sha === a[0])?.source;
     if (name === 'EVALSHA' && (body === undefined || !this.#scripts.has(body))) throw err('NOSCRIPT No matching script.');
     this.#scripts.add(body!);
+    const keyCount = Number(a[1]);
+    const [keys, args] = [a.slice(2, 2 + keyCount), a.slice(2 + keyCount)];
+    const [key, countKey] = keys as [string, string];
+    const length = (): number => this.streams.get(key)?.entries.size ?? 0;
     if (body === ACKNOWLEDGE.source) {
-      const [key, group, del, ids] = [a[2]!, a[3]!, a[4], a[5]!.split(' ').filter(Boolean)];
-      const acked = this.#run('XACK', [key, group, ...ids], undefined) as number;
-      if (del === '1') this.#run('XDEL', [key, ...ids], undefined);
+      const [group, del, words] = [args[0]!, args[1], args[2]!.split(' ').filter(Boolean)];
+      let acked = 0;
+      let deleted = 0;
+      for (let i = 0; i + 1 < words.length; i += 2) {
+        acked += this.#run('XACK', [key, group, words[i]!], undefined) as number;
+        if (del === '1' && this.#run('XDEL', [key, words[i]!], undefined) === 1) deleted += Number(words[i + 1]);
+      }
+      if (length() === 0) this.strings.delete(countKey);
+      else if (deleted > 0) this.strings.set(countKey, String(Math.max(0, Number(this.strings.get(countKey) ?? 0) - deleted)));
       return acked;
     }
-    const [key, bound, ...args] = [a[2]!, Number(a[3]), ...a.slice(4)];
-    const length = this.streams.get(key)?.entries.size ?? 0;
+    if (body === SPLIT.source) {
+      const [group, id, time, reads, ...lines] = args as [string, string, string, string, ...string[]];
+      if (this.#run('XACK', [key, group, id], undefined) === 0) return 0;
+      this.#run('XDEL', [key, id], undefined);
+      for (const line of lines) this.#xadd(key, ['p', line, 't', time, 'd', reads]);
+      return lines.length;
+    }
+    const [bound, ...rest] = [Number(args[0]), ...args.slice(1)];
     if (body === BOUNDED_APPEND.source) {
-      const payloads = args;
-      const added = Math.max(0, Math.min(payloads.length, bound - length));
-      for (const p of payloads.slice(0, added)) this.#xadd(key, ['p', p]);
+      const count = length() === 0 ? 0 : Math.max(Number(this.strings.get(countKey) ?? 0), length());
+      const added = Math.max(0, Math.min(rest.length, bound - count));
+      if (added === 0) return 0;
+      this.#xadd(key, ['p', rest.slice(0, added).join('\n')]);
+      this.strings.set(countKey, String(count + added));
       return added;
     }
     if (body !== DEAD_LETTER_APPEND.source) throw err('ERR fake redis: unknown script');
-    const trimmed = Math.max(0, length - (bound - 1));
+    const trimmed = Math.max(0, length() - (bound - 1));
     const entries = this.streams.get(key)?.entries;
     for (const id of [...(entries?.keys() ?? [])].slice(0, trimmed)) entries!.delete(id);
-    this.#xadd(key, args);
+    this.#xadd(key, rest);
     return trimmed;
   }
 

@@ -9,7 +9,7 @@ export interface WorkerLogOptions {
   readonly write: (line: string) => void;
   readonly intervalMs: number;
   readonly verbose: boolean;
-  /** The backlog (lag + pending) when Redis answers; `undefined` when it does not. */
+  /** The backlog in events (unread plus pending) when Redis answers; `undefined` when it does not. */
   readonly backlog: () => Promise<number | undefined>;
   /** The summaries' timer runs on it. @default asyncScheduler */
   readonly scheduler?: SchedulerLike | undefined;

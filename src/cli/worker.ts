@@ -46,7 +46,7 @@ export async function runWorker(o: WorkerCommandOptions, out: NodeJS.WritableStr
     verbose: o.verbose,
     backlog: () =>
       readStreamMetrics(redis, o.stream, o.group, Date.now()).then(
-        (m) => (m.lag ?? 0) + m.pending,
+        (m) => m.events,
         () => undefined,
       ),
   });

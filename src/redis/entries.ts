@@ -7,36 +7,72 @@ import { PAYLOAD_FIELD } from './queue-emitter.js';
 /** Why an entry went to the dead-letter stream. */
 export type DeadLetterKind = 'refused' | 'dropped' | 'malformed' | 'poison' | 'expired';
 
+/** One event of an entry read: deliver it, or a dead letter (`malformed`) when its line is no tracker payload. */
+export type EventDecision =
+  | { readonly kind: 'deliver'; readonly payload: Payload; readonly json: string | undefined }
+  | { readonly kind: 'dead'; readonly dead: DeadLetterKind; readonly reason: string; readonly eid: string | undefined; readonly raw: string };
+
 /** What to do with an entry just read. */
 export type EntryDecision =
-  | { readonly kind: 'deliver'; readonly payload: Payload; readonly json: string | undefined }
-  | { readonly kind: 'dead'; readonly dead: DeadLetterKind; readonly reason: string; readonly eid: string | undefined };
+  /** Each of its events (an entry holds a producer's batch, one payload JSON per line). */
+  | { readonly kind: 'events'; readonly events: readonly EventDecision[] }
+  /**
+   * Read before without an outcome (a worker may have crashed on it) and holding several events: split it (see
+   * `SPLIT`), each new entry carrying the `reads` so far.
+   */
+  | { readonly kind: 'split'; readonly lines: readonly string[]; readonly reads: number };
 
 /** The limits an entry is checked against when read. */
 export interface EntryLimits {
   /** Reads of an entry (XPENDING's delivery counter) allowed without an outcome; beyond it, `poison`. */
   readonly maxDeliveries: number;
-  /** Age of an entry (from its id's time) beyond which it is `expired`, in ms. */
+  /** Age of an entry (from its time) beyond which it is `expired`, in ms. */
   readonly maxAgeMs: number;
 }
 
-/** Decides an entry's fate when read: a dead letter when malformed, read too often (poison) or too old; else deliver. */
+/**
+ * Decides an entry's fate when read, event by event: every event a dead letter when the entry was read too often
+ * (`poison`) or is too old (`expired`); split first when it was read before and holds several events; else each
+ * event delivered, or dead-lettered (`malformed`) when its line is no tracker payload.
+ */
 export function decideEntry(entry: StreamEntry, deliveries: number, now: number, limits: EntryLimits): EntryDecision {
   const raw = entry.fields[PAYLOAD_FIELD];
-  const payload = parsePayload(raw);
+  // An entry split from a batch carries the batch's reads without an outcome (`d`): they count.
+  const reads = deliveries + priorReads(entry);
+  if (raw === undefined) {
+    const reason = `no tracker payload with an eid in field "${PAYLOAD_FIELD}"`;
+    return { kind: 'events', events: [{ kind: 'dead', dead: 'malformed', reason, eid: undefined, raw: JSON.stringify(entry.fields) }] };
+  }
+  const lines = entryLines(raw);
+  const age = now - entryTime(entry);
+  const all = (dead: DeadLetterKind, reason: string): EntryDecision => ({
+    kind: 'events',
+    events: lines.map((line) => ({ kind: 'dead', dead, reason, eid: parsePayload(line)?.['eid'], raw: line })),
+  });
+  if (reads > limits.maxDeliveries)
+    return all('poison', `read ${reads} times without an outcome (maxDeliveries ${limits.maxDeliveries}): a worker crashed or hung on it`);
+  if (age > limits.maxAgeMs) return all('expired', `${age} ms old (maxAgeMs ${limits.maxAgeMs})`);
+  // This read is not an attempt: the reads without an outcome are the ones before it.
+  if (reads > 1 && lines.length > 1) return { kind: 'split', lines, reads: reads - 1 };
+  return { kind: 'events', events: lines.map(decideLine) };
+}
+
+/** One line of an entry: its payload to deliver, or a `malformed` dead letter. */
+function decideLine(line: string): EventDecision {
+  const payload = parsePayload(line);
   if (payload === undefined)
-    return { kind: 'dead', dead: 'malformed', reason: `no tracker payload with an eid in field "${PAYLOAD_FIELD}"`, eid: undefined };
-  const eid = payload['eid'];
-  if (deliveries > limits.maxDeliveries)
-    return {
-      kind: 'dead',
-      dead: 'poison',
-      reason: `read ${deliveries} times without an outcome (maxDeliveries ${limits.maxDeliveries}): a worker crashed or hung on it`,
-      eid,
-    };
-  const age = now - entryTime(entry.id);
-  if (age > limits.maxAgeMs) return { kind: 'dead', dead: 'expired', reason: `${age} ms old (maxAgeMs ${limits.maxAgeMs})`, eid };
-  return { kind: 'deliver', payload, json: sendableAsStored(raw!, payload) };
+    return { kind: 'dead', dead: 'malformed', reason: `no tracker payload with an eid in field "${PAYLOAD_FIELD}"`, eid: undefined, raw: line };
+  return { kind: 'deliver', payload, json: sendableAsStored(line, payload) };
+}
+
+/**
+ * The payload JSONs of an entry's `p` field: one per line. A field that is one JSON object written with newlines of
+ * its own (by hand, say) is one payload, not lines.
+ */
+export function entryLines(raw: string): string[] {
+  if (!raw.includes('\n')) return [raw];
+  const lines = raw.split('\n');
+  return lines.some((line) => parsePayload(line) === undefined) && parsePayload(raw) !== undefined ? [raw] : lines;
 }
 
 /**
@@ -100,8 +136,18 @@ export function parsePayload(raw: string | undefined): Payload | undefined {
   }
 }
 
-/** The ms time of a stream id (`<ms>-<seq>`). */
-export const entryTime = (id: string): number => parseInt(id, 10);
+/** Reads of the batch an entry was split from, before the split (its `d` field); 0 for any other entry. */
+const priorReads = (entry: StreamEntry): number => {
+  const d = Number(entry.fields['d']);
+  return Number.isInteger(d) && d > 0 ? d : 0;
+};
+
+/** An entry's time in ms: its `t` field (an entry split from a batch keeps the batch's time), else its id's (`<ms>-<seq>`). */
+export const entryTime = (entry: StreamEntry): number => {
+  const t = entry.fields['t'];
+  const at = t === undefined ? NaN : Number(t);
+  return Number.isFinite(at) ? at : parseInt(entry.id, 10);
+};
 
 /**
  * The entries of a reply listing stream entries (XRANGE, XAUTOCLAIM's second element, one stream of XREADGROUP), with

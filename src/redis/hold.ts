@@ -1,22 +1,32 @@
-// The entries a worker holds, from read to written back: each is restored into the worker's HTTP emitter (its `ref`
-// is the entry id) and the emitter's settlements, through the RedisStore, decide what is written back: `sent` →
-// acknowledged; a refusal → isolated, then dead-lettered; the worker's stop → released (left pending). Transient
-// trouble is never final here: the emitter retries without limit, and the worker knows it is failing meanwhile.
+// The entries a worker holds, from read to written back. An entry holds a producer's batch: each of its events is
+// restored into the worker's HTTP emitter (its `ref` is the held entry) and the emitter's settlements, through the
+// RedisStore, decide what becomes of it: `sent` → done; a refusal → isolated, then a dead letter; the worker's stop →
+// the whole entry released (left pending). Once all its events are done, the entry is written back (its dead letters
+// appended, then acknowledged). Transient trouble is never final here: the emitter retries without limit, and the
+// worker knows it is failing meanwhile.
 import { merge, Subject, type Observable, type Subscription } from 'rxjs';
 import type { QueuedEvent } from '../emitter/batch.js';
 import { Emitter } from '../emitter/emitter.js';
 import type { DeliveryOutcome } from '../emitter/outcome.js';
 import type { RestoredEvent } from '../emitter/queued-sink.js';
 import type { StreamEntry } from './client.js';
-import { decideEntry, verdictOf } from './entries.js';
-import type { DeadLetter, Settlement, Settler } from './settler.js';
+import { decideEntry, entryTime, verdictOf } from './entries.js';
+import type { DeadEvent, DeadLetter, Settlement, Settler } from './settler.js';
 import { RedisStore } from './store.js';
 import { Alarm } from './timing.js';
 import type { WorkerConfig } from './worker-options.js';
 
+/** An entry read and not yet written back or released. */
 interface Held {
+  readonly id: string;
   /** Reads of the entry so far (XPENDING's counter). */
   readonly deliveries: number;
+  /** The events it holds. */
+  readonly events: number;
+  /** Its events not yet done (delivered or dead). */
+  left: number;
+  /** Its events refused or malformed: appended to the dead-letter stream before the entry is acknowledged. */
+  readonly dead: DeadEvent[];
   /** Called once the entry is written back or released (entries read for a delivery of their own wait on it). */
   done: (() => void) | undefined;
 }
@@ -32,9 +42,13 @@ export interface HolderEvents {
 }
 
 export class Holder {
-  readonly counts = { delivered: 0, deadLettered: 0, released: 0, gone: 0 };
+  readonly counts = { delivered: 0, deadLettered: 0, released: 0, gone: 0, split: 0 };
   readonly outcomes: Observable<DeliveryOutcome>;
   readonly #held = new Map<string, Held>();
+  /** The events of the entries held. */
+  #heldEvents = 0;
+  /** Events per entry in the last read (or in the stream at start), for the size of the next read. */
+  #perEntry = 1;
   /** Events whose last outcome was `retrying`: while any is, delivery is failing and reading pauses. */
   readonly #retrying = new Set<QueuedEvent>();
   readonly #retryNow = new Subject<void>();
@@ -68,9 +82,19 @@ export class Holder {
     this.outcomes = merge(this.#batched.outcomes, this.#alone.outcomes);
   }
 
-  /** Entries held (read, not yet written back or released). */
+  /** Events held (in entries read, not yet written back or released). */
   get size(): number {
-    return this.#held.size;
+    return this.#heldEvents;
+  }
+
+  /** Entries to read next for about `events` events, at the size of the entries last read (1 at least). */
+  entriesFor(events: number): number {
+    return Math.max(1, Math.floor(events / this.#perEntry));
+  }
+
+  /** The stream holds `events` events in `entries` entries: the first read's size (before any entry was read). */
+  expect(events: number, entries: number): void {
+    if (entries > 0 && events > 0) this.#perEntry = Math.max(1, Math.ceil(events / entries));
   }
 
   /** True while some delivery is waiting to retry (the collector is failing). */
@@ -83,33 +107,52 @@ export class Holder {
   }
 
   /**
-   * Takes entries just read: decides each (deliver, or dead-letter when malformed, poison or expired) and restores
-   * the deliverable ones into the emitter. `alone`: each in a request of its own, and the promise resolves once all
-   * are written back or released; otherwise at once. Entries already held are skipped.
+   * Takes entries just read: decides each (its events delivered, or dead-lettered when malformed, poison or expired;
+   * a batch read again split) and restores the deliverable events into the emitter. `alone`: a single event goes in a
+   * request of its own, and the promise resolves once all entries are written back or released; otherwise at once.
+   * Entries already held are skipped.
    */
   intake(entries: readonly StreamEntry[], deliveriesOf: (id: string) => number, alone: boolean): Promise<void> {
     const now = this.config.scheduler.now();
-    const restore: RestoredEvent[] = [];
-    const dead: Settlement[] = [];
+    const batched: RestoredEvent[] = [];
+    const single: RestoredEvent[] = [];
+    const settle: Settlement[] = [];
     const waits: Promise<void>[] = [];
+    let events = 0;
     for (const entry of entries) {
       if (this.#held.has(entry.id)) continue;
       const deliveries = deliveriesOf(entry.id);
-      const held: Held = { deliveries, done: undefined };
-      this.#held.set(entry.id, held);
-      if (alone) waits.push(new Promise((resolve) => (held.done = resolve)));
       const decision = decideEntry(entry, deliveries, now, this.config);
-      if (decision.kind === 'deliver') {
-        restore.push({ payload: decision.payload, ref: entry.id, json: decision.json });
-      } else {
-        const letter = { id: entry.id, eid: decision.eid, kind: decision.dead, reason: decision.reason, status: undefined };
-        dead.push({ id: entry.id, dead: { letter, raw: entry.fields['p'] ?? JSON.stringify(entry.fields) } });
+      const count = decision.kind === 'split' ? decision.lines.length : decision.events.length;
+      const held: Held = { id: entry.id, deliveries, events: count, left: count, dead: [], done: undefined };
+      this.#hold(held);
+      events += count;
+      if (alone) waits.push(new Promise((resolve) => (held.done = resolve)));
+      if (decision.kind === 'split') {
+        settle.push({ id: entry.id, split: { lines: decision.lines, time: entryTime(entry), reads: decision.reads } });
+        continue;
       }
+      const restore = alone && count === 1 ? single : batched;
+      for (const event of decision.events) {
+        if (event.kind === 'deliver') {
+          restore.push({ payload: event.payload, ref: held, json: event.json });
+        } else {
+          held.dead.push({ letter: { id: entry.id, eid: event.eid, kind: event.dead, reason: event.reason, status: undefined }, raw: event.raw });
+          held.left--;
+        }
+      }
+      if (held.left === 0) settle.push(this.#written(held));
     }
-    this.settler.settle(dead);
-    const emitter = alone ? this.#alone : this.#batched;
-    emitter.restore(restore);
-    if (restore.length > 0) void emitter.flush();
+    if (entries.length > 0) this.#perEntry = Math.max(1, Math.ceil(events / entries.length));
+    this.settler.settle(settle);
+    for (const [emitter, restore] of [
+      [this.#batched, batched],
+      [this.#alone, single],
+    ] as const) {
+      if (restore.length === 0) continue;
+      emitter.restore(restore);
+      void emitter.flush();
+    }
     return Promise.all(waits).then(() => undefined);
   }
 
@@ -126,14 +169,16 @@ export class Holder {
         continue;
       }
       const held = this.#held.get(s.id);
-      this.#held.delete(s.id);
-      if (s.dead) {
-        this.counts.deadLettered++;
-        this.events.deadLetter(s.dead.letter);
+      if (held === undefined) continue;
+      this.#unhold(held);
+      if (s.split !== undefined) {
+        this.counts.split++;
       } else {
-        this.counts.delivered++;
+        this.counts.deadLettered += held.dead.length;
+        this.counts.delivered += held.events - held.dead.length;
+        for (const dead of held.dead) this.events.deadLetter(dead.letter);
       }
-      held?.done?.();
+      held.done?.();
     }
     this.#settled.ring();
     this.events.changed();
@@ -153,7 +198,7 @@ export class Holder {
   async close(): Promise<ReadonlyMap<string, number>> {
     await Promise.all([this.#batched.shutdown({ timeoutMs: 0 }), this.#alone.shutdown({ timeoutMs: 0 })]);
     this.settler.abandon();
-    for (const id of [...this.#held.keys()]) this.#release(id);
+    for (const held of [...this.#held.values()]) this.#release(held);
     this.#closed = true;
     this.#settled.ring();
     for (const timer of this.#timers) timer.unsubscribe();
@@ -165,23 +210,20 @@ export class Holder {
     try {
       this.#track(items, outcome);
       const verdict = verdictOf(outcome);
-      const ids = items.map((item) => String(item.ref));
       switch (verdict.kind) {
         case 'ack':
-          return this.settler.settle(ids.map((id) => ({ id })));
+          return this.#done(items, undefined);
         case 'retrying':
           return;
         case 'refused':
           // A batch refused outright may hold one bad event: each goes again alone, so only the bad one is dead-lettered.
           if (!alone && items.length > 1 && verdict.dead === 'refused') return this.#later(() => this.#alone.restore(restoredOf(items)));
-          return this.settler.settle(
-            items.map((item, i) => {
-              const letter = { id: ids[i]!, eid: item.payload['eid'], kind: verdict.dead, reason: verdict.reason, status: verdict.status };
-              return { id: ids[i]!, dead: { letter, raw: JSON.stringify(item.payload) } };
-            }),
-          );
+          return this.#done(items, (item, held) => ({
+            letter: { id: held.id, eid: item.payload['eid'], kind: verdict.dead, reason: verdict.reason, status: verdict.status },
+            raw: item.json ?? JSON.stringify(item.payload),
+          }));
         case 'release':
-          for (const id of ids) this.#release(id);
+          for (const item of items) this.#release(heldOf(item));
           return this.events.changed();
         case 'again': {
           const emitter = alone ? this.#alone : this.#batched;
@@ -191,6 +233,34 @@ export class Holder {
     } catch (error) {
       this.events.report(error);
     }
+  }
+
+  /** These events are done (delivered, or dead with the letter `dead` makes): entries with nothing left are written back. */
+  #done(items: readonly QueuedEvent[], dead: ((item: QueuedEvent, held: Held) => DeadEvent) | undefined): void {
+    const settle: Settlement[] = [];
+    for (const item of items) {
+      const held = heldOf(item);
+      // Released meanwhile (the stop): the entry stays pending as a whole.
+      if (this.#held.get(held.id) !== held || held.left === 0) continue;
+      if (dead !== undefined) held.dead.push(dead(item, held));
+      if (--held.left === 0) settle.push(this.#written(held));
+    }
+    this.settler.settle(settle);
+  }
+
+  /** What the settler writes for an entry whose events are all done. */
+  #written(held: Held): Settlement {
+    return { id: held.id, events: held.events, dead: held.dead };
+  }
+
+  #hold(held: Held): void {
+    this.#held.set(held.id, held);
+    this.#heldEvents += held.events;
+  }
+
+  #unhold(held: Held): void {
+    this.#held.delete(held.id);
+    this.#heldEvents -= held.events;
   }
 
   /** Follows which events are waiting to retry; the first success after failures ends every backoff at once. */
@@ -206,12 +276,11 @@ export class Holder {
     }
   }
 
-  #release(id: string): void {
-    const held = this.#held.get(id);
-    if (held === undefined) return;
-    this.#held.delete(id);
-    this.counts.released++;
-    this.#released.set(id, held.deliveries);
+  #release(held: Held): void {
+    if (this.#held.get(held.id) !== held) return;
+    this.#unhold(held);
+    this.counts.released += held.events;
+    this.#released.set(held.id, held.deliveries);
     held.done?.();
     this.#settled.ring();
   }
@@ -230,6 +299,8 @@ export class Holder {
     this.#timers.add(timer);
   }
 }
+
+const heldOf = (item: QueuedEvent): Held => item.ref as Held;
 
 const restoredOf = (items: readonly QueuedEvent[]): RestoredEvent[] =>
   items.map((item) => ({ payload: item.payload, ref: item.ref, json: item.json }));

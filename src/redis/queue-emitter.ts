@@ -9,7 +9,7 @@ import { NetworkError } from '../errors.js';
 import * as c from '../payload/checks.js';
 import { asNumber, type RedisClient } from './client.js';
 import * as o from './options.js';
-import { BOUNDED_APPEND, runScript } from './scripts.js';
+import { BOUNDED_APPEND, countKey, runScript } from './scripts.js';
 
 /** Options of `new RedisQueueEmitter(options)`. */
 export interface RedisQueueEmitterOptions {
@@ -18,13 +18,14 @@ export interface RedisQueueEmitterOptions {
   /** The stream key events are appended to (`XADD`). */
   readonly stream: string;
   /**
-   * The stream's bound, required, exact: an event that finds the stream already holding `maxLen` entries is not
-   * appended but `dropped` (`queue-full`), reported like any drop; nothing in the stream is ever trimmed. With workers
+   * The stream's bound in events, required, exact: an event that finds the stream already holding `maxLen` events is
+   * not appended but `dropped` (`queue-full`), reported like any drop; nothing in the stream is ever trimmed. The
+   * events are counted in a key beside the stream (`<stream>:count`), kept by the bounded append and the workers. With workers
    * that delete what they acknowledge, the stream holds only the backlog: size it for the longest collector outage you
    * want to ride out (docs/redis.md).
    */
   readonly maxLen: number;
-  /** Events per pipeline: a batch of `XADD`s goes to Redis in one write as soon as this many wait. @default 100 */
+  /** Events per batch: a batch is one stream entry, appended as soon as this many wait. @default 100 */
   readonly batchSize?: number | undefined;
   /** A partial batch goes this long after its first event, in ms. `0`: on the next turn of the event loop. @default 0 */
   readonly flushIntervalMs?: number | undefined;
@@ -55,7 +56,7 @@ export const REDIS_QUEUE_DEFAULTS = Object.freeze({
   retry: Object.freeze({ limit: 10, baseDelayMs: 100, maxDelayMs: 5_000, maxAgeMs: 600_000 }),
 });
 
-/** The field of a stream entry that holds the payload (its JSON). */
+/** The field of a stream entry that holds its payloads: their JSONs, one per line (a producer's batch). */
 export const PAYLOAD_FIELD = 'p';
 
 const CHECKS: c.Checks<RedisQueueEmitterOptions> = {
@@ -81,8 +82,9 @@ const PERMANENT = /^(WRONGTYPE|ERR (syntax|wrong number|value is not|The ID spec
 const FULL = Symbol('full');
 
 /**
- * A sink (a `QueuedSink`) that appends each event to a Redis stream (`XADD <stream> * p <payload JSON>` in a Lua script
- * that first checks the stream's length against `maxLen`, pipelined in batches), for workers (`createRedisWorker`, `rxplow worker`) to deliver over HTTP. Usable wherever an `Emitter` is.
+ * A sink (a `QueuedSink`) that appends its events to a Redis stream, one entry per batch (`XADD <stream> * p <payload
+ * JSONs, one per line>` in a Lua script that first checks the stream's event count against `maxLen`), for workers
+ * (`createRedisWorker`, `rxplow worker`) to deliver over HTTP. Usable wherever an `Emitter` is.
  *
  * Its outcomes have the HTTP emitter's shape; here `sent` means **durably queued**: Redis acknowledged the `XADD`
  * (`status` 0: no HTTP was involved). Failing to reach Redis is a `retrying` outcome (with `willRetry` and the delay),
@@ -99,6 +101,7 @@ export class RedisQueueEmitter extends QueuedSink {
   readonly #timeoutMs: number;
   readonly #engine: AttemptEngine;
   readonly #maxLenArg: string;
+  readonly #keys: readonly string[];
 
   /** @throws {InvalidOptionsError} for a missing client, stream or `maxLen`, or any unusable option. */
   constructor(options: RedisQueueEmitterOptions) {
@@ -118,6 +121,7 @@ export class RedisQueueEmitter extends QueuedSink {
     this.stream = checked.stream;
     this.maxLen = checked.maxLen;
     this.#maxLenArg = String(checked.maxLen);
+    this.#keys = [checked.stream, countKey(checked.stream)];
     this.#where = `redis stream ${checked.stream}`;
     this.#timeoutMs = checked.timeoutMs ?? d.timeoutMs;
     const retry = o.resolveRetry(checked.retry, d.retry);
@@ -144,7 +148,7 @@ export class RedisQueueEmitter extends QueuedSink {
     return runAttempts(batch, this.#engine);
   }
 
-  /** One attempt: a bounded append (Lua) for the whole batch, answering how many it appended (the first ones; the stream was full for the rest). */
+  /** One attempt: a bounded append (Lua) of the whole batch as one entry, answering how many it appended (the first ones; the stream was full for the rest). */
   #attempt(items: readonly QueuedEvent[]): Attempt {
     const answer = new Observable<readonly AttemptPart[]>((subscriber) => {
       let sent: Promise<unknown>;
@@ -154,7 +158,7 @@ export class RedisQueueEmitter extends QueuedSink {
         // No abortSignal: node-redis 5.12's queue loses its head when an aborted command is removed from it (its linked
         // list keeps a stale `previous`), after which the client writes nothing ever again. A timed-out append may
         // still run later: its events are then queued twice (same eid), never lost.
-        sent = runScript(this.#redis, BOUNDED_APPEND, [this.stream], args);
+        sent = runScript(this.#redis, BOUNDED_APPEND, this.#keys, args);
       } catch (error) {
         sent = Promise.reject(error);
       }

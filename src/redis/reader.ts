@@ -1,7 +1,8 @@
 // The reader: one consumer's reads of the group. At start, the group is created when missing; then this consumer's
 // own pending entries (a restart under the same name) are read one at a time, each delivered alone and written back
 // before the next is read (a read counts a delivery, so only the entry a worker crashes on counts up); then new
-// entries (`>`, blocking, on a connection of its own) while there is room and delivery is not failing. A lost group
+// entries (`>`, blocking, on a connection of its own) while there is room (counted in events: an entry holds a
+// producer's batch) and delivery is not failing. A lost group
 // (NOGROUP: Redis restarted empty, FLUSHALL, XGROUP DESTROY) is recreated from the start of the stream.
 import { asArray, asNumber, type RedisClient, type StreamEntry } from './client.js';
 import { readGroupReply, splitEntries } from './entries.js';
@@ -48,6 +49,7 @@ export class Reader {
   async run(): Promise<void> {
     const { config, holder, alarm, stopping } = this.ctx;
     if (!(await this.#createGroup(config.groupStartId)) || !(await this.#connect())) return;
+    await this.#sizeUp();
     this.events.ready();
     let own: string | undefined = '0';
     for (let failures = 0; !stopping();) {
@@ -60,7 +62,8 @@ export class Reader {
         if (own !== undefined) {
           own = await this.#readOwn(own);
         } else {
-          const args = ['XREADGROUP', 'GROUP', config.group, config.consumer, 'COUNT', String(Math.min(config.readCount, room))];
+          const count = holder.entriesFor(Math.min(config.readCount, room));
+          const args = ['XREADGROUP', 'GROUP', config.group, config.consumer, 'COUNT', String(count)];
           const reply = await this.#connection!.sendCommand([...args, 'BLOCK', String(config.blockMs), 'STREAMS', config.stream, '>']);
           const { entries } = splitEntries(readGroupReply(reply));
           if (entries.length > 0) void holder.intake(entries, () => 1, false);
@@ -92,6 +95,21 @@ export class Reader {
       await holder.intake(entries, (id) => counts.get(id) ?? 1, true);
     }
     return lastId;
+  }
+
+  /** The entries' size in the stream now, so that the first read of a backlog of batches takes about `readCount` events. */
+  async #sizeUp(): Promise<void> {
+    const { config, holder } = this.ctx;
+    try {
+      const [entries, events] = await Promise.all([
+        config.redis.sendCommand(['XLEN', config.stream]),
+        config.redis.sendCommand(['GET', config.countKey]),
+      ]);
+      holder.expect(Number(events ?? 0) || 0, asNumber(entries) ?? 0);
+    } catch (error) {
+      // Not worth a retry: the reads size themselves from what they find.
+      this.ctx.report(error);
+    }
   }
 
   /** Creates the group (and the stream) unless it exists; retries until it does or the worker stops. */

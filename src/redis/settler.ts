@@ -1,11 +1,12 @@
 // The settler: writes what the worker decided about its entries back to Redis. Dead letters first (a Lua append
-// that trims the oldest dead letters, counted), then XACK (+ XDEL) for the lot in one script call; what fails is retried with
-// backoff on the scheduler until it is written or the worker's stop abandons it (the entries then stay pending).
+// that trims the oldest dead letters, counted), then XACK (+ XDEL, the stream's event count kept) for the lot in one
+// script call; a batch read again without an outcome is split instead. What fails is retried with backoff on the
+// scheduler until it is written or the worker's stop abandons it (the entries then stay pending).
 import type { SchedulerLike } from 'rxjs';
 import { asNumber, type RedisClient } from './client.js';
 import type { DeadLetterKind } from './entries.js';
 import { PAYLOAD_FIELD } from './queue-emitter.js';
-import { ACKNOWLEDGE, DEAD_LETTER_APPEND, runScript } from './scripts.js';
+import { ACKNOWLEDGE, DEAD_LETTER_APPEND, runScript, SPLIT } from './scripts.js';
 import { Alarm, commandBackoff } from './timing.js';
 
 /** An event the worker moved to the dead-letter stream. */
@@ -26,19 +27,31 @@ export interface DeadLetter {
   readonly status: number | undefined;
 }
 
+/** An event of an entry moved to the dead-letter stream, with its raw payload. */
+export interface DeadEvent {
+  readonly letter: DeadLetter;
+  readonly raw: string;
+}
+
 /** What the settler writes for one entry. */
 export interface Settlement {
   readonly id: string;
-  /** Moved to the dead-letter stream first, with the entry's raw payload. */
-  readonly dead?: { readonly letter: DeadLetter; readonly raw: string } | undefined;
+  /** The events the entry holds: the stream's event count goes down by this many when it is deleted. @default 0 */
+  readonly events?: number | undefined;
+  /** Its events moved to the dead-letter stream first (each with its raw payload); the rest were delivered. */
+  readonly dead?: readonly DeadEvent[] | undefined;
   /** A pending entry whose data is gone from the stream (deleted or trimmed elsewhere): acknowledged away. */
   readonly gone?: boolean | undefined;
+  /** A batch read again without an outcome: split into entries of one event each (these lines), see `SPLIT`. */
+  readonly split?: { readonly lines: readonly string[]; readonly time: number; readonly reads: number } | undefined;
 }
 
 /** Where the settler works and whom it tells. */
 export interface SettlerConfig {
   readonly redis: RedisClient;
   readonly stream: string;
+  /** The key of the stream's event count (`<stream>:count`). */
+  readonly countKey: string;
   readonly group: string;
   readonly consumer: string;
   readonly deadLetterStream: string;
@@ -55,7 +68,7 @@ export interface SettlerConfig {
 export class Settler {
   #queue: Settlement[] = [];
   /** Dead letters already appended whose acknowledgement failed: not appended twice. */
-  readonly #appended = new WeakSet<Settlement>();
+  readonly #appended = new WeakSet<DeadEvent>();
   #running: Promise<void> | undefined;
   #abandoned = false;
   readonly #alarm: Alarm;
@@ -115,36 +128,56 @@ export class Settler {
   /** Writes a batch; returns what must be tried again. */
   async #write(batch: readonly Settlement[]): Promise<Settlement[]> {
     const c = this.config;
-    const dead = batch.filter((s) => s.dead !== undefined && !this.#appended.has(s));
-    const appended = await Promise.allSettled(dead.map((s) => this.#append(s)));
+    const dead = batch.flatMap((s) => (s.dead ?? []).filter((d) => !this.#appended.has(d)).map((d) => ({ s, d })));
+    const splits = batch.filter((s) => s.split !== undefined);
+    const [appended, split] = await Promise.all([
+      Promise.allSettled(dead.map(({ d }) => this.#append(d))),
+      Promise.allSettled(splits.map((s) => this.#split(s))),
+    ]);
     const retry = new Set<Settlement>();
     appended.forEach((result, i) => {
+      const { s, d } = dead[i]!;
       if (result.status === 'rejected') {
-        retry.add(dead[i]!);
+        retry.add(s);
         c.report(result.reason);
       } else {
-        this.#appended.add(dead[i]!);
+        this.#appended.add(d);
         if (result.value > 0) c.trimmed(result.value);
       }
     });
-    const ready = batch.filter((s) => !retry.has(s));
+    split.forEach((result, i) => {
+      if (result.status === 'fulfilled') return;
+      retry.add(splits[i]!);
+      c.report(result.reason);
+    });
+    const written = batch.filter((s) => !retry.has(s));
+    const ready = written.filter((s) => s.split === undefined);
     if (ready.length > 0) {
-      const ids = ready.map((s) => s.id);
       try {
-        // One script call with one argument for the ids: the client writes a few strings, not two per entry.
-        await runScript(c.redis, ACKNOWLEDGE, [c.stream], [c.group, c.deleteAcked ? '1' : '0', ids.join(' ')]);
-        c.written(ready);
+        // One script call with one argument for the entries: the client writes a few strings, not two per entry.
+        const pairs = ready.map((s) => `${s.id} ${s.events ?? 0}`).join(' ');
+        await runScript(c.redis, ACKNOWLEDGE, [c.stream, c.countKey], [c.group, c.deleteAcked ? '1' : '0', pairs]);
       } catch (error) {
         c.report(error);
-        return [...batch];
+        const splitDone = written.filter((s) => s.split !== undefined);
+        if (splitDone.length > 0) c.written(splitDone);
+        return batch.filter((s) => s.split === undefined || retry.has(s));
       }
     }
+    if (written.length > 0) c.written(written);
     return [...retry];
   }
 
-  async #append(s: Settlement): Promise<number> {
+  /** Splits a batch entry into entries of one event each (nothing happens when it is no longer pending). */
+  async #split(s: Settlement): Promise<void> {
     const c = this.config;
-    const { letter, raw } = s.dead!;
+    const { lines, time, reads } = s.split!;
+    await runScript(c.redis, SPLIT, [c.stream], [c.group, s.id, String(time), String(reads), ...lines]);
+  }
+
+  async #append(d: DeadEvent): Promise<number> {
+    const c = this.config;
+    const { letter, raw } = d;
     const fields = [PAYLOAD_FIELD, raw, 'id', letter.id, 'kind', letter.kind, 'reason', letter.reason, 'consumer', c.consumer];
     fields.push('at', String(c.scheduler.now()));
     if (letter.eid !== undefined) fields.push('eid', letter.eid);

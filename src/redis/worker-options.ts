@@ -5,6 +5,7 @@ import { InvalidOptionsError } from '../errors.js';
 import * as c from '../payload/checks.js';
 import type { RedisClient } from './client.js';
 import * as o from './options.js';
+import { countKey } from './scripts.js';
 
 /**
  * How the worker's own HTTP `Emitter` delivers: the `Emitter` options, but the store, scheduler and queue bound are
@@ -34,11 +35,14 @@ export interface RedisWorkerOptions {
   readonly deadLetterStream?: string | undefined;
   /** Dead letters kept: beyond it the oldest are trimmed, counted (`deadLettersTrimmed`) and reported. @default 100_000 */
   readonly deadLetterMaxLen?: number | undefined;
-  /** Entries per read (`XREADGROUP COUNT`). @default 500 */
+  /**
+   * Events per read, about: a read asks for as many entries (`XREADGROUP COUNT`) as hold this many events at the size
+   * of the entries last read (an entry holds a producer's batch). @default 500
+   */
   readonly readCount?: number | undefined;
   /** How long a read waits for new entries (`BLOCK`), in ms. @default 1000 */
   readonly blockMs?: number | undefined;
-  /** Entries read and not yet acknowledged, at most; reading pauses at this many. @default 1000 */
+  /** Events read and not yet acknowledged, at most (give or take the last entry read); reading pauses at this many. @default 1000 */
   readonly maxInFlight?: number | undefined;
   /**
    * An entry pending this long at a consumer that stopped touching it is taken over (`XAUTOCLAIM`): the consumer is
@@ -49,11 +53,12 @@ export interface RedisWorkerOptions {
   readonly claimIntervalMs?: number | undefined;
   /**
    * Reads of one entry without an outcome (XPENDING's delivery counter: a worker crashed or hung while it held it)
-   * after which it is dead-lettered (`poison`) instead of read again. Entries read again are delivered one at a time,
-   * so only the entry a worker crashes on counts up. @default 3
+   * after which its events are dead-lettered (`poison`) instead of read again. An entry read again that holds a batch
+   * is first split into entries of one event each, and entries read again are delivered one at a time, so only the
+   * event a worker crashes on counts up. @default 3
    */
   readonly maxDeliveries?: number | undefined;
-  /** An entry older than this when read (its id's time) is dead-lettered (`expired`), in ms. @default 604_800_000 (7 days) */
+  /** An entry older than this when read (its id's time, or a split batch's) is dead-lettered (`expired`), in ms. @default 604_800_000 (7 days) */
   readonly maxAgeMs?: number | undefined;
   /** Other consumers of the group idle this long with nothing pending are removed (`XGROUP DELCONSUMER`), in ms. @default 3_600_000 */
   readonly consumerIdleMs?: number | undefined;
@@ -92,6 +97,8 @@ export type WorkerConfig = {
 } & {
   readonly emitter: EmitterOptions & { readonly retry: RetryOptions };
   readonly scheduler: SchedulerLike;
+  /** The key of the stream's event count (`<stream>:count`). */
+  readonly countKey: string;
 };
 
 const emitterOptions = c.optional((value, field): RedisWorkerEmitterOptions => {
@@ -144,6 +151,7 @@ export function resolveWorkerOptions(options: RedisWorkerOptions): WorkerConfig 
   return Object.freeze({
     redis: given.redis,
     stream: given.stream,
+    countKey: countKey(given.stream),
     group: given.group,
     consumer: given.consumer,
     collector: given.collector,

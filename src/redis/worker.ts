@@ -56,7 +56,10 @@ export interface RedisWorkerReport {
   readonly deadLettered: number;
   /** Entries taken over from dead consumers. */
   readonly reclaimed: number;
-  /** Entries left pending at the stop (in flight or not yet acknowledged at the deadline): read again later. */
+  /**
+   * Events left pending at the stop (in flight or not yet acknowledged at the deadline, with the rest of their
+   * entries): read again later.
+   */
   readonly released: number;
 }
 
@@ -198,7 +201,7 @@ class Worker implements RedisWorker {
     this.#status.complete();
     this.#errors.complete();
     const { delivered, deadLettered, reclaimed } = this.#counts();
-    return { delivered, deadLettered, reclaimed, released: released.size };
+    return { delivered, deadLettered, reclaimed, released: this.#holder.counts.released };
   }
 
   #counts(): { delivered: number; deadLettered: number; reclaimed: number; trimmed: number; deadLettersTrimmed: number } {

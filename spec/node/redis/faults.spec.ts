@@ -7,7 +7,7 @@ import { Tracker, type DeliveryOutcome } from '../../../src/index.js';
 import { createRedisWorker, RedisQueueEmitter, type RedisWorkerStatus } from '../../../src/redis/index.js';
 import { LoopbackCollector } from '../../support/collector.js';
 import { expectConservation, OutcomeLog } from '../../support/conservation.js';
-import { CliWorker, client, fieldsOf, RedisServer, sleep, waitFor } from './support.js';
+import { CliWorker, client, fieldsOf, RedisServer, sleep, streamEids, waitFor } from './support.js';
 
 type Redis = Awaited<ReturnType<typeof client>>;
 
@@ -84,8 +84,9 @@ describe('rxplow/redis under faults (real redis-server, rxplow worker as it ship
     }
     await p.tracker.flush();
     expect(await redis.sendCommand(['XLEN', 'rxplow:events:dead']), 'no dead letter during the outage').to.equal(0);
-    const backlog = Number(await redis.sendCommand(['XLEN', 'rxplow:events']));
-    expect(backlog, 'the backlog waits in the stream').to.be.at.least(2_400);
+    const backlog = await streamEids(redis, 'rxplow:events');
+    expect(backlog.length, 'the backlog waits in the stream').to.be.at.least(2_400);
+    expect(Number(await redis.sendCommand(['GET', 'rxplow:events:count'])), 'and is counted').to.equal(backlog.length);
     expect(worker.out).to.match(/collector down since \S+Z: /);
     expect(worker.out).to.match(/collector down since \S+Z, [\d ]+ pending/);
     await collector.listen();
@@ -146,13 +147,16 @@ describe('rxplow/redis under faults (real redis-server, rxplow worker as it ship
   });
 
   it('a full stream refuses new events at the producer (dropped, queue-full), trims nothing; the dead-letter stream counts and reports its trimming', async () => {
-    const p = producer(redis, 'full:events', 100);
+    // The bound counts events, exactly, though an entry holds a batch: 100 in the first, 30 of the next 50.
+    const p = producer(redis, 'full:events', 130);
     p.track(150);
     await p.tracker.flush();
     const tally = p.log.tally();
-    expect(tally).to.deep.equal({ sent: 100, 'dropped:queue-full': 50 });
+    expect(tally).to.deep.equal({ sent: 130, 'dropped:queue-full': 20 });
     const entries = (await redis.sendCommand(['XRANGE', 'full:events', '-', '+'])) as [string, string[]][];
-    const inStream = entries.map(([, flat]) => (JSON.parse(fieldsOf(flat)['p']!) as Record<string, string>)['eid']);
+    expect(entries.map(([, flat]) => fieldsOf(flat)['p']!.split('\n').length), 'one entry per batch').to.deep.equal([100, 30]);
+    expect(await redis.sendCommand(['GET', 'full:events:count']), 'the events counted beside the stream').to.equal('130');
+    const inStream = entries.flatMap(([, flat]) => fieldsOf(flat)['p']!.split('\n').map((json) => (JSON.parse(json) as Record<string, string>)['eid']));
     expect(inStream, 'every event reported sent is in the stream, in order: nothing trimmed').to.deep.equal([...p.sentAt.keys()]);
     // Five of them the collector refuses for good, into a dead-letter stream bounded at 2.
     const refused = new Set([...p.sentAt.keys()].slice(10, 15));
@@ -168,10 +172,11 @@ describe('rxplow/redis under faults (real redis-server, rxplow worker as it ship
     });
     const status: RedisWorkerStatus[] = [];
     worker.status.subscribe((s) => status.push(s));
-    await waitFor('95 delivered', () => collector.acceptedPerEid().size === 95);
+    await waitFor('125 delivered', () => collector.acceptedPerEid().size === 125);
     await waitFor('stream empty', async () => Number(await redis.sendCommand(['XLEN', 'full:events'])) === 0);
+    expect(await redis.sendCommand(['GET', 'full:events:count']), 'no count left behind an empty stream').to.equal(null);
     const report = await worker.stop();
-    expect(report).to.include({ delivered: 95, deadLettered: 5 });
+    expect(report).to.include({ delivered: 125, deadLettered: 5 });
     const dead = await deadLetters(redis, 'full:events:dead');
     expect(dead).to.have.length(2);
     expect(dead.every((d) => d['kind'] === 'refused' && d['status'] === '400' && /400/.test(d['reason']!))).to.equal(true);

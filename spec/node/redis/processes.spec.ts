@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { createTracker, structEvent, type DeliveryOutcome } from '../../../src/index.js';
 import { PAYLOAD_FIELD, RedisQueueEmitter, readStreamMetrics } from '../../../src/redis/index.js';
 import { LoopbackCollector } from '../../support/collector.js';
-import { Child, client, jsonLines, RedisServer, sleep, waitFor } from './support.js';
+import { Child, client, jsonLines, RedisServer, sleep, streamEids, waitFor } from './support.js';
 
 interface WorkerReport {
   readonly report: { readonly delivered: number; readonly deadLettered: number; readonly reclaimed: number; readonly released: number };
@@ -117,7 +117,8 @@ describe('rxplow/redis across processes (real redis-server, loopback collector)'
       const [entry] = (await redis.sendCommand(['XRANGE', 'events', id, id])) as [string, string[]][];
       const fields = entry?.[1] ?? [];
       const json = fields[fields.indexOf(PAYLOAD_FIELD) + 1];
-      if (json !== undefined) inFlight.add((JSON.parse(json) as Record<string, string>)['eid']!);
+      // An entry holds a producer's batch: one payload JSON per line.
+      for (const line of json?.split('\n') ?? []) inFlight.add((JSON.parse(line) as Record<string, string>)['eid']!);
     }
     expect(
       [...hanging].every((eid) => inFlight.has(eid)),
@@ -184,8 +185,7 @@ describe('rxplow/redis across processes (real redis-server, loopback collector)'
     expect(report, 'every event finally queued').to.deep.equal({ sent: tracked, failed: 0, dropped: 0, abandoned: 0 });
     const sent = new Set(outcomes.flatMap((o) => (o.kind === 'sent' ? o.events.map((e) => e['eid']!) : [])));
     expect(sent.size).to.equal(tracked);
-    const entries = (await redis.sendCommand(['XRANGE', 'events', '-', '+'])) as [string, string[]][];
-    const inStream = new Set(entries.map(([, f]) => (JSON.parse(f[1]!) as Record<string, string>)['eid']!));
+    const inStream = new Set(await streamEids(redis, 'events'));
     const lost = [...sent].filter((eid) => !inStream.has(eid));
     expect(lost, 'reported sent but not in the stream after the restart').to.deep.equal([]);
     redis.destroy();

@@ -230,3 +230,11 @@ export function fieldsOf(flat: readonly string[]): Record<string, string> {
   for (let i = 0; i + 1 < flat.length; i += 2) out[flat[i]!] = flat[i + 1]!;
   return out;
 }
+
+/** The eids of the events in a stream, in order: each entry's `p` holds a producer's batch, one payload JSON per line. */
+export async function streamEids(redis: Pick<RedisClient, 'sendCommand'>, stream: string): Promise<string[]> {
+  const entries = (await redis.sendCommand(['XRANGE', stream, '-', '+'])) as [string, string[]][];
+  return entries.flatMap(([, flat]) =>
+    (fieldsOf(flat)['p'] ?? '').split('\n').map((json) => (JSON.parse(json) as Record<string, string>)['eid']!),
+  );
+}

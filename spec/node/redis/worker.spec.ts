@@ -25,12 +25,15 @@ class FakeCollector {
   requests = 0;
   readonly accepted = new Map<string, number>();
   refuse = new Set<string>();
+  /** Requests holding one of these never answer (a worker "crashes" on them). */
+  hang = new Set<string>();
   readonly transport: Transport = (request) =>
     new Observable((subscriber) => {
       this.requests++;
       if (!this.up) return subscriber.error(new TypeError('fetch failed: ECONNREFUSED'));
       const events = (JSON.parse(String(request.body)) as { data: { eid: string }[] }).data;
       if (events.some((e) => this.refuse.has(e.eid))) return of({ status: 400, retryAfter: null }).subscribe(subscriber);
+      if (events.some((e) => this.hang.has(e.eid))) return undefined;
       for (const e of events) this.accepted.set(e.eid, (this.accepted.get(e.eid) ?? 0) + 1);
       return of({ status: 200, retryAfter: null }).subscribe(subscriber);
     });
@@ -63,6 +66,10 @@ function rig(extra: Partial<RedisWorkerOptions> = {}) {
   const produce = (from: number, count: number): void => {
     for (let i = from; i < from + count; i++) redis.add(STREAM, payload(i));
   };
+  /** One entry holding a producer's batch of events `from`…: their JSONs, one per line. */
+  const produceBatch = (from: number, count: number): void => {
+    redis.add(STREAM, Array.from({ length: count }, (_, i) => payload(from + i)).join('\n'));
+  };
   /** Each produced event delivered exactly once or dead-lettered, nothing else. */
   const expectAccounted = (count: number, dead: readonly DeadLetter[] = []): void => {
     const deadEids = new Set(dead.flatMap((d) => (d.eid === undefined ? [] : [d.eid])));
@@ -73,7 +80,7 @@ function rig(extra: Partial<RedisWorkerOptions> = {}) {
     }
     expect(collector.accepted.size + deadEids.size).to.equal(count);
   };
-  return { clock, redis, collector, start, produce, expectAccounted, started };
+  return { clock, redis, collector, start, produce, produceBatch, expectAccounted, started };
 }
 
 describe('redis worker logic (fake Redis, virtual time)', () => {
@@ -193,6 +200,49 @@ describe('redis worker logic (fake Redis, virtual time)', () => {
     const stopping = worker.stop();
     await clock.advance(100);
     expect((await stopping).reclaimed).to.equal(30);
+  });
+
+  it('entries holding batches: each event delivered once, the stream and its event count empty after', async () => {
+    const { clock, redis, collector, start, produceBatch, expectAccounted } = rig({ blockMs: 100 });
+    for (let b = 0; b < 30; b++) produceBatch(b * 100, 100);
+    redis.strings.set(`${STREAM}:count`, '3000');
+    const { worker, dead } = start();
+    await clock.until('3 000 delivered', () => collector.accepted.size === 3_000);
+    await clock.until('stream empty', () => redis.streams.get(STREAM)!.entries.size === 0);
+    expect(redis.strings.has(`${STREAM}:count`), 'the count goes with the last entry').to.equal(false);
+    expectAccounted(3_000, dead);
+    const stopping = worker.stop();
+    await clock.advance(100);
+    expect(await stopping).to.deep.equal({ delivered: 3_000, deadLettered: 0, reclaimed: 0, released: 0 });
+  });
+
+  it('a batch a worker crashes on: split into one entry per event, the reads before the split still count, only the crashing event is poison', async () => {
+    const { clock, redis, collector, start, produceBatch, expectAccounted } = rig({ blockMs: 100 });
+    produceBatch(0, 3);
+    collector.hang.add(eidOf(1));
+    let crashes = 0;
+    for (; crashes < 6; crashes++) {
+      const requests = collector.requests;
+      const { worker, dead } = start('w');
+      await clock.until('a request, or a dead letter', () => collector.requests > requests || dead.length > 0);
+      if (dead.length > 0) {
+        expect(dead).to.have.length(1);
+        expect(dead[0]).to.include({ eid: eidOf(1), kind: 'poison' });
+        expect(dead[0]!.reason).to.match(/^read 4 times without an outcome \(maxDeliveries 3\)/);
+        await clock.until('the other two delivered', () => collector.accepted.size === 2);
+        expectAccounted(3, dead);
+        break;
+      }
+      await clock.advance(10);
+      // The process dies: nothing is written back, no stop resets the counters.
+      redis.down = true;
+      void worker.stop({ timeoutMs: 0 });
+      await clock.advance(10);
+      redis.down = false;
+    }
+    expect(crashes, 'as often as with one entry per event: maxDeliveries').to.equal(3);
+    const entries = [...redis.streams.get(STREAM)!.entries.values()];
+    expect(entries, 'nothing left but the dead letter').to.deep.equal([]);
   });
 
   it('entries older than maxAgeMs when read and entries that are no payload are dead-lettered with their reasons; the rest is delivered', async () => {
