@@ -194,9 +194,9 @@ export class FakeRedis {
     const [bound, ...rest] = [Number(args[0]), ...args.slice(1)];
     if (body === BOUNDED_APPEND.source) {
       const count = length() === 0 ? 0 : Math.max(Number(this.strings.get(countKey) ?? 0), length());
-      const added = Math.max(0, Math.min(rest.length, bound - count));
+      const added = Math.max(0, Math.min(Number(rest[0]), bound - count));
       if (added === 0) return 0;
-      this.#xadd(key, ['p', rest.slice(0, added).join('\n')]);
+      this.#xadd(key, ['p', rest[1]!.split('\n').slice(0, added).join('\n')]);
       this.strings.set(countKey, String(count + added));
       return added;
     }

@@ -53,8 +53,11 @@ export function decideEntry(entry: StreamEntry, deliveries: number, now: number,
     return all('poison', `read ${reads} times without an outcome (maxDeliveries ${limits.maxDeliveries}): a worker crashed or hung on it`);
   if (age > limits.maxAgeMs) return all('expired', `${age} ms old (maxAgeMs ${limits.maxAgeMs})`);
   // This read is not an attempt: the reads without an outcome are the ones before it.
-  if (reads > 1 && lines.length > 1) return { kind: 'split', lines, reads: reads - 1 };
-  return { kind: 'events', events: lines.map(decideLine) };
+  if (reads > 1 && lines.length > 1 && parsePayload(raw) === undefined) return { kind: 'split', lines, reads: reads - 1 };
+  const events = lines.map(decideLine);
+  // One JSON object written with newlines of its own (by hand, say) is one payload, not lines.
+  if (lines.length > 1 && events.some((e) => e.kind === 'dead') && parsePayload(raw) !== undefined) return { kind: 'events', events: [decideLine(raw)] };
+  return { kind: 'events', events };
 }
 
 /** One line of an entry: its payload to deliver, or a `malformed` dead letter. */
@@ -65,15 +68,8 @@ function decideLine(line: string): EventDecision {
   return { kind: 'deliver', payload, json: sendableAsStored(line, payload) };
 }
 
-/**
- * The payload JSONs of an entry's `p` field: one per line. A field that is one JSON object written with newlines of
- * its own (by hand, say) is one payload, not lines.
- */
-export function entryLines(raw: string): string[] {
-  if (!raw.includes('\n')) return [raw];
-  const lines = raw.split('\n');
-  return lines.some((line) => parsePayload(line) === undefined) && parsePayload(raw) !== undefined ? [raw] : lines;
-}
+/** The payload JSONs of an entry's `p` field: one per line (a producer's batch). */
+export const entryLines = (raw: string): string[] => (raw.includes('\n') ? raw.split('\n') : [raw]);
 
 /**
  * The entry's text itself, when the worker's POST can carry it as it is (with `stm` put before its closing brace):

@@ -153,8 +153,9 @@ export class RedisQueueEmitter extends QueuedSink {
     const answer = new Observable<readonly AttemptPart[]>((subscriber) => {
       let sent: Promise<unknown>;
       try {
-        const args = [this.#maxLenArg];
-        for (const item of items) args.push(JSON.stringify(item.payload));
+        let joined = '';
+        for (let i = 0; i < items.length; i++) joined += (i === 0 ? '' : '\n') + JSON.stringify(items[i]!.payload);
+        const args = [this.#maxLenArg, String(items.length), joined];
         // No abortSignal: node-redis 5.12's queue loses its head when an aborted command is removed from it (its linked
         // list keeps a stale `previous`), after which the client writes nothing ever again. A timed-out append may
         // still run later: its events are then queued twice (same eid), never lost.

@@ -17,10 +17,12 @@ const script = (source: string): Script => Object.freeze({ source, sha: createHa
 export const countKey = (stream: string): string => `${stream}:count`;
 
 /**
- * KEYS[1] the stream, KEYS[2] its event count ({@link countKey}), ARGV[1] the bound in events, ARGV[2..] the payload
- * JSONs: appends the first ones that fit under the bound as **one** entry, `p` their JSONs joined by newlines (JSON
- * text never holds a raw newline), adds them to the count, and returns how many it appended (the rest were refused
- * because the stream was full; nothing is ever trimmed). One call per batch: atomic.
+ * KEYS[1] the stream, KEYS[2] its event count ({@link countKey}), ARGV[1] the bound in events, ARGV[2] how many events
+ * ARGV[3] holds, ARGV[3] their payload JSONs joined by newlines (JSON text never holds a raw newline): appends the
+ * first ones that fit under the bound as **one** entry (`p` their JSONs), adds them to the count, and returns how many
+ * it appended (the rest were refused because the stream was full; nothing is ever trimmed). One call per batch: atomic.
+ * The payloads come joined, as one argument: measured, about half the Redis CPU of one argument each joined in Lua
+ * (`table.concat`); the lines are looked for only when the batch does not fit whole.
  *
  * The count heals itself: an empty stream counts 0, and a stream never counts fewer events than its entries (each
  * holds one at least), so a count lost (a restart without persistence, an eviction) or left high by entries deleted
@@ -30,9 +32,17 @@ export const BOUNDED_APPEND = script(
   "local len = redis.call('XLEN', KEYS[1])\n" +
     'local count = 0\n' +
     "if len > 0 then count = math.max(tonumber(redis.call('GET', KEYS[2])) or 0, len) end\n" +
-    'local n = math.min(tonumber(ARGV[1]) - count, #ARGV - 1)\n' +
-    'if n <= 0 then return 0 end\n' +
-    "redis.call('XADD', KEYS[1], '*', 'p', table.concat(ARGV, '\\n', 2, n + 1))\n" +
+    'local room = tonumber(ARGV[1]) - count\n' +
+    'local n = tonumber(ARGV[2])\n' +
+    'if room <= 0 or n <= 0 then return 0 end\n' +
+    'local p = ARGV[3]\n' +
+    'if room < n then\n' +
+    '  local at = 0\n' +
+    "  for i = 1, room do at = string.find(p, '\\n', at + 1, true) end\n" +
+    '  p = string.sub(p, 1, at - 1)\n' +
+    '  n = room\n' +
+    'end\n' +
+    "redis.call('XADD', KEYS[1], '*', 'p', p)\n" +
     "redis.call('SET', KEYS[2], count + n)\n" +
     'return n',
 );
