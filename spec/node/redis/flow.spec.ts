@@ -62,8 +62,8 @@ describe('rxplow/redis in one process (real redis-server, loopback collector)', 
     return w;
   }
 
-  function producer(stream: string) {
-    const emitter = new RedisQueueEmitter({ redis, stream, maxLen: 100_000 });
+  function producer(stream: string, maxLen = 100_000) {
+    const emitter = new RedisQueueEmitter({ redis, stream, maxLen });
     const tracker = createTracker(emitter, { appId: 'flow' });
     const outcomes: DeliveryOutcome[] = [];
     emitter.outcomes.subscribe((o) => outcomes.push(o));
@@ -93,6 +93,29 @@ describe('rxplow/redis in one process (real redis-server, loopback collector)', 
     expect(await redis.sendCommand(['GET', `${stream}:count`]), 'the events counted beside the stream').to.equal('250');
     const report = await p.tracker.shutdown();
     expect(report).to.deep.equal({ sent: 250, failed: 0, dropped: 0, abandoned: 0 });
+  });
+
+  it("the stream's event count heals: lost, the bound still counts an event per entry; an empty stream counts 0", async () => {
+    const { stream } = names();
+    const count = async () => Number(await redis.sendCommand(['GET', `${stream}:count`]));
+    const p = producer(stream, 250);
+    p.track(200);
+    await p.tracker.flush();
+    expect(await count()).to.equal(200);
+    // Lost (an eviction, a restart that kept the stream but not the key, a DEL by hand): an event per entry at least.
+    await redis.sendCommand(['DEL', `${stream}:count`]);
+    p.track(100);
+    await p.tracker.flush();
+    expect(await count(), '2 entries counted as 2 events, then 100 more').to.equal(102);
+    // Left high (entries deleted behind the workers' back): right again once the stream is empty.
+    await redis.sendCommand(['SET', `${stream}:count`, '250']);
+    const ids = ((await redis.sendCommand(['XRANGE', stream, '-', '+'])) as [string, string[]][]).map(([id]) => id);
+    await redis.sendCommand(['XDEL', stream, ...ids]);
+    p.track(10);
+    await p.tracker.flush();
+    expect(await count()).to.equal(10);
+    expect(p.outcomes.filter((o) => o.kind !== 'sent'), 'nothing refused').to.deep.equal([]);
+    expect(await p.tracker.shutdown()).to.deep.equal({ sent: 310, failed: 0, dropped: 0, abandoned: 0 });
   });
 
   it('RedisQueueEmitter keeps queueing after attempts timed out while its event loop was blocked (node-redis must not wedge)', async () => {
