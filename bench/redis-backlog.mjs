@@ -100,9 +100,9 @@ export async function runBacklogBench({ n = 1_000_000, log = console.log } = {})
   const flat = growth !== null && growth < 25;
   const markdown = `## Redis worker memory while a backlog drains (issue 18)
 
-\`node bench/redis-backlog.mjs\`: ${n.toLocaleString('en')} struct events queued in a redis-server of the bench's own
-before the worker starts; one \`rxplow worker\` process (the built CLI, its defaults: reads of 500, at most 1 000 in
-flight) drains them to the loopback sink in ${seconds.toFixed(1)} s (${(n / seconds).toFixed(0)} events/s).
+\`node bench/redis-backlog.mjs\`: ${n.toLocaleString('en')} struct events (in entries of 100, as producers write them) queued in a
+redis-server of the bench's own before the worker starts; one \`rxplow worker\` process (the built CLI, its defaults:
+reads of about 500 events, at most 1 000 in flight) drains them to the loopback sink in ${seconds.toFixed(1)} s (${(n / seconds).toFixed(0)} events/s).
 
 | worker RSS, MB | 10 % drained | 25 % | 50 % | 75 % | 90 % | maximum |
 |---|---|---|---|---|---|---|
@@ -110,7 +110,7 @@ flight) drains them to the loopback sink in ${seconds.toFixed(1)} s (${(n / seco
 
 | target | measured | result |
 |---|---|---|
-| worker RSS flat while a ${n.toLocaleString('en')}-entry backlog drains (growth over the second half < 25 MB) | ${f(growth)} MB | **${flat ? 'PASS' : 'FAIL'}** |
+| worker RSS flat while a ${n.toLocaleString('en')}-event backlog (entries of 100) drains (growth over the second half < 25 MB) | ${f(growth)} MB | **${flat ? 'PASS' : 'FAIL'}** |
 `;
   return {
     markdown,

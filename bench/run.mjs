@@ -83,7 +83,7 @@ for (let rep = 0; rep < reps; rep++) {
 }
 // The Redis path (issue 14, bench/redis.mjs): its own interleaved runs, next to the direct emitter; `--only=redis`.
 const redisBench = !only || only.includes('redis') ? await runRedisBench({ n: quick ? 20_000 : 100_000, reps }) : null;
-// The worker's memory while a 1M-entry backlog drains (issue 18, bench/redis-backlog.mjs); `--only=backlog`.
+// The worker's memory while a 1M-event backlog drains (issue 18, bench/redis-backlog.mjs); `--only=backlog`.
 const backlogBench = !only || only.includes('backlog') ? await runBacklogBench({ n: quick ? 100_000 : 1_000_000 }) : null;
 // The Angular example app's production build with rxplow, with Snowplow and without tracking (issues 13 and 20,
 // bench/angular-size.mjs); `--only=angular`.
