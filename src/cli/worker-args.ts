@@ -72,8 +72,8 @@ const WORKER_FLAGS: readonly FlagHelp[] = [
   ['--method post|get', 'how the emitter sends', D.method],
   ['--buffer-size N', 'events per POST request', String(D.bufferSize)],
   ['--concurrency N', 'requests in flight at once', String(D.concurrency)],
-  ['--read-count N', 'entries per XREADGROUP', String(D.readCount)],
-  ['--max-in-flight N', 'entries read and not yet acknowledged, at most', String(D.maxInFlight)],
+  ['--read-count N', 'events per XREADGROUP, about (an entry holds a producer batch)', String(D.readCount)],
+  ['--max-in-flight N', 'events read and not yet acknowledged, at most', String(D.maxInFlight)],
   ['--block-ms N', 'how long a read waits for new entries', String(D.blockMs)],
   ['--claim-idle-ms N', 'take over entries idle this long at a dead consumer (XAUTOCLAIM)', String(D.claimIdleMs)],
   ['--claim-interval-ms N', 'how often to look for entries to take over', String(D.claimIntervalMs)],
@@ -81,10 +81,10 @@ const WORKER_FLAGS: readonly FlagHelp[] = [
   ['--retry-max-delay-ms N', 'longest backoff between two attempts while the collector is down', String(D.retryMaxDelayMs)],
   [
     '--max-deliveries N',
-    'reads of an entry without an outcome (workers crashed on it) before it is dead-lettered',
+    'reads of an event without an outcome (workers crashed on it) before it is dead-lettered',
     String(D.maxDeliveries),
   ],
-  ['--max-age-ms N', 'an entry older than this when read is dead-lettered (expired)', String(D.maxAgeMs)],
+  ['--max-age-ms N', 'an event older than this when read is dead-lettered (expired)', String(D.maxAgeMs)],
   ['--consumer-idle-ms N', 'remove other consumers idle this long with nothing pending', String(D.consumerIdleMs)],
   ['--connect-timeout-ms N', 'give up connecting to Redis at start after this long (exit 1)', String(D.connectTimeoutMs)],
   ['--log-interval-ms N', 'while the collector is down or letters are dead, one summary line this often', String(D.logIntervalMs)],
@@ -92,7 +92,7 @@ const WORKER_FLAGS: readonly FlagHelp[] = [
   ['--stop-timeout-ms N', 'on SIGTERM/SIGINT, finish in-flight deliveries for at most this long, then exit', String(D.stopTimeoutMs)],
   [
     '--metrics-interval-ms N',
-    'print metrics (stream length, pending, lag, delivered, dead-lettered) as a JSON line this often; 0: never',
+    'print metrics (events, stream length, pending, lag, delivered, dead-lettered) as a JSON line this often; 0: never',
     String(D.metricsIntervalMs),
   ],
   ['--keep-acked', 'do not XDEL acknowledged entries (when other groups read the stream)', 'delete them'],
@@ -101,11 +101,12 @@ const WORKER_FLAGS: readonly FlagHelp[] = [
 
 export const WORKER_USAGE = `Usage: rxplow worker --collector URL [options]
 
-Delivers the events that RedisQueueEmitter producers appended to a Redis stream: reads them as one consumer of
-a group (XREADGROUP), sends them with rxplow's HTTP Emitter, acknowledges each (XACK, XDEL) once it is delivered,
-and takes over the entries of dead workers (XAUTOCLAIM). While the collector is down it retries without limit and
-stops reading (the backlog waits in the stream), then drains. Only events the collector refuses (4xx), entries
-workers crashed on --max-deliveries times and entries older than --max-age-ms go to the dead-letter stream.
+Delivers the events that RedisQueueEmitter producers appended to a Redis stream (an entry per batch): reads them
+as one consumer of a group (XREADGROUP), sends them with rxplow's HTTP Emitter, acknowledges each entry (XACK,
+XDEL) once its events are delivered, and takes over the entries of dead workers (XAUTOCLAIM). While the collector is
+down it retries without limit and stops reading (the backlog waits in the stream), then drains. Only events the
+collector refuses (4xx), events workers crashed on --max-deliveries times and events older than --max-age-ms go
+to the dead-letter stream.
 Run as many as you like with the same --stream and --group. SIGTERM or SIGINT stops it gracefully.
 
 Options:
