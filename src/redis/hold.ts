@@ -47,7 +47,7 @@ export class Holder {
   readonly #held = new Map<string, Held>();
   /** The events of the entries held. */
   #heldEvents = 0;
-  /** Events per entry in the last read (or in the stream at start), for the size of the next read. */
+  /** Events per entry expected in the next read (from the reads so far, or the stream's at start). */
   #perEntry = 1;
   /** Events whose last outcome was `retrying`: while any is, delivery is failing and reading pauses. */
   readonly #retrying = new Set<QueuedEvent>();
@@ -118,7 +118,7 @@ export class Holder {
     const single: RestoredEvent[] = [];
     const settle: Settlement[] = [];
     const waits: Promise<void>[] = [];
-    let events = 0;
+    let largest = 0;
     for (const entry of entries) {
       if (this.#held.has(entry.id)) continue;
       const deliveries = deliveriesOf(entry.id);
@@ -126,7 +126,7 @@ export class Holder {
       const count = decision.kind === 'split' ? decision.lines.length : decision.events.length;
       const held: Held = { id: entry.id, deliveries, events: count, left: count, dead: [], done: undefined };
       this.#hold(held);
-      events += count;
+      largest = Math.max(largest, count);
       if (alone) waits.push(new Promise((resolve) => (held.done = resolve)));
       if (decision.kind === 'split') {
         settle.push({ id: entry.id, split: { lines: decision.lines, time: entryTime(entry), reads: decision.reads } });
@@ -143,7 +143,9 @@ export class Holder {
       }
       if (held.left === 0) settle.push(this.#written(held));
     }
-    if (entries.length > 0) this.#perEntry = Math.max(1, Math.ceil(events / entries.length));
+    // The next read's size follows the largest entry of the reads of new entries: at once when larger, by a tenth per
+    // read when smaller, so that a read of single events (split ones, say) is not followed by one of hundreds of batches.
+    if (!alone && entries.length > 0) this.#perEntry = Math.max(1, largest, Math.floor(this.#perEntry * 0.9));
     this.settler.settle(settle);
     for (const [emitter, restore] of [
       [this.#batched, batched],

@@ -37,12 +37,15 @@ export interface RedisWorkerOptions {
   readonly deadLetterMaxLen?: number | undefined;
   /**
    * Events per read, about: a read asks for as many entries (`XREADGROUP COUNT`) as hold this many events at the size
-   * of the entries last read (an entry holds a producer's batch). @default 500
+   * of the largest entries read lately (an entry holds a producer's batch). @default 500
    */
   readonly readCount?: number | undefined;
   /** How long a read waits for new entries (`BLOCK`), in ms. @default 1000 */
   readonly blockMs?: number | undefined;
-  /** Events read and not yet acknowledged, at most (give or take the last entry read); reading pauses at this many. @default 1000 */
+  /**
+   * Events read and not yet acknowledged, at most (give or take the last read, whose entries may be larger than the
+   * ones before); reading pauses at this many. @default 1000
+   */
   readonly maxInFlight?: number | undefined;
   /**
    * An entry pending this long at a consumer that stopped touching it is taken over (`XAUTOCLAIM`): the consumer is

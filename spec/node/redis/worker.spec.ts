@@ -69,6 +69,7 @@ function rig(extra: Partial<RedisWorkerOptions> = {}) {
   /** One entry holding a producer's batch of events `from`…: their JSONs, one per line. */
   const produceBatch = (from: number, count: number): void => {
     redis.add(STREAM, Array.from({ length: count }, (_, i) => payload(from + i)).join('\n'));
+    redis.strings.set(`${STREAM}:count`, String(Number(redis.strings.get(`${STREAM}:count`) ?? 0) + count));
   };
   /** Each produced event delivered exactly once or dead-lettered, nothing else. */
   const expectAccounted = (count: number, dead: readonly DeadLetter[] = []): void => {
@@ -205,7 +206,7 @@ describe('redis worker logic (fake Redis, virtual time)', () => {
   it('entries holding batches: each event delivered once, the stream and its event count empty after', async () => {
     const { clock, redis, collector, start, produceBatch, expectAccounted } = rig({ blockMs: 100 });
     for (let b = 0; b < 30; b++) produceBatch(b * 100, 100);
-    redis.strings.set(`${STREAM}:count`, '3000');
+    expect(redis.strings.get(`${STREAM}:count`)).to.equal('3000');
     const { worker, dead } = start();
     await clock.until('3 000 delivered', () => collector.accepted.size === 3_000);
     await clock.until('stream empty', () => redis.streams.get(STREAM)!.entries.size === 0);
@@ -214,6 +215,26 @@ describe('redis worker logic (fake Redis, virtual time)', () => {
     const stopping = worker.stop();
     await clock.advance(100);
     expect(await stopping).to.deep.equal({ delivered: 3_000, deadLettered: 0, reclaimed: 0, released: 0 });
+  });
+
+  it('maxInFlight counts events: reads size themselves by the entries they find, singles first then batches', async () => {
+    const { clock, redis, collector, start, produce, produceBatch } = rig({ blockMs: 100 });
+    produce(0, 5);
+    redis.strings.set(`${STREAM}:count`, '5');
+    for (let b = 0; b < 50; b++) produceBatch(5 + b * 100, 100);
+    // Every request hangs (no outcome yet, so not failing): the worker reads until maxInFlight (1 000) is reached.
+    for (let i = 0; i < 5_005; i++) collector.hang.add(eidOf(i));
+    const { worker } = start();
+    await clock.advance(1_000);
+    const stream = redis.streams.get(STREAM)!;
+    const heldEvents = [...stream.groups.get('g')!.pel.keys()].reduce(
+      (sum, id) => sum + stream.entries.get(id)!.fields[1]!.split('\n').length,
+      0,
+    );
+    expect(heldEvents, 'at most maxInFlight events, give or take the last entry read').to.be.within(900, 1_100);
+    const stopping = worker.stop({ timeoutMs: 0 });
+    await clock.advance(10);
+    expect((await stopping).released).to.equal(heldEvents);
   });
 
   it('a batch a worker crashes on: split into one entry per event, the reads before the split still count, only the crashing event is poison', async () => {
