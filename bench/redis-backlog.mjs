@@ -58,7 +58,9 @@ export async function runBacklogBench({ n = 1_000_000, log = console.log } = {})
     await Promise.all(batch);
   }
   await client.sendCommand(['SET', 'rxplow:events:count', String(n)]);
-  log(`backlog: ${n.toLocaleString('en')} events in ${entries.toLocaleString('en')} entries queued in ${((Date.now() - fillAt) / 1000).toFixed(1)} s`);
+  log(
+    `backlog: ${n.toLocaleString('en')} events in ${entries.toLocaleString('en')} entries queued in ${((Date.now() - fillAt) / 1000).toFixed(1)} s`,
+  );
   const started = Date.now();
   const worker = spawn(
     process.execPath,

@@ -10,7 +10,13 @@ export type DeadLetterKind = 'refused' | 'dropped' | 'malformed' | 'poison' | 'e
 /** One event of an entry read: deliver it, or a dead letter (`malformed`) when its line is no tracker payload. */
 export type EventDecision =
   | { readonly kind: 'deliver'; readonly payload: Payload; readonly json: string | undefined }
-  | { readonly kind: 'dead'; readonly dead: DeadLetterKind; readonly reason: string; readonly eid: string | undefined; readonly raw: string };
+  | {
+      readonly kind: 'dead';
+      readonly dead: DeadLetterKind;
+      readonly reason: string;
+      readonly eid: string | undefined;
+      readonly raw: string;
+    };
 
 /** What to do with an entry just read. */
 export type EntryDecision =
@@ -56,7 +62,8 @@ export function decideEntry(entry: StreamEntry, deliveries: number, now: number,
   if (reads > 1 && lines.length > 1 && parsePayload(raw) === undefined) return { kind: 'split', lines, reads: reads - 1 };
   const events = lines.map(decideLine);
   // One JSON object written with newlines of its own (by hand, say) is one payload, not lines.
-  if (lines.length > 1 && events.some((e) => e.kind === 'dead') && parsePayload(raw) !== undefined) return { kind: 'events', events: [decideLine(raw)] };
+  if (lines.length > 1 && events.some((e) => e.kind === 'dead') && parsePayload(raw) !== undefined)
+    return { kind: 'events', events: [decideLine(raw)] };
   return { kind: 'events', events };
 }
 
@@ -64,7 +71,13 @@ export function decideEntry(entry: StreamEntry, deliveries: number, now: number,
 function decideLine(line: string): EventDecision {
   const payload = parsePayload(line);
   if (payload === undefined)
-    return { kind: 'dead', dead: 'malformed', reason: `no tracker payload with an eid in field "${PAYLOAD_FIELD}"`, eid: undefined, raw: line };
+    return {
+      kind: 'dead',
+      dead: 'malformed',
+      reason: `no tracker payload with an eid in field "${PAYLOAD_FIELD}"`,
+      eid: undefined,
+      raw: line,
+    };
   return { kind: 'deliver', payload, json: sendableAsStored(line, payload) };
 }
 

@@ -137,7 +137,10 @@ export class Holder {
         if (event.kind === 'deliver') {
           restore.push({ payload: event.payload, ref: held, json: event.json });
         } else {
-          held.dead.push({ letter: { id: entry.id, eid: event.eid, kind: event.dead, reason: event.reason, status: undefined }, raw: event.raw });
+          held.dead.push({
+            letter: { id: entry.id, eid: event.eid, kind: event.dead, reason: event.reason, status: undefined },
+            raw: event.raw,
+          });
           held.left--;
         }
       }

@@ -1,5 +1,12 @@
 import { expect } from 'chai';
-import { decideEntry, entryLines, entryTime, sendableAsStored, type EntryDecision, type EventDecision } from '../../../src/redis/entries.js';
+import {
+  decideEntry,
+  entryLines,
+  entryTime,
+  sendableAsStored,
+  type EntryDecision,
+  type EventDecision,
+} from '../../../src/redis/entries.js';
 
 const LIMITS = { maxDeliveries: 5, maxAgeMs: 60_000 };
 const entry = (p: string, fields: Record<string, string> = {}) => ({ id: '1000-0', fields: { p, ...fields } });
@@ -50,7 +57,9 @@ describe('redis entries: what a worker sends for an entry', () => {
     expect(eventsOf(decideEntry(split, 3, 1000, LIMITS))[0]).to.deep.include({ kind: 'deliver' });
     const [event] = eventsOf(decideEntry(split, 4, 1000, LIMITS));
     expect(event).to.deep.include({ kind: 'dead', dead: 'poison', eid: 'a' });
-    expect(event).to.have.property('reason').that.matches(/^read 6 times/);
+    expect(event)
+      .to.have.property('reason')
+      .that.matches(/^read 6 times/);
     expect(eventsOf(decideEntry(entry(pv('a'), { d: 'x' }), 5, 1000, LIMITS))[0], 'a d that is no count is ignored').to.deep.include({
       kind: 'deliver',
     });
@@ -62,7 +71,9 @@ describe('redis entries: what a worker sends for an entry', () => {
       ['poison', 'a'],
       ['poison', 'b'],
     ]);
-    expect(events[0]).to.have.property('reason').that.matches(/read 6 times without an outcome \(maxDeliveries 5\)/);
+    expect(events[0])
+      .to.have.property('reason')
+      .that.matches(/read 6 times without an outcome \(maxDeliveries 5\)/);
   });
 
   it('expired counts from the entry time, or from the batch time an entry split from a batch keeps (`t`)', () => {

@@ -154,9 +154,16 @@ describe('rxplow/redis under faults (real redis-server, rxplow worker as it ship
     const tally = p.log.tally();
     expect(tally).to.deep.equal({ sent: 130, 'dropped:queue-full': 20 });
     const entries = (await redis.sendCommand(['XRANGE', 'full:events', '-', '+'])) as [string, string[]][];
-    expect(entries.map(([, flat]) => fieldsOf(flat)['p']!.split('\n').length), 'one entry per batch').to.deep.equal([100, 30]);
+    expect(
+      entries.map(([, flat]) => fieldsOf(flat)['p']!.split('\n').length),
+      'one entry per batch',
+    ).to.deep.equal([100, 30]);
     expect(await redis.sendCommand(['GET', 'full:events:count']), 'the events counted beside the stream').to.equal('130');
-    const inStream = entries.flatMap(([, flat]) => fieldsOf(flat)['p']!.split('\n').map((json) => (JSON.parse(json) as Record<string, string>)['eid']));
+    const inStream = entries.flatMap(([, flat]) =>
+      fieldsOf(flat)
+        ['p']!.split('\n')
+        .map((json) => (JSON.parse(json) as Record<string, string>)['eid']),
+    );
     expect(inStream, 'every event reported sent is in the stream, in order: nothing trimmed').to.deep.equal([...p.sentAt.keys()]);
     // Five of them the collector refuses for good, into a dead-letter stream bounded at 2.
     const refused = new Set([...p.sentAt.keys()].slice(10, 15));

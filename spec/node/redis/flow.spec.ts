@@ -88,7 +88,10 @@ describe('rxplow/redis in one process (real redis-server, loopback collector)', 
     expect(sent.every((o) => o.kind === 'sent' && o.status === 0 && o.emitter === `redis ${stream}`)).to.equal(true);
     expect(await streamEids(redis, stream), 'every event in the stream, in order').to.deep.equal(eids);
     const entries = (await redis.sendCommand(['XRANGE', stream, '-', '+'])) as [string, string[]][];
-    expect(entries.map(([, fields]) => fields[0]), 'one field, p').to.deep.equal(entries.map(() => 'p'));
+    expect(
+      entries.map(([, fields]) => fields[0]),
+      'one field, p',
+    ).to.deep.equal(entries.map(() => 'p'));
     expect(entries.length, 'one entry per batch (100 events at most), not per event').to.be.within(3, 10);
     expect(await redis.sendCommand(['GET', `${stream}:count`]), 'the events counted beside the stream').to.equal('250');
     const report = await p.tracker.shutdown();
@@ -114,7 +117,10 @@ describe('rxplow/redis in one process (real redis-server, loopback collector)', 
     p.track(10);
     await p.tracker.flush();
     expect(await count()).to.equal(10);
-    expect(p.outcomes.filter((o) => o.kind !== 'sent'), 'nothing refused').to.deep.equal([]);
+    expect(
+      p.outcomes.filter((o) => o.kind !== 'sent'),
+      'nothing refused',
+    ).to.deep.equal([]);
     expect(await p.tracker.shutdown()).to.deep.equal({ sent: 310, failed: 0, dropped: 0, abandoned: 0 });
   });
 
