@@ -11,25 +11,11 @@ import type { DeliveryOutcome } from '../emitter/outcome.js';
 import type { RestoredEvent } from '../emitter/queued-sink.js';
 import type { StreamEntry } from './client.js';
 import { decideEntry, entryTime, verdictOf } from './entries.js';
+import { HeldEntries, type Held } from './held.js';
 import type { DeadEvent, DeadLetter, Settlement, Settler } from './settler.js';
 import { RedisStore } from './store.js';
 import { Alarm } from './timing.js';
 import type { WorkerConfig } from './worker-options.js';
-
-/** An entry read and not yet written back or released. */
-interface Held {
-  readonly id: string;
-  /** Reads of the entry so far (XPENDING's counter). */
-  readonly deliveries: number;
-  /** The events it holds. */
-  readonly events: number;
-  /** Its events not yet done (delivered or dead). */
-  left: number;
-  /** Its events refused or malformed: appended to the dead-letter stream before the entry is acknowledged. */
-  readonly dead: DeadEvent[];
-  /** Called once the entry is written back or released (entries read for a delivery of their own wait on it). */
-  done: (() => void) | undefined;
-}
 
 /** What the holder tells the worker. */
 export interface HolderEvents {
@@ -44,11 +30,7 @@ export interface HolderEvents {
 export class Holder {
   readonly counts = { delivered: 0, deadLettered: 0, released: 0, gone: 0, split: 0 };
   readonly outcomes: Observable<DeliveryOutcome>;
-  readonly #held = new Map<string, Held>();
-  /** The events of the entries held. */
-  #heldEvents = 0;
-  /** Events per entry expected in the next read (from the reads so far, or the stream's at start). */
-  #perEntry = 1;
+  readonly #held = new HeldEntries();
   /** Events whose last outcome was `retrying`: while any is, delivery is failing and reading pauses. */
   readonly #retrying = new Set<QueuedEvent>();
   readonly #retryNow = new Subject<void>();
@@ -84,17 +66,17 @@ export class Holder {
 
   /** Events held (in entries read, not yet written back or released). */
   get size(): number {
-    return this.#heldEvents;
+    return this.#held.events;
   }
 
   /** Entries to read next for about `events` events, at the size of the entries last read (1 at least). */
   entriesFor(events: number): number {
-    return Math.max(1, Math.floor(events / this.#perEntry));
+    return this.#held.entriesFor(events);
   }
 
   /** The stream holds `events` events in `entries` entries: the first read's size (before any entry was read). */
   expect(events: number, entries: number): void {
-    if (entries > 0 && events > 0) this.#perEntry = Math.max(1, Math.ceil(events / entries));
+    this.#held.expect(events, entries);
   }
 
   /** True while some delivery is waiting to retry (the collector is failing). */
@@ -103,7 +85,7 @@ export class Holder {
   }
 
   heldIds(): string[] {
-    return [...this.#held.keys()];
+    return this.#held.ids();
   }
 
   /**
@@ -120,12 +102,12 @@ export class Holder {
     const waits: Promise<void>[] = [];
     let largest = 0;
     for (const entry of entries) {
-      if (this.#held.has(entry.id)) continue;
+      if (this.#held.get(entry.id) !== undefined) continue;
       const deliveries = deliveriesOf(entry.id);
       const decision = decideEntry(entry, deliveries, now, this.config);
       const count = decision.kind === 'split' ? decision.lines.length : decision.events.length;
       const held: Held = { id: entry.id, deliveries, events: count, left: count, dead: [], done: undefined };
-      this.#hold(held);
+      this.#held.add(held);
       largest = Math.max(largest, count);
       if (alone) waits.push(new Promise((resolve) => (held.done = resolve)));
       if (decision.kind === 'split') {
@@ -146,9 +128,7 @@ export class Holder {
       }
       if (held.left === 0) settle.push(this.#written(held));
     }
-    // The next read's size follows the largest entry of the reads of new entries: at once when larger, by a tenth per
-    // read when smaller, so that a read of single events (split ones, say) is not followed by one of hundreds of batches.
-    if (!alone && entries.length > 0) this.#perEntry = Math.max(1, largest, Math.floor(this.#perEntry * 0.9));
+    if (!alone && entries.length > 0) this.#held.read(largest);
     this.settler.settle(settle);
     for (const [emitter, restore] of [
       [this.#batched, batched],
@@ -163,7 +143,7 @@ export class Holder {
 
   /** Pending entries whose data is gone: acknowledged away (counted as `gone`). */
   ackAway(ids: readonly string[]): void {
-    this.settler.settle(ids.filter((id) => !this.#held.has(id)).map((id) => ({ id, gone: true })));
+    this.settler.settle(ids.filter((id) => this.#held.get(id) === undefined).map((id) => ({ id, gone: true })));
   }
 
   /** The settler wrote these back. */
@@ -175,7 +155,7 @@ export class Holder {
       }
       const held = this.#held.get(s.id);
       if (held === undefined) continue;
-      this.#unhold(held);
+      this.#held.remove(held);
       if (s.split !== undefined) {
         this.counts.split++;
       } else {
@@ -193,7 +173,7 @@ export class Holder {
   async drained(): Promise<void> {
     void this.#batched.flush();
     void this.#alone.flush();
-    while (this.#held.size > 0 && !this.#closed) await this.#settled.sleep(Infinity);
+    while (this.#held.entries > 0 && !this.#closed) await this.#settled.sleep(Infinity);
   }
 
   /**
@@ -203,7 +183,7 @@ export class Holder {
   async close(): Promise<ReadonlyMap<string, number>> {
     await Promise.all([this.#batched.shutdown({ timeoutMs: 0 }), this.#alone.shutdown({ timeoutMs: 0 })]);
     this.settler.abandon();
-    for (const held of [...this.#held.values()]) this.#release(held);
+    for (const held of this.#held.all()) this.#release(held);
     this.#closed = true;
     this.#settled.ring();
     for (const timer of this.#timers) timer.unsubscribe();
@@ -246,7 +226,7 @@ export class Holder {
     for (const item of items) {
       const held = heldOf(item);
       // Released meanwhile (the stop): the entry stays pending as a whole.
-      if (this.#held.get(held.id) !== held || held.left === 0) continue;
+      if (!this.#held.holds(held) || held.left === 0) continue;
       if (dead !== undefined) held.dead.push(dead(item, held));
       if (--held.left === 0) settle.push(this.#written(held));
     }
@@ -256,16 +236,6 @@ export class Holder {
   /** What the settler writes for an entry whose events are all done. */
   #written(held: Held): Settlement {
     return { id: held.id, events: held.events, dead: held.dead };
-  }
-
-  #hold(held: Held): void {
-    this.#held.set(held.id, held);
-    this.#heldEvents += held.events;
-  }
-
-  #unhold(held: Held): void {
-    this.#held.delete(held.id);
-    this.#heldEvents -= held.events;
   }
 
   /** Follows which events are waiting to retry; the first success after failures ends every backoff at once. */
@@ -282,8 +252,8 @@ export class Holder {
   }
 
   #release(held: Held): void {
-    if (this.#held.get(held.id) !== held) return;
-    this.#unhold(held);
+    if (!this.#held.holds(held)) return;
+    this.#held.remove(held);
     this.counts.released += held.events;
     this.#released.set(held.id, held.deliveries);
     held.done?.();
