@@ -28,7 +28,7 @@ export interface HolderEvents {
 }
 
 export class Holder {
-  readonly counts = { delivered: 0, deadLettered: 0, released: 0, gone: 0, split: 0 };
+  readonly counts = { delivered: 0, deadLettered: 0, released: 0, gone: 0 };
   readonly outcomes: Observable<DeliveryOutcome>;
   readonly #held = new HeldEntries();
   /** Events whose last outcome was `retrying`: while any is, delivery is failing and reading pauses. */
@@ -69,7 +69,7 @@ export class Holder {
     return this.#held.events;
   }
 
-  /** Entries to read next for about `events` events, at the size of the entries last read (1 at least). */
+  /** Entries to read next for about `events` events, at the entry size expected (1 at least). */
   entriesFor(events: number): number {
     return this.#held.entriesFor(events);
   }
@@ -156,9 +156,8 @@ export class Holder {
       const held = this.#held.get(s.id);
       if (held === undefined) continue;
       this.#held.remove(held);
-      if (s.split !== undefined) {
-        this.counts.split++;
-      } else {
+      // A split entry's events come back as entries of their own: counted when those are written.
+      if (s.split === undefined) {
         this.counts.deadLettered += held.dead.length;
         this.counts.delivered += held.events - held.dead.length;
         for (const dead of held.dead) this.events.deadLetter(dead.letter);

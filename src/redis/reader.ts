@@ -2,8 +2,8 @@
 // own pending entries (a restart under the same name) are read one at a time, each delivered alone and written back
 // before the next is read (a read counts a delivery, so only the entry a worker crashes on counts up); then new
 // entries (`>`, blocking, on a connection of its own) while there is room (counted in events: an entry holds a
-// producer's batch) and delivery is not failing. A lost group
-// (NOGROUP: Redis restarted empty, FLUSHALL, XGROUP DESTROY) is recreated from the start of the stream.
+// producer's batch) and delivery is not failing. A lost group (NOGROUP: Redis restarted empty, FLUSHALL, XGROUP
+// DESTROY) is recreated from the start of the stream.
 import { asArray, asNumber, type RedisClient, type StreamEntry } from './client.js';
 import { readGroupReply, splitEntries } from './entries.js';
 import type { Holder } from './hold.js';
