@@ -3,7 +3,7 @@
 // (down: every command fails; lose(): FLUSHALL). Not a Redis: only what the worker and the queue emitter use.
 import type { SchedulerLike, Subscription } from 'rxjs';
 import type { RedisClient } from '../../src/redis/client.js';
-import { ACKNOWLEDGE, BOUNDED_APPEND, DEAD_LETTER_APPEND, SPLIT } from '../../src/redis/scripts.js';
+import { ACKNOWLEDGE, BOUNDED_APPEND, DEAD_LETTER_APPEND, eventCount, SPLIT } from '../../src/redis/scripts.js';
 
 interface Entry {
   readonly id: string;
@@ -193,7 +193,7 @@ export class FakeRedis {
     }
     const [bound, ...rest] = [Number(args[0]), ...args.slice(1)];
     if (body === BOUNDED_APPEND.source) {
-      const count = length() === 0 ? 0 : Math.max(Number(this.strings.get(countKey) ?? 0), length());
+      const count = eventCount(length(), this.strings.get(countKey));
       const added = Math.max(0, Math.min(Number(rest[0]), bound - count));
       if (added === 0) return 0;
       this.#xadd(key, ['p', rest[1]!.split('\n').slice(0, added).join('\n')]);

@@ -1,6 +1,6 @@
 import { asyncScheduler, catchError, defer, EMPTY, exhaustMap, Observable, share, timer, type SchedulerLike } from 'rxjs';
 import { asNumber, asRecord, asArray, type RedisClient } from './client.js';
-import { countKey } from './scripts.js';
+import { countKey, eventCount } from './scripts.js';
 
 /** A stream and its consumer group, as Redis reports them (`XLEN`, `XINFO GROUPS`, the event count). */
 export interface StreamMetrics {
@@ -51,8 +51,7 @@ export async function readStreamMetrics(redis: RedisClient, stream: string, grou
     }),
   ]);
   const streamLength = asNumber(length) ?? 0;
-  // As the bounded append reads it: 0 for an empty stream, and never fewer events than entries.
-  const events = streamLength === 0 ? 0 : Math.max(streamLength, Number(count ?? 0) || 0);
+  const events = eventCount(streamLength, count);
   const info = asArray(groups)
     .map(asRecord)
     .find((g) => String(g['name']) === group);

@@ -17,6 +17,13 @@ const script = (source: string): Script => Object.freeze({ source, sha: createHa
 export const countKey = (stream: string): string => `${stream}:count`;
 
 /**
+ * The stream's events as the bounded append counts them, from its entries (`XLEN`) and the stored count (`GET`
+ * {@link countKey}): 0 for an empty stream, and never fewer events than entries (each holds one at least). The same
+ * rule as the script's first lines.
+ */
+export const eventCount = (entries: number, stored: unknown): number => (entries === 0 ? 0 : Math.max(entries, Number(stored ?? 0) || 0));
+
+/**
  * KEYS[1] the stream, KEYS[2] its event count ({@link countKey}), ARGV[1] the bound in events, ARGV[2] how many events
  * ARGV[3] holds, ARGV[3] their payload JSONs joined by newlines (JSON text never holds a raw newline): appends the
  * first ones that fit under the bound as **one** entry (`p` their JSONs), adds them to the count, and returns how many
