@@ -27,12 +27,16 @@ const totalsFile = process.env.RXPLOW_KARMA_BUNDLE === 'zone' ? '.build/karma-zo
 // end of the run; scripts/run-tests.mjs reads it for the summary line.
 function TotalsReporter(baseReporterDecorator) {
   baseReporterDecorator(this);
-  const t = { passed: 0, failed: 0, skipped: 0, errors: 0 };
+  const t = { passed: 0, failed: 0, skipped: 0, errors: 0, failures: [] };
   this.adapters = []; // print nothing; the mocha reporter does the talking
   this.onSpecComplete = (_browser, result) => {
     if (result.skipped || result.pending) t.skipped++;
     else if (result.success) t.passed++;
-    else t.failed++;
+    else {
+      t.failed++;
+      const message = (result.log || []).join('\n').split('\n').slice(0, 6).join('\n');
+      t.failures.push({ title: [...result.suite, result.description].join(' '), file: 'karma', message });
+    }
   };
   this.onBrowserError = () => {
     t.errors++;

@@ -61,6 +61,7 @@ const steps = [
 ];
 
 const sum = { passed: 0, failed: 0, skipped: 0 };
+const failures = [];
 const failedSteps = [];
 const t0 = Date.now();
 
@@ -90,6 +91,7 @@ for (const step of steps) {
       sum.passed += t.passed;
       sum.failed += t.failed;
       sum.skipped += t.skipped;
+      for (const f of t.failures ?? []) failures.push({ step: step.name, ...f });
       // a non-zero exit with no failed test (crash, browser error, no tests): count it
       if (!ok && t.failed === 0) sum.failed++;
       if (t.errors) ok = false;
@@ -104,6 +106,10 @@ for (const step of steps) {
   console.log(`=== ${step.name}: ${ok ? 'ok' : 'FAILED'} (${((Date.now() - s0) / 1000).toFixed(1)}s)`);
 }
 
+// The failed specs again, at the end, where a truncated CI log still shows them.
+for (const f of failures) {
+  console.log(`\nFAILED [${f.step}] ${f.title}${f.file ? ` (${f.file})` : ''}\n  ${f.message.replaceAll('\n', '\n  ')}`);
+}
 console.log(
   `\nnpm test: ${((Date.now() - t0) / 1000).toFixed(1)}s${failedSteps.length ? `; FAILED steps: ${failedSteps.join(', ')}` : '; all steps ok'}`,
 );
