@@ -20,8 +20,11 @@ export interface Held {
 export class HeldEntries {
   readonly #byId = new Map<string, Held>();
   #events = 0;
-  /** Events per entry expected in the next read (from the reads so far, or the stream's at start). */
-  #perEntry = 1;
+  /**
+   * Events per entry expected in the next read (from the reads so far, or the stream's at start); undefined while
+   * unknown (an empty stream at start, nothing read yet).
+   */
+  #perEntry: number | undefined;
 
   /** Entries held. */
   get entries(): number {
@@ -59,9 +62,12 @@ export class HeldEntries {
     if (this.#byId.delete(held.id)) this.#events -= held.events;
   }
 
-  /** Entries to read next for about `events` events, at the size expected (1 at least). */
+  /**
+   * Entries to read next for about `events` events, at the size expected (1 at least). While the size is unknown, 1:
+   * a first read of a backlog of batches, sized as single events, would take up to `events` batches at once.
+   */
   entriesFor(events: number): number {
-    return Math.max(1, Math.floor(events / this.#perEntry));
+    return this.#perEntry === undefined ? 1 : Math.max(1, Math.floor(events / this.#perEntry));
   }
 
   /** The stream holds `events` events in `entries` entries: the first read's size (before any entry was read). */
@@ -75,6 +81,6 @@ export class HeldEntries {
    * of hundreds of batches.
    */
   read(largest: number): void {
-    this.#perEntry = Math.max(1, largest, Math.floor(this.#perEntry * 0.9));
+    this.#perEntry = Math.max(1, largest, Math.floor((this.#perEntry ?? 1) * 0.9));
   }
 }

@@ -237,6 +237,35 @@ describe('redis worker logic (fake Redis, virtual time)', () => {
     expect((await stopping).released).to.equal(heldEvents);
   });
 
+  it('maxInFlight holds for a worker started on an empty stream: its first read takes one entry, then reads size themselves', async () => {
+    const { clock, redis, collector, start, produceBatch } = rig({ blockMs: 100 });
+    // Every request hangs (no outcome yet, so not failing): the worker reads until maxInFlight is reached.
+    for (let i = 0; i < 5_000; i++) collector.hang.add(eidOf(i));
+    // The backlog (50 batches of 100) arrives after the worker sized its reads on an empty stream, before its first read.
+    const command = redis.command.bind(redis);
+    const counts: number[] = [];
+    redis.command = (args, connection) => {
+      if (args[0] === 'XREADGROUP' && args.at(-1) === '>') {
+        if (counts.length === 0) for (let b = 0; b < 50; b++) produceBatch(b * 100, 100);
+        counts.push(Number(args[args.indexOf('COUNT') + 1]));
+      }
+      return command(args, connection);
+    };
+    const { worker } = start();
+    await clock.advance(1_000);
+    const stream = redis.streams.get(STREAM)!;
+    const heldEvents = [...stream.groups.get('g')!.pel.keys()].reduce(
+      (sum, id) => sum + stream.entries.get(id)!.fields[1]!.split('\n').length,
+      0,
+    );
+    expect(counts[0], 'the first read: one entry, its size unknown').to.equal(1);
+    expect(counts[1], 'then about readCount (500) events: 5 entries of 100').to.equal(5);
+    expect(heldEvents, 'at most maxInFlight (1 000) events').to.equal(1_000);
+    const stopping = worker.stop({ timeoutMs: 0 });
+    await clock.advance(10);
+    expect((await stopping).released).to.equal(1_000);
+  });
+
   it('a batch a worker crashes on: split into one entry per event, the reads before the split still count, only the crashing event is poison', async () => {
     const { clock, redis, collector, start, produceBatch, expectAccounted } = rig({ blockMs: 100 });
     produceBatch(0, 3);
