@@ -6,7 +6,7 @@
 // The examples import `rxplow` through the package's self-reference, i.e. the built dist/ (npm test builds first).
 import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startCollector, type RunningCollector } from '../../../src/collector/index.js';
@@ -14,7 +14,8 @@ import { client, RedisServer, waitFor } from '../redis/support.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const SAMPLES = join(root, 'examples/schemas');
-const dir = join(root, '.build/first-hour');
+// One folder per process: two runs of the suite at once (a developer's and an editor's) never run each other's files.
+const dir = join(root, `.build/first-hour-${process.pid}`);
 
 /** The ```ts block of a Markdown file that contains `marker`. */
 function block(file: string, marker: string): string {
@@ -71,6 +72,7 @@ describe('docs: the first hour, as a newcomer follows README → getting-started
     collector = await startCollector({ schemaDirs: [SAMPLES], out: null });
   });
   afterEach(() => collector.close());
+  after(() => rmSync(dir, { recursive: true, force: true }));
 
   async function expectOnlyGood(count: number): Promise<void> {
     await collector.idle();
