@@ -14,7 +14,10 @@ class SpecWithTotals extends Mocha.reporters.Spec {
     const failures = [];
     runner.on('fail', (test, err) => {
       const file = test.file ? path.relative(process.cwd(), test.file) : '';
-      const message = String((err && err.message) || err).split('\n').slice(0, 6).join('\n');
+      const message = String((err && err.message) || err)
+        .split('\n')
+        .slice(0, 6)
+        .join('\n');
       failures.push({ title: test.fullTitle(), file, message });
     });
     runner.once('end', () => {
